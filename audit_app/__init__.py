@@ -1,0 +1,104 @@
+"""The Carers' Hub commissioning audit: a Flask application factory."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from audit_app.config import settings
+from audit_app.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. Nothing happens at import time; tests pass their own config."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(settings(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+
+    _init_templates(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from audit_app.errors import register_error_handlers
+    from audit_app.security import register_security_headers
+
+    register_error_handlers(app)
+    register_security_headers(app)
+
+    from audit_app.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _init_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("audit_app"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+
+    from audit_app.forms import error_summary
+
+    app.add_template_global(error_summary)
+    app.add_template_filter(_format_datetime, "datetime")
+    app.add_template_filter(_format_date, "date")
+
+
+def _format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return "Not recorded"
+    return value.strftime("%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm") + " UTC"
+
+
+def _format_date(value: date | None) -> str:
+    return value.strftime("%-d %B %Y") if value else "Not recorded"
+
+
+def _init_extensions(app: Flask) -> None:
+    from audit_app import models  # noqa: F401  (registers the tables)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> Any:
+        from audit_app.models import User
+
+        if not user_id.isdigit():
+            return None
+        return db.session.get(User, int(user_id))
+
+
+def _register_blueprints(app: Flask) -> None:
+    from audit_app.admin.views import bp as admin_bp
+    from audit_app.audits.views import bp as audits_bp
+    from audit_app.auth.views import bp as auth_bp
+    from audit_app.main.views import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, audits_bp, admin_bp):
+        app.register_blueprint(blueprint)

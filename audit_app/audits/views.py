@@ -1,0 +1,131 @@
+"""Audits: each role's list, creating an audit, its overview and its members."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from audit_app.audits.forms import AuditForm, InviteForm
+from audit_app.models.audit import LEAD
+from audit_app.models.types import utcnow
+from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD
+from audit_app.services import accounts, audits
+from audit_app.services.access import account_role_required, audit_or_404, visible_audits
+from audit_app.services.frameworks import framework_choices, framework_of, group_choices
+
+bp = Blueprint("audits", __name__, url_prefix="/audits")
+
+
+@bp.route("/")
+@login_required
+def index() -> str:
+    return render_template("audits/index.html", audits=visible_audits(current_user))
+
+
+def _audit_form() -> AuditForm:
+    form = AuditForm()
+    form.area_id.choices = [(0, "Choose an area")] + audits.area_choices()
+    form.framework_id.choices = framework_choices()
+    if not form.framework_id.data and form.framework_id.choices:
+        form.framework_id.data = form.framework_id.choices[0][0]
+    from hub_model.framework import load_builtin
+
+    chosen = form.framework_id.data or "carers_hub_2010"
+    valid_ids = {value for value, _ in form.framework_id.choices}
+    framework = load_builtin(chosen if chosen in valid_ids else form.framework_id.choices[0][0])
+    form.scope_group.choices = [("", "Choose a group")] + group_choices(framework)
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@account_role_required(CARERS_LEAD, ADMINISTRATOR)
+def new() -> Response | str:
+    form = _audit_form()
+    if (
+        request.method == "GET"
+        and current_user.organisation
+        and current_user.organisation.kind == "area"
+    ):
+        form.area_id.data = current_user.organisation_id
+    if form.validate_on_submit():
+        audit = audits.create_audit(
+            audits.NewAudit(
+                title=form.title.data or "",
+                area_id=form.area_id.data,
+                framework_id=form.framework_id.data or "",
+                scope=[form.scope_group.data] if form.scope_kind.data == "group" else [],
+                cycle=form.cycle.data or "",
+                period_start=form.period_start.data,
+                period_end=form.period_end.data,
+                description=form.description.data,
+            ),
+            current_user,
+        )
+        flash(f"Audit ‘{audit.title}’ created.")
+        return redirect(url_for("audits.overview", audit_id=audit.id))
+    return render_template("audits/new.html", form=form)
+
+
+@bp.route("/<int:audit_id>")
+@login_required
+def overview(audit_id: int) -> str:
+    audit, role = audit_or_404(audit_id)
+    framework = framework_of(audit)
+    scope_names = [framework.group(code).name for code in audit.scope] if audit.scope else []
+    return render_template(
+        "audits/overview.html",
+        audit=audit,
+        role=role,
+        framework=framework,
+        scope_names=scope_names,
+    )
+
+
+@bp.route("/<int:audit_id>/people", methods=["GET", "POST"])
+@login_required
+def people(audit_id: int) -> Response | str:
+    audit, role = audit_or_404(audit_id, roles=(LEAD,))
+    form = InviteForm()
+    form.organisation_id.choices = [("", "Choose an organisation")] + audits.organisation_choices()
+    issued = None
+    if form.validate_on_submit():
+        organisation = audits.organisation_for_invitation(
+            form.organisation_id.data, form.new_organisation.data, form.new_organisation_kind.data
+        )
+        issued = accounts.invite(
+            audit,
+            form.email.data or "",
+            form.role.data or "partner",
+            current_user,
+            organisation,
+            current_app.config["INVITATION_DAYS"],
+        )
+        form = InviteForm(formdata=None)
+        form.organisation_id.choices = [
+            ("", "Choose an organisation")
+        ] + audits.organisation_choices()
+    return render_template(
+        "audits/people.html",
+        audit=audit,
+        form=form,
+        issued=issued,
+        invitation_url=(
+            url_for("auth.accept_invitation", token=issued.token, _external=True)
+            if issued
+            else None
+        ),
+        members=audits.members(audit),
+        invitations=audits.invitations(audit),
+        now=utcnow(),
+    )
+
+
+@bp.route("/<int:audit_id>/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@login_required
+def revoke_invitation(audit_id: int, invitation_id: int) -> Response:
+    audit, _ = audit_or_404(audit_id, roles=(LEAD,))
+    if not audits.revoke_invitation(audit, invitation_id):
+        abort(404)
+    flash("Invitation withdrawn. Its link no longer works.")
+    return redirect(url_for("audits.people", audit_id=audit.id))

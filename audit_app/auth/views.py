@@ -1,0 +1,106 @@
+"""Sign in and out, change password, accept an invitation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from audit_app.auth.forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    JoinAuditForm,
+    SignInForm,
+)
+from audit_app.extensions import limiter, submitted_email
+from audit_app.services import accounts
+
+bp = Blueprint("auth", __name__)
+
+SIGN_IN_FAILED = "Enter a correct email address and password"
+
+
+def _limit(setting: str) -> str:
+    return str(current_app.config[setting])
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: _limit("SIGN_IN_LIMIT_PER_ACCOUNT"),
+    key_func=submitted_email,
+    methods=["POST"],
+    scope="sign-in-account",
+)
+@limiter.limit(lambda: _limit("SIGN_IN_LIMIT_PER_ADDRESS"), methods=["POST"], scope="sign-in-ip")
+def sign_in() -> Response | str:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.start"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        # One message for every failure: it must not reveal which accounts exist.
+        form.email.errors = [SIGN_IN_FAILED]
+        form.password.data = ""
+    return render_template("auth/sign_in.html", form=form)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths are followed after sign-in, never another host."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("main.start")
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out() -> Response:
+    logout_user()
+    flash("You have signed out.")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> Response | str:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if accounts.change_password(
+            current_user, form.current_password.data or "", form.new_password.data or ""
+        ):
+            flash("Your password has been changed.")
+            return redirect(url_for("main.start"))
+        form.current_password.errors = ["Your current password is not right"]
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str) -> Response | str:
+    invitation = accounts.pending_invitation(token)
+    if invitation is None:
+        return render_template("auth/invitation_invalid.html"), 404  # type: ignore[return-value]
+    existing = accounts.find_user(invitation.email)
+    if existing is not None and (
+        not current_user.is_authenticated or current_user.id != existing.id
+    ):
+        # The link alone must never sign anyone in to an existing account.
+        logout_user()
+        flash(f"Sign in as {invitation.email} to accept this invitation.")
+        return redirect(url_for("auth.sign_in", next=request.path))
+    if existing is None and current_user.is_authenticated:
+        logout_user()
+    form: JoinAuditForm | AcceptInvitationForm = (
+        JoinAuditForm() if existing else AcceptInvitationForm()
+    )
+    if form.validate_on_submit():
+        if isinstance(form, AcceptInvitationForm):
+            user = accounts.accept_invitation(invitation, form.name.data, form.password.data)
+        else:
+            user = accounts.accept_invitation(invitation, None, None)
+        login_user(user)
+        flash(f"You have joined ‘{invitation.audit.title}’.")
+        return redirect(url_for("audits.overview", audit_id=invitation.audit_id))
+    return render_template(
+        "auth/accept_invitation.html", form=form, invitation=invitation, existing=existing
+    )

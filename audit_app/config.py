@@ -1,0 +1,69 @@
+"""Settings read from the environment, with development defaults in instance/."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+def _secret_key(instance_path: str) -> str:
+    """SECRET_KEY from the environment, else one kept in instance/secret_key.
+
+    A generated key survives restarts (sessions stay valid) and is never committed.
+    """
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def normalise_database_url(url: str) -> str:
+    """postgres:// and postgresql:// URLs mapped to the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def database_url(instance_path: str) -> str:
+    """DATABASE_URL, else SQLite in the instance folder."""
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'audit.sqlite'}"
+    return normalise_database_url(url)
+
+
+def settings(instance_path: str) -> dict[str, Any]:
+    """The app's configuration; tests override any key through create_app(test_config)."""
+    development = (
+        os.environ.get("FLASK_DEBUG") == "1" or os.environ.get("AUDIT_ENV") == "development"
+    )
+    redis_url = os.environ.get("REDIS_URL")
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SERVICE_NAME": os.environ.get("SERVICE_NAME", "Carers' Hub commissioning audit"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": not development,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": not development,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
+        "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(Path(instance_path) / "uploads")),
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") == "1",
+        "SIGN_IN_LIMIT_PER_ACCOUNT": os.environ.get(
+            "SIGN_IN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"
+        ),
+        "SIGN_IN_LIMIT_PER_ADDRESS": os.environ.get(
+            "SIGN_IN_LIMIT_PER_ADDRESS", "50 per 15 minutes"
+        ),
+        "INVITATION_DAYS": int(os.environ.get("INVITATION_DAYS", "7")),
+    }

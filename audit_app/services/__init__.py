@@ -1,0 +1,1 @@
+"""The operations views call: load, check permission, change, commit."""

@@ -1,0 +1,164 @@
+"""Accounts: sign in, change password, create users, accept invitations."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from audit_app.extensions import db
+from audit_app.models import Audit, AuditMembership, Invitation, Organisation, User
+from audit_app.models.types import utcnow
+from audit_app.services.passwords import hash_password, needs_rehash, verify_password
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (the caller says nothing more)."""
+    user = find_user(email)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    assert user is not None
+    if not user.active:
+        return None
+    if user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_sign_in_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> bool:
+    """Set ``new`` if ``current`` is right; False (and nothing changed) otherwise."""
+    if not verify_password(user.password_hash, current):
+        return False
+    user.password_hash = hash_password(new)
+    db.session.commit()
+    return True
+
+
+def create_user(
+    email: str,
+    name: str,
+    role: str,
+    password: str | None,
+    organisation: Organisation | None = None,
+) -> User:
+    """Add a user (the caller commits). ``password`` None leaves the account without one."""
+    user = User(
+        email=normalise_email(email),
+        name=name.strip(),
+        role=role,
+        organisation=organisation,
+        password_hash=hash_password(password) if password else None,
+    )
+    db.session.add(user)
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    invitation: Invitation
+    token: str  # shown once to the lead; only its hash is stored
+
+
+def invite(
+    audit: Audit,
+    email: str,
+    role: str,
+    invited_by: User,
+    organisation: Organisation | None,
+    days: int,
+) -> IssuedInvitation:
+    """A one-time invitation link to ``audit``; earlier pending ones for the address are revoked."""
+    now = utcnow()
+    email = normalise_email(email)
+    for earlier in db.session.scalars(
+        select(Invitation).where(
+            Invitation.audit_id == audit.id,
+            Invitation.email == email,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+    ):
+        earlier.revoked_at = now
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        audit=audit,
+        email=email,
+        role=role,
+        organisation=organisation,
+        token_hash=_token_hash(token),
+        invited_by=invited_by,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    db.session.add(invitation)
+    db.session.commit()
+    return IssuedInvitation(invitation, token)
+
+
+def pending_invitation(token: str, now: datetime | None = None) -> Invitation | None:
+    """The invitation for ``token`` if it can still be used, else None."""
+    if not token or len(token) > 100:
+        return None
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == _token_hash(token))
+    )
+    if invitation is None or invitation.state(now or utcnow()) != "pending":
+        return None
+    return invitation
+
+
+def accept_invitation(invitation: Invitation, name: str | None, password: str | None) -> User:
+    """Join the audit; a new person gets an account with ``name`` and ``password``.
+
+    A person who already has an account keeps their password: they are simply added.
+    """
+    user = find_user(invitation.email)
+    if user is None:
+        assert name and password
+        user = create_user(
+            invitation.email,
+            name,
+            _account_role(invitation.role),
+            password,
+            invitation.organisation,
+        )
+        db.session.flush()
+    existing = db.session.scalar(
+        select(AuditMembership).where(
+            AuditMembership.audit_id == invitation.audit_id, AuditMembership.user_id == user.id
+        )
+    )
+    if existing is None:
+        db.session.add(
+            AuditMembership(audit_id=invitation.audit_id, user=user, role=invitation.role)
+        )
+    invitation.accepted_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def _account_role(member_role: str) -> str:
+    return {"lead": "carers_lead", "partner": "partner", "commissioner": "commissioner"}[
+        member_role
+    ]
+
+
+def count_users() -> int:
+    return db.session.scalar(select(func.count()).select_from(User)) or 0

@@ -1,0 +1,122 @@
+"""Visit pages as a person would: GET a page, read it, submit its form.
+
+Modelled on notifications-admin's client_request: every call states the
+status it expects and returns the parsed page, so a test reads like a visit.
+CSRF stays on; tokens are read from the pages, as a browser would send them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bs4 import BeautifulSoup
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+
+@dataclass
+class Page:
+    response: TestResponse
+    soup: BeautifulSoup
+
+    @property
+    def status(self) -> int:
+        return self.response.status_code
+
+    @property
+    def h1(self) -> str:
+        heading = self.soup.find("h1")
+        return heading.get_text(" ", strip=True) if heading else ""
+
+    @property
+    def text(self) -> str:
+        return self.soup.get_text(" ", strip=True)
+
+    def error_summary(self) -> list[str]:
+        summary = self.soup.select(".govuk-error-summary__list a")
+        return [link.get_text(strip=True) for link in summary]
+
+    def error_links(self) -> dict[str, str]:
+        """Each error summary message with the fragment its link jumps to."""
+        return {
+            link.get_text(strip=True): str(link.get("href"))
+            for link in self.soup.select(".govuk-error-summary__list a")
+        }
+
+    def field_error(self, field_id: str) -> str:
+        """The inline error message shown for a field, looked up by its id."""
+        message = self.soup.select_one(f"#{field_id}-error")
+        return message.get_text(" ", strip=True).replace("Error: ", "") if message else ""
+
+    def value(self, name: str) -> str | None:
+        element = self.soup.select_one(f'[name="{name}"]')
+        if element is None:
+            return None
+        if element.name == "textarea":
+            return element.get_text()
+        if element.name == "select":
+            chosen = element.select_one("option[selected]")
+            return str(chosen.get("value")) if chosen else None
+        if element.get("type") in {"radio", "checkbox"}:
+            checked = self.soup.select_one(f'[name="{name}"][checked]')
+            return str(checked.get("value")) if checked else None
+        return str(element.get("value", ""))
+
+    def csrf_token(self) -> str | None:
+        token = self.soup.select_one('input[name="csrf_token"]')
+        return str(token["value"]) if token else None
+
+
+class Visitor:
+    """A person with a browser session on the test client."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self._csrf: str | None = None
+
+    def get(self, url: str, status: int = 200, follow: bool = False) -> Page:
+        response = self.client.get(url, follow_redirects=follow)
+        return self._page(response, status)
+
+    def post(
+        self,
+        url: str,
+        data: dict[str, Any] | None = None,
+        status: int = 302,
+        follow: bool = False,
+        csrf: bool = True,
+        **kwargs: Any,
+    ) -> Page:
+        data = dict(data or {})
+        if csrf and "csrf_token" not in data:
+            data["csrf_token"] = self.csrf_token()
+        response = self.client.post(url, data=data, follow_redirects=follow, **kwargs)
+        return self._page(response, status)
+
+    def csrf_token(self) -> str:
+        if self._csrf is None:
+            self._csrf = self.get("/sign-in", status=None).csrf_token()  # type: ignore[arg-type]
+            if self._csrf is None:  # signed in: the sign-in page redirects
+                self._csrf = self.get("/account/password").csrf_token()
+        assert self._csrf
+        return self._csrf
+
+    def sign_in(self, email: str, password: str = "a-good-password") -> Page:
+        self._csrf = None
+        page = self.post("/sign-in", {"email": email, "password": password})
+        assert page.status == 302, page.error_summary()
+        self._csrf = None
+        return page
+
+    def sign_out(self) -> None:
+        self.post("/sign-out")
+        self._csrf = None
+
+    @staticmethod
+    def _page(response: TestResponse, status: int | None) -> Page:
+        if status is not None:
+            assert response.status_code == status, (
+                f"expected {status}, got {response.status_code}: {response.get_data(as_text=True)[:2000]}"
+            )
+        return Page(response, BeautifulSoup(response.get_data(as_text=True), "html.parser"))

@@ -1,0 +1,87 @@
+"""A small realistic cast for web tests: one area, its lead, two partners, a
+commissioner, an administrator, and a lead from another area."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from audit_app.extensions import db
+from audit_app.models import Audit, User
+from tests import factories as make
+from tests.visit import Visitor
+
+
+@dataclass
+class Cast:
+    admin: User
+    lead: User
+    partner: User
+    partner2: User
+    commissioner: User
+    other_lead: User
+    draft: Audit
+    published: Audit
+    other_area_audit: Audit
+
+
+@pytest.fixture
+def cast(app: Flask) -> Cast:
+    with app.app_context():
+        area = make.organisation("Northshire County Council", "area")
+        other_area = make.organisation("Southshire Council", "area")
+        centre = make.organisation("Northshire Carers Centre", "voluntary_sector")
+        memory = make.organisation("Northshire Memory Support", "voluntary_sector")
+        icb = make.organisation("Northshire ICB", "commissioning_body")
+        admin = make.user("admin@example.org", "administrator", area)
+        lead = make.user("lead@example.org", "carers_lead", area)
+        partner = make.user("partner@example.org", "partner", centre)
+        partner2 = make.user("partner2@example.org", "partner", memory)
+        commissioner = make.user("commissioner@example.org", "commissioner", icb)
+        other_lead = make.user("lead@southshire.example.org", "carers_lead", other_area)
+        draft = make.audit(lead, area, "All carers in Northshire 2026/27", scope=[])
+        published = make.audit(lead, area, "Carers of people with dementia 2026/27", published=True)
+        other = make.audit(other_lead, other_area, "All carers in Southshire 2026/27", scope=[])
+        for audit in (draft, published):
+            make.member(audit, partner, "partner")
+            make.member(audit, partner2, "partner")
+            make.member(audit, commissioner, "commissioner")
+        cast = Cast(
+            admin, lead, partner, partner2, commissioner, other_lead, draft, published, other
+        )
+        for record in vars(cast).values():
+            db.session.refresh(record)  # load every column before detaching
+        db.session.expunge_all()
+        return cast
+
+
+@pytest.fixture
+def visitor(client: FlaskClient) -> Visitor:
+    return Visitor(client)
+
+
+@pytest.fixture
+def as_lead(visitor: Visitor, cast: Cast) -> Visitor:
+    visitor.sign_in("lead@example.org")
+    return visitor
+
+
+@pytest.fixture
+def as_partner(visitor: Visitor, cast: Cast) -> Visitor:
+    visitor.sign_in("partner@example.org")
+    return visitor
+
+
+@pytest.fixture
+def as_commissioner(visitor: Visitor, cast: Cast) -> Visitor:
+    visitor.sign_in("commissioner@example.org")
+    return visitor
+
+
+@pytest.fixture
+def as_admin(visitor: Visitor, cast: Cast) -> Visitor:
+    visitor.sign_in("admin@example.org")
+    return visitor
