@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from flask import Flask
@@ -12,6 +13,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from audit_app.config import settings
 from audit_app.extensions import csrf, db, limiter, login_manager, migrate
+from hub_model.scales import ChecklistStatus, Maturity, Rag, Rag4, label
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -61,12 +63,33 @@ def _init_templates(app: Flask) -> None:
     app.add_template_global(error_summary)
     app.add_template_filter(_format_datetime, "datetime")
     app.add_template_filter(_format_date, "date")
+    app.add_template_filter(grade_label, "grade_label")
+    app.add_template_global(GRADE_CODES, "grade_codes")
 
 
 def _format_datetime(value: datetime | None) -> str:
     if value is None:
         return "Not recorded"
     return value.strftime("%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm") + " UTC"
+
+
+_SCALES: dict[str, type[StrEnum]] = {
+    "rag": Rag,
+    "maturity": Maturity,
+    "checklist": ChecklistStatus,
+    "progress": Rag4,
+}
+GRADE_CODES = frozenset(grade.value for scale in _SCALES.values() for grade in scale)
+
+
+def grade_label(value: Any, scale: str | None = None) -> str:
+    """The words for a stored grade code; ``scale`` picks the scale where codes are shared."""
+    value = getattr(value, "value", value)
+    scales = [_SCALES[scale]] if scale in _SCALES else list(_SCALES.values())
+    for enum in scales:
+        if value in {grade.value for grade in enum}:
+            return label(enum(value))
+    return str(value)
 
 
 def _format_date(value: date | None) -> str:
@@ -98,7 +121,18 @@ def _register_blueprints(app: Flask) -> None:
     from audit_app.admin.views import bp as admin_bp
     from audit_app.audits.views import bp as audits_bp
     from audit_app.auth.views import bp as auth_bp
+    from audit_app.evidence.views import bp as evidence_bp
     from audit_app.main.views import bp as main_bp
+    from audit_app.ratings.views import bp as ratings_bp
+    from audit_app.stakeholders.views import bp as stakeholders_bp
 
-    for blueprint in (main_bp, auth_bp, audits_bp, admin_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        audits_bp,
+        admin_bp,
+        ratings_bp,
+        stakeholders_bp,
+        evidence_bp,
+    ):
         app.register_blueprint(blueprint)

@@ -40,7 +40,10 @@ def error_summary(form: FlaskForm) -> dict[str, Any]:
     Date fields render three inputs (day, month, year); their link must go to
     the day input, which govuk-frontend-wtf's own helper does not do.
     """
-    items = []
+    # Errors about the whole form (a stale save, a database hiccup) come first, as text.
+    items: list[dict[str, str]] = [
+        {"text": message} for message in getattr(form, "form_errors", [])
+    ]
     for field in form:
         if not field.errors:
             continue

@@ -34,8 +34,8 @@ class Page:
         return self.soup.get_text(" ", strip=True)
 
     def error_summary(self) -> list[str]:
-        summary = self.soup.select(".govuk-error-summary__list a")
-        return [link.get_text(strip=True) for link in summary]
+        summary = self.soup.select(".govuk-error-summary__list li")
+        return [item.get_text(strip=True) for item in summary]
 
     def error_links(self) -> dict[str, str]:
         """Each error summary message with the fragment its link jumps to."""

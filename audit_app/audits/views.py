@@ -11,8 +11,10 @@ from audit_app.models.audit import LEAD
 from audit_app.models.types import utcnow
 from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD
 from audit_app.services import accounts, audits
+from audit_app.services import overview as task_list
 from audit_app.services.access import account_role_required, audit_or_404, visible_audits
 from audit_app.services.frameworks import framework_choices, framework_of, group_choices
+from audit_app.services.scope import scope_description
 
 bp = Blueprint("audits", __name__, url_prefix="/audits")
 
@@ -72,13 +74,28 @@ def new() -> Response | str:
 def overview(audit_id: int) -> str:
     audit, role = audit_or_404(audit_id)
     framework = framework_of(audit)
-    scope_names = [framework.group(code).name for code in audit.scope] if audit.scope else []
     return render_template(
         "audits/overview.html",
         audit=audit,
         role=role,
         framework=framework,
-        scope_names=scope_names,
+        scope=scope_description(audit, framework),
+        steps=task_list.steps(audit, role),
+        recent=task_list.recent_changes(audit) if role == LEAD else [],
+        last_changed_text=task_list.last_changed_text,
+    )
+
+
+@bp.route("/<int:audit_id>/changes")
+@login_required
+def changes(audit_id: int) -> str:
+    audit, _ = audit_or_404(audit_id, roles=(LEAD,))
+    entity = request.args.get("entity") or None
+    page = request.args.get("page", "1")
+    number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    events, more = task_list.trail(audit, entity, number)
+    return render_template(
+        "audits/changes.html", audit=audit, events=events, more=more, page=number, entity=entity
     )
 
 

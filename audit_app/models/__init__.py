@@ -1,7 +1,26 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
 from audit_app.models.audit import Audit, AuditMembership, Invitation
+from audit_app.models.evidence import EvidenceAttachment, EvidenceReturn
+from audit_app.models.judgements import ChecklistJudgement, Rating, RatingProposal
 from audit_app.models.organisation import Organisation
+from audit_app.models.stakeholders import LinkedSource, PopulationStatistic, Stakeholder
+from audit_app.models.trail import ChangeEvent
 from audit_app.models.user import User
 
-__all__ = ["Audit", "AuditMembership", "Invitation", "Organisation", "User"]
+__all__ = [
+    "Audit",
+    "AuditMembership",
+    "ChangeEvent",
+    "ChecklistJudgement",
+    "EvidenceAttachment",
+    "EvidenceReturn",
+    "Invitation",
+    "LinkedSource",
+    "Organisation",
+    "PopulationStatistic",
+    "Rating",
+    "RatingProposal",
+    "Stakeholder",
+    "User",
+]

@@ -23,8 +23,12 @@ def snapshot_of(framework_id: str) -> dict[str, Any]:
 
 
 def framework_of(audit: Any) -> Framework:
-    """The audit's framework snapshot as a hub_model Framework, cached per revision."""
-    key = (audit.id, audit.revision, audit.framework_version)
+    """The audit's framework snapshot as a hub_model Framework, parsed once per tailoring.
+
+    Tailoring appends to the snapshot's change history, so its length tells
+    whether the snapshot changed; saving a rating does not re-parse it.
+    """
+    key = (audit.id, len(audit.framework.get("changes") or ()), audit.framework_version)
     cached = _CACHE.get(key)
     if cached is None:
         cached = parse_framework(audit.framework, source=f"audit {audit.id} snapshot")

@@ -67,6 +67,12 @@ def test_sign_in_with_the_keyboard_alone(page: Any) -> None:
     # The skip link's #main-content fragment survives the redirect, as in any browser.
     page.wait_for_url(re.compile(r".*/audits/(#main-content)?$"))
     assert page.locator("h1").inner_text() == "Your audits"
+    link = page.get_by_role("link", name="Carers of people with dementia in Northshire 2026/27")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/audits/\d+$"))
+    assert page.locator("h1").inner_text() == "Carers of people with dementia in Northshire 2026/27"
+    axe.check(page, "audit overview (lead)")
 
 
 def test_wrong_password_gives_the_generic_message(page: Any) -> None:

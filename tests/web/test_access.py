@@ -65,8 +65,9 @@ def test_public_pages_open_without_signing_in(visitor: Visitor) -> None:
 
 def test_lead_sees_their_audits_including_drafts(as_lead: Visitor, cast: Cast) -> None:
     page = as_lead.get("/audits/")
-    assert "All carers in Northshire 2026/27" in page.text
-    assert "Carers of people with dementia 2026/27" in page.text
+    links = {a.get_text(strip=True): a["href"] for a in page.soup.select("main a.govuk-link")}
+    assert links["All carers in Northshire 2026/27"] == f"/audits/{cast.draft.id}"
+    assert links["Carers of people with dementia 2026/27"] == f"/audits/{cast.published.id}"
     assert "Southshire" not in page.text
 
 

@@ -1,0 +1,1 @@
+"""Step 3: partners' evidence returns about the services they deliver, and the lead's review."""

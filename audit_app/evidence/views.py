@@ -1,0 +1,249 @@
+"""Step 3 evidence returns: partners' evidence about their services, and the lead's review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from audit_app.evidence.forms import DecisionForm, EvidenceForm, StatusFilterForm, SubmitForm
+from audit_app.models import Audit, EvidenceReturn
+from audit_app.models.audit import LEAD, PARTNER
+from audit_app.models.evidence import EVIDENCE_STATUSES
+from audit_app.models.types import utcnow
+from audit_app.services import evidence, uploads
+from audit_app.services.access import audit_or_404
+from audit_app.services.changes import SaveFailed, StaleEdit
+from audit_app.services.frameworks import framework_of
+
+bp = Blueprint("evidence", __name__, url_prefix="/audits/<int:audit_id>/evidence")
+
+STALE_MESSAGE = "Someone else changed this evidence return while you were editing"
+SAVE_FAILED = "Sorry, your changes could not be saved. Try again."
+
+
+@bp.url_value_preprocessor
+def _allow_a_file_over_the_limit(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Let a file a little over the limit reach the form, to be refused with a clear
+    message there. This runs before CSRF protection reads the body; other pages keep
+    MAX_CONTENT_LENGTH."""
+    if request.method == "POST" and endpoint in {"evidence.new", "evidence.edit"}:
+        request.max_content_length = uploads.request_limit_for_upload_forms()
+
+
+@bp.route("/")
+@login_required
+def index(audit_id: int) -> str:
+    audit, role = audit_or_404(audit_id)
+    filter_form = StatusFilterForm(request.args)
+    status = filter_form.chosen()
+    return render_template(
+        "evidence/index.html",
+        audit=audit,
+        role=role,
+        returns=evidence.visible_returns(audit, current_user, role, status),
+        filter_form=filter_form,
+        status=status,
+        status_label=EVIDENCE_STATUSES.get(status or ""),
+        intervention_names={item.code: item.name for item in framework_of(audit).interventions},
+        today=utcnow().date(),
+        can_create=evidence.can_create(role),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new(audit_id: int) -> Response | str:
+    audit, role = audit_or_404(audit_id, roles=(LEAD, PARTNER))
+    form = EvidenceForm().use_framework(framework_of(audit))
+    if form.validate_on_submit():
+        try:
+            record = evidence.create(audit, form.values(), current_user)
+        except SaveFailed:
+            return _render_form(audit, form, None, problem=SAVE_FAILED)
+        else:
+            _keep_file(audit, record, form)
+            flash(f"Evidence return ‘{record.service_name}’ saved as a draft.")
+            return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
+    return _render_form(audit, form, None)
+
+
+@bp.route("/<int:evidence_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(audit_id: int, evidence_id: int) -> Response | str:
+    audit, role = audit_or_404(audit_id, roles=(LEAD, PARTNER))
+    record = evidence.get_visible_or_404(audit, evidence_id, current_user, role)
+    if not evidence.can_edit(record, current_user, role):
+        abort(403)
+    framework = framework_of(audit)
+    form = EvidenceForm().use_framework(framework)
+    if request.method == "GET":
+        form.load(evidence.values_of(record), record.version)
+    elif form.validate_on_submit():
+        try:
+            evidence.update(audit, record, form.values(), form.loaded_version(), current_user)
+        except StaleEdit as stale:
+            form.version.data = str(record.version)
+            theirs = evidence.summary_rows(stale.current, framework)
+            return _render_form(audit, form, record, theirs=theirs)
+        except SaveFailed:
+            return _render_form(audit, form, record, problem=SAVE_FAILED)
+        else:
+            _keep_file(audit, record, form)
+            flash(f"Evidence return ‘{record.service_name}’ saved.")
+            return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
+    return _render_form(audit, form, record)
+
+
+def _keep_file(audit: Audit, record: EvidenceReturn, form: EvidenceForm) -> None:
+    if form.checked_file is None:
+        return
+    try:
+        evidence.add_attachment(audit, record, form.checked_file, current_user)
+    except SaveFailed:
+        flash(f"The file ‘{form.checked_file.filename}’ could not be saved. Try adding it again.")
+
+
+def _render_form(
+    audit: Audit,
+    form: EvidenceForm,
+    record: EvidenceReturn | None,
+    theirs: list[tuple[str, str]] | None = None,
+    problem: str | None = None,
+) -> str:
+    return render_template(
+        "evidence/form.html",
+        audit=audit,
+        form=form,
+        record=record,
+        theirs=theirs,
+        problem=problem,
+        stale_message=STALE_MESSAGE,
+    )
+
+
+@bp.route("/<int:evidence_id>")
+@login_required
+def show(audit_id: int, evidence_id: int) -> str:
+    audit, role = audit_or_404(audit_id)
+    record = evidence.get_visible_or_404(audit, evidence_id, current_user, role)
+    return _render_show(audit, role, record)
+
+
+def _render_show(
+    audit: Audit,
+    role: str,
+    record: EvidenceReturn,
+    submit_form: SubmitForm | None = None,
+    decision_form: DecisionForm | None = None,
+    stale: bool = False,
+) -> str:
+    if submit_form is None:
+        submit_form = SubmitForm(formdata=None, version=str(record.version))
+    if decision_form is None:
+        decision_form = DecisionForm(formdata=None, version=str(record.version))
+    return render_template(
+        "evidence/show.html",
+        audit=audit,
+        role=role,
+        record=record,
+        rows=evidence.summary_rows(evidence.values_of(record), framework_of(audit)),
+        today=utcnow().date(),
+        can_edit=evidence.can_edit(record, current_user, role),
+        can_submit=evidence.can_submit(record, current_user, role),
+        can_decide=evidence.can_decide(record, role),
+        submit_form=submit_form,
+        decision_form=decision_form,
+        form=decision_form if decision_form.errors else None,
+        stale=stale,
+        stale_message=STALE_MESSAGE,
+    )
+
+
+@bp.route("/<int:evidence_id>/submit", methods=["POST"])
+@login_required
+def submit(audit_id: int, evidence_id: int) -> Response | str:
+    audit, role = audit_or_404(audit_id, roles=(LEAD, PARTNER))
+    record = evidence.get_visible_or_404(audit, evidence_id, current_user, role)
+    if not evidence.can_submit(record, current_user, role):
+        abort(403)
+    form = SubmitForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        evidence.submit(audit, record, form.loaded_version(), current_user)
+    except StaleEdit:
+        return _render_show(audit, role, record, stale=True)
+    except SaveFailed:
+        flash(SAVE_FAILED)
+        return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
+    flash(f"Evidence return ‘{record.service_name}’ submitted to the carers lead.")
+    return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
+
+
+@bp.route("/<int:evidence_id>/decision", methods=["POST"])
+@login_required
+def decide(audit_id: int, evidence_id: int) -> Response | str:
+    audit, role = audit_or_404(audit_id, roles=(LEAD,))
+    record = evidence.get_visible_or_404(audit, evidence_id, current_user, role)
+    if not evidence.can_decide(record, role):
+        abort(403)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _render_show(audit, role, record, decision_form=form)
+    accept = form.decision.data == "accept"
+    try:
+        evidence.decide(
+            audit, record, accept, form.comments.data, form.loaded_version(), current_user
+        )
+    except StaleEdit:
+        return _render_show(audit, role, record, stale=True)
+    except SaveFailed:
+        flash(SAVE_FAILED)
+        return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
+    flash(
+        f"Evidence return ‘{record.service_name}’ "
+        + ("accepted." if accept else "returned to the partner with your comments.")
+    )
+    return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
+
+
+@bp.route("/<int:evidence_id>/attachments/<int:attachment_id>")
+@login_required
+def attachment(audit_id: int, evidence_id: int, attachment_id: int) -> Response:
+    audit, role = audit_or_404(audit_id)
+    record = evidence.get_visible_or_404(audit, evidence_id, current_user, role)
+    item = evidence.attachment_or_404(record, attachment_id)
+    path = uploads.path_of(audit.id, item.stored_name)
+    if path is None:
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=item.content_type,
+        as_attachment=True,
+        download_name=item.filename,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/<int:evidence_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
+@login_required
+def delete_attachment(audit_id: int, evidence_id: int, attachment_id: int) -> Response:
+    audit, role = audit_or_404(audit_id, roles=(LEAD, PARTNER))
+    record = evidence.get_visible_or_404(audit, evidence_id, current_user, role)
+    if not evidence.can_edit(record, current_user, role):
+        abort(403)
+    item = evidence.attachment_or_404(record, attachment_id)
+    filename = item.filename
+    try:
+        evidence.remove_attachment(audit, record, item, current_user)
+    except SaveFailed:
+        flash(SAVE_FAILED)
+    else:
+        flash(f"File ‘{filename}’ deleted.")
+    return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))

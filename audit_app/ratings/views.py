@@ -1,0 +1,220 @@
+"""Step 3: rate each intervention and each Appendix A sub-outcome per carer group."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from audit_app.models.audit import LEAD, PARTNER
+from audit_app.ratings.forms import (
+    MATURITY_MEANINGS,
+    RAG_MEANINGS,
+    ChecklistForm,
+    ProposalForm,
+    RatingForm,
+)
+from audit_app.services import grids, judgements
+from audit_app.services.access import audit_or_404
+from audit_app.services.changes import SaveFailed, StaleEdit
+from audit_app.services.evidence import returns_for_linking
+
+bp = Blueprint("ratings", __name__, url_prefix="/audits/<int:audit_id>")
+
+STALE = "Someone else saved this judgement while you were editing. Their version is shown below; check it, then save again if yours should replace it."
+SAVE_FAILED = "Your changes could not be saved because the database did not respond. Nothing was lost from this page: try saving again."
+
+
+def _evidence_choices(audit: Any) -> list[tuple[int, str]]:
+    return [
+        (
+            e.id,
+            f"{e.service_name} ({e.organisation.name if e.organisation else 'no organisation'}, {e.status_label.lower()})",
+        )
+        for e in returns_for_linking(audit)
+    ]
+
+
+@bp.route("/ratings", methods=["GET", "POST"])
+@login_required
+def grid(audit_id: int) -> Response | str:
+    audit, role = audit_or_404(audit_id)
+    view = grids.rating_grid_view(audit, role, request.form if request.method == "POST" else None)
+    if view.form is not None and view.form.validate_on_submit():
+        try:
+            result = grids.save_rating_grid(audit, view, current_user)
+        except SaveFailed:
+            view.form.submit.errors = [SAVE_FAILED]  # type: ignore[attr-defined]
+        else:
+            if result.conflicts:
+                return render_template(
+                    "ratings/grid.html",
+                    audit=audit,
+                    role=role,
+                    view=grids.rating_grid_view(audit, role, None),
+                    conflicts=result.conflicts,
+                    form=None,
+                )
+            flash(f"Saved {result.saved} change{'s' if result.saved != 1 else ''} to the ratings.")
+            return redirect(url_for("ratings.grid", audit_id=audit.id))
+    return render_template(
+        "ratings/grid.html", audit=audit, role=role, view=view, conflicts=[], form=view.form
+    )
+
+
+@bp.route("/ratings/<intervention>/<group>", methods=["GET", "POST"])
+@login_required
+def cell(audit_id: int, intervention: str, group: str) -> Response | str:
+    audit, role = audit_or_404(audit_id)
+    rating, framework, carer_group = judgements.rating_cell(audit, intervention, group)
+    name = judgements.rating_label(framework, intervention, carer_group)
+    form: RatingForm | ProposalForm | None = None
+    stale: dict[str, Any] | None = None
+    if role == LEAD:
+        form = RatingForm(obj=rating if request.method == "GET" else None)
+        form.evidence.choices = _evidence_choices(audit)
+        if request.method == "GET":
+            form.evidence.data = [e.id for e in rating.evidence]
+            form.version.data = rating.version if rating.id else None
+        elif form.validate_on_submit():
+            values = {
+                field: getattr(form, field).data or None for field in judgements.RATING_FIELDS
+            }
+            values["rag"], values["maturity"] = form.rag.data, form.maturity.data
+            try:
+                judgements.save_rating(
+                    audit,
+                    rating,
+                    values,
+                    judgements.evidence_by_ids(audit, form.evidence.data or []),
+                    form.version.data or 0,  # 0: loaded before the cell existed
+                    current_user,
+                    name,
+                )
+            except StaleEdit as error:
+                stale = error.current
+                form.form_errors.append(STALE)
+            except SaveFailed:
+                form.form_errors.append(SAVE_FAILED)
+            else:
+                flash(f"Rating saved: {name}.")
+                return redirect(url_for("ratings.grid", audit_id=audit.id) + f"#row-{intervention}")
+    elif role == PARTNER:
+        form = ProposalForm()
+        if form.validate_on_submit():
+            judgements.propose(
+                audit,
+                intervention,
+                group,
+                {
+                    "rag": form.rag.data,
+                    "maturity": form.maturity.data,
+                    "rationale": form.rationale.data,
+                },
+                current_user,
+            )
+            flash(
+                "Your proposal has been sent to the carers lead. Their rating is the one that counts; both are kept."
+            )
+            return redirect(url_for("ratings.grid", audit_id=audit.id))
+    return render_template(
+        "ratings/cell.html",
+        audit=audit,
+        role=role,
+        rating=rating,
+        name=name,
+        form=form,
+        stale=stale,
+        intervention=framework.intervention(intervention),
+        group=carer_group,
+        proposals=judgements.proposals(audit, intervention, group) if role == LEAD else [],
+        rag_meanings=RAG_MEANINGS,
+        maturity_meanings=MATURITY_MEANINGS,
+    )
+
+
+@bp.route("/checklist", methods=["GET", "POST"])
+@login_required
+def checklist(audit_id: int) -> Response | str:
+    audit, role = audit_or_404(audit_id)
+    view = grids.checklist_grid_view(
+        audit, role, request.form if request.method == "POST" else None
+    )
+    if view.form is not None and view.form.validate_on_submit():
+        try:
+            result = grids.save_checklist_grid(audit, view, current_user)
+        except SaveFailed:
+            view.form.submit.errors = [SAVE_FAILED]  # type: ignore[attr-defined]
+        else:
+            if result.conflicts:
+                return render_template(
+                    "ratings/checklist.html",
+                    audit=audit,
+                    role=role,
+                    view=grids.checklist_grid_view(audit, role, None),
+                    conflicts=result.conflicts,
+                    form=None,
+                )
+            flash(
+                f"Saved {result.saved} change{'s' if result.saved != 1 else ''} to the checklist."
+            )
+            return redirect(url_for("ratings.checklist", audit_id=audit.id))
+    return render_template(
+        "ratings/checklist.html", audit=audit, role=role, view=view, conflicts=[], form=view.form
+    )
+
+
+@bp.route("/checklist/<sub_outcome>/<group>", methods=["GET", "POST"])
+@login_required
+def checklist_cell(audit_id: int, sub_outcome: str, group: str) -> Response | str:
+    audit, role = audit_or_404(audit_id)
+    judgement, framework, carer_group = judgements.checklist_cell(audit, sub_outcome, group)
+    name = f"{sub_outcome} – {carer_group.name}"
+    form: ChecklistForm | None = None
+    stale: dict[str, Any] | None = None
+    if role == LEAD:
+        form = ChecklistForm(obj=judgement if request.method == "GET" else None)
+        form.evidence.choices = _evidence_choices(audit)
+        if request.method == "GET":
+            form.evidence.data = [e.id for e in judgement.evidence]
+            form.version.data = judgement.version if judgement.id else None
+        elif form.validate_on_submit():
+            values = {
+                "status": form.status.data,
+                "indicator": form.indicator.data,
+                "rationale": form.rationale.data or None,
+            }
+            try:
+                judgements.save_checklist(
+                    audit,
+                    judgement,
+                    values,
+                    judgements.evidence_by_ids(audit, form.evidence.data or []),
+                    form.version.data or 0,  # 0: loaded before the cell existed
+                    current_user,
+                    name,
+                )
+            except StaleEdit as error:
+                stale = error.current
+                form.form_errors.append(STALE)
+            except SaveFailed:
+                form.form_errors.append(SAVE_FAILED)
+            else:
+                flash(f"Checklist saved: {name}.")
+                return redirect(
+                    url_for("ratings.checklist", audit_id=audit.id) + f"#row-{sub_outcome}"
+                )
+    return render_template(
+        "ratings/checklist_cell.html",
+        audit=audit,
+        role=role,
+        judgement=judgement,
+        name=name,
+        form=form,
+        stale=stale,
+        sub_outcome=framework.sub_outcome(sub_outcome),
+        outcome=framework.outcome(framework.sub_outcome(sub_outcome).outcome),
+        group=carer_group,
+    )

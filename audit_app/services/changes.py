@@ -1,0 +1,167 @@
+"""Saving a change to an audit: one transaction, a version check, and the audit trail.
+
+Every write to a judgement, evidence return, indicator value or action goes
+through `save`, so that:
+- a stale page (the record's version moved on since the form was loaded) is
+  refused with both versions to show, never silently overwritten;
+- the audit's revision is bumped, so cached maps and charts are recomputed;
+- the audit trail records who changed what, from what, to what;
+- it all commits together, or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
+
+from audit_app.extensions import db
+from audit_app.models import Audit, ChangeEvent, User
+
+
+class StaleEdit(Exception):
+    """Someone else saved this record after the form was loaded."""
+
+    def __init__(self, current: dict[str, Any]) -> None:
+        super().__init__("stale edit")
+        self.current = current
+
+
+class SaveFailed(Exception):
+    """The database refused or dropped the write; nothing was saved."""
+
+
+def plain(value: Any) -> Any:
+    """A JSON-safe copy of a column value, for the trail and for showing versions."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+def snapshot(record: Any, fields: Iterable[str], relations: Iterable[str] = ()) -> dict[str, Any]:
+    """Column values, plus each relationship as the sorted ids it points to."""
+    values = {name: plain(getattr(record, name)) for name in fields}
+    for name in relations:
+        values[f"{name}_ids"] = sorted(item.id for item in getattr(record, name))
+    return values
+
+
+@dataclass(frozen=True)
+class Change:
+    """What to write: the record, the fields to set, and how the trail names it."""
+
+    audit: Audit
+    record: Any
+    values: Mapping[str, Any]
+    entity: str
+    label: str
+    loaded_version: int | None = None  # the version the form was loaded with
+    relations: Mapping[str, list[Any]] | None = None  # e.g. {"evidence": [returns]}
+
+
+def save(change: Change, user: User) -> Any:
+    """Apply ``change`` in one transaction; raises StaleEdit or SaveFailed."""
+    return save_all([change], user)[0]
+
+
+def is_stale(change: Change) -> bool:
+    record = change.record
+    return (
+        getattr(record, "id", None) is not None
+        and change.loaded_version is not None
+        and record.version != change.loaded_version
+    )
+
+
+def save_all(changes: list[Change], user: User) -> list[Any]:
+    """Apply every change in ONE transaction, or none of them.
+
+    Raises StaleEdit (for the first stale record, with its current values)
+    before writing anything, or SaveFailed if the database refuses.
+    """
+    for change in changes:
+        if is_stale(change):
+            raise StaleEdit(snapshot(change.record, change.values, change.relations or {}))
+    try:
+        for change in changes:
+            _apply(change, user)
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        record = changes[0].record
+        db.session.refresh(record)
+        raise StaleEdit(snapshot(record, changes[0].values, changes[0].relations or {})) from error
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        raise SaveFailed(str(error)) from error
+    return [change.record for change in changes]
+
+
+def _apply(change: Change, user: User) -> None:
+    """Set the values, bump the audit revision and write the trail entry (no commit)."""
+    record = change.record
+    is_new = getattr(record, "id", None) is None
+    fields = list(change.values)
+    relations = dict(change.relations or {})
+    old = None if is_new else snapshot(record, fields, relations)
+    for name, value in {**change.values, **relations}.items():
+        setattr(record, name, value)
+    new = snapshot(record, fields, relations)
+    if old == new:
+        return
+    record.updated_by = user
+    change.audit.revision = (change.audit.revision or 0) + 1
+    db.session.add(record)
+    db.session.flush()
+    if old is not None:
+        old, new = (
+            {k: v for k, v in old.items() if new.get(k) != v},
+            {k: v for k, v in new.items() if old.get(k) != v},
+        )
+    db.session.add(
+        ChangeEvent(
+            audit_id=change.audit.id,
+            user=user,
+            entity=change.entity,
+            entity_id=record.id,
+            label=change.label,
+            action="created" if is_new else "changed",
+            old=old,
+            new=new,
+        )
+    )
+
+
+def remove(
+    audit: Audit, record: Any, entity: str, label: str, fields: Iterable[str], user: User
+) -> None:
+    """Delete ``record``, keeping what it held in the audit trail."""
+    old = snapshot(record, fields)
+    audit.revision = (audit.revision or 0) + 1
+    db.session.add(
+        ChangeEvent(
+            audit_id=audit.id,
+            user=user,
+            entity=entity,
+            entity_id=record.id,
+            label=label,
+            action="removed",
+            old=old,
+            new=None,
+        )
+    )
+    db.session.delete(record)
+    try:
+        db.session.commit()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        raise SaveFailed(str(error)) from error

@@ -1,0 +1,368 @@
+"""Step 3 evidence returns: who may see and change them, and every change to them.
+
+Who sees a return (DESIGN.md, "Qualities": a partner never sees another
+partner's unpublished evidence):
+- its own organisation (and its author) sees it in every status; a draft is
+  private to them until it is submitted;
+- a carers lead sees every return that has been submitted (submitted, accepted,
+  returned), but not another organisation's drafts;
+- a partner of another organisation sees it only once it is accepted and the
+  audit is published; so does a commissioner;
+- anyone else gets 404, as if it did not exist.
+
+Every write goes through ``changes.save`` (version check, trail, one commit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask import abort
+from sqlalchemy import false, or_, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
+
+from audit_app.extensions import db
+from audit_app.models import Audit, ChangeEvent, EvidenceAttachment, EvidenceReturn, User
+from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
+from audit_app.models.evidence import EVIDENCE_STATUSES
+from audit_app.models.types import utcnow
+from audit_app.services import uploads
+from audit_app.services.changes import Change, SaveFailed, save
+
+DRAFT, SUBMITTED, ACCEPTED, RETURNED = "draft", "submitted", "accepted", "returned"
+EDITABLE_BY_AUTHOR = (DRAFT, RETURNED)
+ENTITY = "evidence"
+
+# The fields a partner fills in, in the order the form and summary show them.
+FIELDS = (
+    "service_name",
+    "description",
+    "interventions",
+    "groups_reached",
+    "groups_not_reached",
+    "numbers_reached",
+    "organisations_engaged",
+    "could_engage_better",
+    "quality_marks",
+    "satisfaction",
+    "caseload_profile",
+    "outcome_baseline",
+    "outcome_follow_up",
+    "pathway_element",
+    "funding_mode",
+    "unit_cost",
+    "unit_cost_notes",
+    "contact_time",
+    "evidence_date",
+    "review_by",
+)
+
+
+# --- who may see and do what -------------------------------------------------
+
+
+def is_own(record: EvidenceReturn, user: User) -> bool:
+    """The return belongs to the user's organisation, or they wrote it."""
+    if record.author_id is not None and record.author_id == user.id:
+        return True
+    return user.organisation_id is not None and record.organisation_id == user.organisation_id
+
+
+def can_see(record: EvidenceReturn, audit: Audit, user: User, role: str) -> bool:
+    if record.audit_id != audit.id:
+        return False
+    if is_own(record, user) and role in (LEAD, PARTNER):
+        return True
+    if role == LEAD:
+        return record.status != DRAFT
+    if role in (PARTNER, COMMISSIONER):
+        return record.status == ACCEPTED and audit.is_published
+    return False
+
+
+def visible_returns(
+    audit: Audit, user: User, role: str, status: str | None = None
+) -> list[EvidenceReturn]:
+    """The audit's returns this user may see, by service name; optionally of one status."""
+    own = EvidenceReturn.author_id == user.id
+    if user.organisation_id is not None:
+        own = or_(own, EvidenceReturn.organisation_id == user.organisation_id)
+    published_and_accepted = EvidenceReturn.status == ACCEPTED if audit.is_published else false()
+    if role == LEAD:
+        rule = or_(own, EvidenceReturn.status != DRAFT)
+    elif role == PARTNER:
+        rule = or_(own, published_and_accepted)
+    elif role == COMMISSIONER:
+        rule = published_and_accepted
+    else:
+        return []
+    query = (
+        select(EvidenceReturn)
+        .where(EvidenceReturn.audit_id == audit.id, rule)
+        .options(selectinload(EvidenceReturn.organisation))
+        .order_by(EvidenceReturn.service_name, EvidenceReturn.id)
+    )
+    if status in EVIDENCE_STATUSES:
+        query = query.where(EvidenceReturn.status == status)
+    return list(db.session.scalars(query))
+
+
+def get_visible_or_404(audit: Audit, evidence_id: int, user: User, role: str) -> EvidenceReturn:
+    """The return, if it is in this audit and the user may see it; otherwise 404."""
+    record = db.session.get(EvidenceReturn, evidence_id)
+    if record is None or not can_see(record, audit, user, role):
+        abort(404)
+    return record
+
+
+def can_create(role: str) -> bool:
+    return role in (LEAD, PARTNER)
+
+
+def can_edit(record: EvidenceReturn, user: User, role: str) -> bool:
+    """The lead may change any return they can see; its own organisation only while it
+    is a draft or has been returned to them."""
+    if role == LEAD:
+        return record.status != DRAFT or is_own(record, user)
+    return role == PARTNER and is_own(record, user) and record.status in EDITABLE_BY_AUTHOR
+
+
+def can_submit(record: EvidenceReturn, user: User, role: str) -> bool:
+    return role in (LEAD, PARTNER) and is_own(record, user) and record.status in EDITABLE_BY_AUTHOR
+
+
+def can_decide(record: EvidenceReturn, role: str) -> bool:
+    return role == LEAD and record.status == SUBMITTED
+
+
+def returns_for_linking(audit: Audit) -> list[EvidenceReturn]:
+    """Returns a judgement may cite: accepted and submitted ones, for the lead's ratings
+    pages. Not filtered by person: only show these to people who may see them all."""
+    return list(
+        db.session.scalars(
+            select(EvidenceReturn)
+            .where(
+                EvidenceReturn.audit_id == audit.id,
+                EvidenceReturn.status.in_((ACCEPTED, SUBMITTED)),
+            )
+            .options(selectinload(EvidenceReturn.organisation))
+            .order_by(EvidenceReturn.service_name, EvidenceReturn.id)
+        )
+    )
+
+
+# --- changes -----------------------------------------------------------------
+
+
+def label(record: EvidenceReturn) -> str:
+    organisation = record.organisation.name if record.organisation else None
+    text = f"Evidence: {record.service_name}"
+    return (f"{text} ({organisation})" if organisation else text)[:300]
+
+
+def create(audit: Audit, values: Mapping[str, Any], user: User) -> EvidenceReturn:
+    """A new draft return from the user's organisation; raises SaveFailed."""
+    record = EvidenceReturn(
+        audit_id=audit.id,
+        organisation_id=user.organisation_id,
+        organisation=user.organisation,
+        author_id=user.id,
+        status=DRAFT,
+    )
+    values = {**_only_fields(values), "status": DRAFT}
+    record.service_name = values["service_name"]
+    saved: EvidenceReturn = save(Change(audit, record, values, ENTITY, label(record)), user)
+    return saved
+
+
+def update(
+    audit: Audit, record: EvidenceReturn, values: Mapping[str, Any], version: int, user: User
+) -> EvidenceReturn:
+    """Save the form's values; raises StaleEdit if it changed since ``version``, or SaveFailed."""
+    saved: EvidenceReturn = save(
+        Change(audit, record, _only_fields(values), ENTITY, label(record), version), user
+    )
+    return saved
+
+
+def submit(audit: Audit, record: EvidenceReturn, version: int, user: User) -> EvidenceReturn:
+    """Draft or returned → submitted to the carers lead."""
+    values = {"status": SUBMITTED, "submitted_at": utcnow(), "decided_at": None}
+    saved: EvidenceReturn = save(
+        Change(audit, record, values, ENTITY, label(record), version), user
+    )
+    return saved
+
+
+def decide(
+    audit: Audit,
+    record: EvidenceReturn,
+    accept: bool,
+    comments: str | None,
+    version: int,
+    user: User,
+) -> EvidenceReturn:
+    """The lead accepts a submitted return, or returns it with comments."""
+    values = {
+        "status": ACCEPTED if accept else RETURNED,
+        "lead_comments": comments or None,
+        "decided_at": utcnow(),
+    }
+    saved: EvidenceReturn = save(
+        Change(audit, record, values, ENTITY, label(record), version), user
+    )
+    return saved
+
+
+def attachment_or_404(record: EvidenceReturn, attachment_id: int) -> EvidenceAttachment:
+    attachment = db.session.get(EvidenceAttachment, attachment_id)
+    if attachment is None or attachment.evidence_id != record.id:
+        abort(404)
+    return attachment
+
+
+def add_attachment(
+    audit: Audit, record: EvidenceReturn, checked: uploads.CheckedFile, user: User
+) -> EvidenceAttachment:
+    """Keep a checked file with the return, and note it in the trail; raises SaveFailed."""
+    before = [attachment.filename for attachment in record.attachments]
+    try:
+        stored_name = uploads.store(audit.id, checked)
+    except OSError as error:
+        raise SaveFailed(str(error)) from error
+    attachment = EvidenceAttachment(
+        filename=checked.filename,
+        stored_name=stored_name,
+        content_type=checked.content_type,
+        size=len(checked.content),
+        uploaded_by_id=user.id,
+    )
+    record.attachments.append(attachment)
+    try:
+        _note_attachments(audit, record, before, user)
+    except SaveFailed:
+        uploads.discard(audit.id, stored_name)
+        raise
+    return attachment
+
+
+def remove_attachment(
+    audit: Audit, record: EvidenceReturn, attachment: EvidenceAttachment, user: User
+) -> None:
+    """Delete the file and its record, keeping its name in the trail; raises SaveFailed."""
+    before = [item.filename for item in record.attachments]
+    stored_name = attachment.stored_name
+    record.attachments.remove(attachment)
+    _note_attachments(audit, record, before, user)
+    uploads.discard(audit.id, stored_name)  # only once the database has let it go
+
+
+def _note_attachments(audit: Audit, record: EvidenceReturn, before: list[str], user: User) -> None:
+    audit.revision = (audit.revision or 0) + 1
+    db.session.add(
+        ChangeEvent(
+            audit_id=audit.id,
+            user=user,
+            entity=ENTITY,
+            entity_id=record.id,
+            label=label(record),
+            action="changed",
+            old={"attachments": before},
+            new={"attachments": [item.filename for item in record.attachments]},
+        )
+    )
+    try:
+        db.session.commit()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        raise SaveFailed(str(error)) from error
+
+
+def _only_fields(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: values[name] for name in FIELDS if name in values}
+
+
+# --- reading -----------------------------------------------------------------
+
+
+def values_of(record: EvidenceReturn) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in FIELDS}
+
+
+def summary_rows(values: Mapping[str, Any], framework: Any) -> list[tuple[str, str]]:
+    """Each field as (question, answer) in plain words: codes become names.
+
+    ``values`` may be a record's values or a trail snapshot (dates as ISO text).
+    """
+    interventions = {item.code: item.name for item in framework.interventions}
+    groups = {group.code: group.name for group, _ in framework.groups_flat()}
+    marks = _list_labels(framework, "quality_marks")
+    pathway = _list_labels(framework, "support_pathway_elements")
+    funding = _list_labels(framework, "funding_modes")
+
+    def text(name: str) -> str:
+        value = values.get(name)
+        return str(value) if value not in (None, "") else "Not given"
+
+    def names(name: str, lookup: dict[str, str]) -> str:
+        codes = values.get(name) or []
+        return ", ".join(lookup.get(code, code) for code in codes) or "None"
+
+    return [
+        ("Service", text("service_name")),
+        ("What the service does", text("description")),
+        ("Interventions", names("interventions", interventions)),
+        ("Carer groups reached", names("groups_reached", groups)),
+        ("Carer groups not reached", names("groups_not_reached", groups)),
+        ("Carers reached in the period", _number(values.get("numbers_reached"))),
+        ("Organisations engaged", text("organisations_engaged")),
+        ("Organisations that could be better engaged", text("could_engage_better")),
+        ("Quality marks held", names("quality_marks", marks)),
+        ("Carer satisfaction", text("satisfaction")),
+        ("Caseload profile", text("caseload_profile")),
+        ("Outcome measure: baseline", text("outcome_baseline")),
+        ("Outcome measure: follow-up", text("outcome_follow_up")),
+        ("Element of the support pathway", _one(values.get("pathway_element"), pathway)),
+        ("Funding", _one(values.get("funding_mode"), funding)),
+        ("Unit cost", _money(values.get("unit_cost"))),
+        ("Unit cost notes, and costs by group", text("unit_cost_notes")),
+        ("Contact time", text("contact_time")),
+        ("Date of the evidence", _day(values.get("evidence_date"))),
+        ("Review by", _day(values.get("review_by"))),
+    ]
+
+
+def _list_labels(framework: Any, name: str) -> dict[str, str]:
+    try:
+        return {item.code: item.label for item in framework.list_items(name)}
+    except KeyError:
+        return {}
+
+
+def _one(code: str | None, lookup: dict[str, str]) -> str:
+    return lookup.get(code, code) if code else "Not given"
+
+
+def _number(value: Any) -> str:
+    return f"{int(value):,}" if value is not None else "Not given"
+
+
+def _money(value: Any) -> str:
+    if value in (None, ""):
+        return "Not given"
+    return f"£{Decimal(str(value)):,.2f}"
+
+
+def _day(value: Any) -> str:
+    if not value:
+        return "Not given"
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return day.strftime("%-d %B %Y")
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return list(EVIDENCE_STATUSES.items())

@@ -1,0 +1,204 @@
+"""The quick grids of Step 3: every cell's select on one page, saved in one transaction.
+
+A cell whose record moved on since the page was loaded is not overwritten: it
+is reported as a conflict with the saved value, and the other cells are saved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from audit_app.forms import Form
+from audit_app.models import Audit, ChecklistJudgement, Rating, User
+from audit_app.models.audit import LEAD
+from audit_app.ratings.forms import grid_form
+from audit_app.services import judgements
+from audit_app.services.changes import Change, is_stale, save_all
+from audit_app.services.frameworks import framework_of
+from audit_app.services.scope import assessed_groups
+from hub_model.checklist import ChecklistCell, summarise_outcome
+from hub_model.framework import CarerGroup, Framework
+from hub_model.scales import ChecklistStatus, Maturity, Rag
+
+
+@dataclass(frozen=True)
+class Row:
+    code: str
+    name: str
+    cells: list[tuple[CarerGroup, Any]]  # (group, record or None)
+
+
+@dataclass
+class GridView:
+    framework: Framework
+    groups: list[CarerGroup]
+    rows: list[Row]
+    records: dict[tuple[str, str], Any]
+    names: dict[tuple[str, str], str]
+    form: Form | None
+    summaries: dict[str, Any] = field(default_factory=dict)
+    second_summaries: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    name: str
+    theirs: dict[str, Any]
+    yours: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class GridResult:
+    saved: int
+    conflicts: list[Conflict]
+
+
+def _form(
+    view_rows: list[Row],
+    names: dict[tuple[str, str], str],
+    scales: list[tuple[str, Any]],
+    records: dict[tuple[str, str], Any],
+    formdata: MultiDict[str, str] | None,
+) -> Form:
+    cells = [
+        (row.code, group.code, names[(row.code, group.code)])
+        for row in view_rows
+        for group, _ in row.cells
+    ]
+    form_class = grid_form(cells, scales)
+    if formdata is not None:
+        return form_class(formdata=formdata)
+    # Every select shows its saved grade, or "not rated": never a browser's first option.
+    data: dict[str, Any] = {}
+    for row, group, _ in cells:
+        record = records.get((row, group))
+        for prefix, _scale in scales:
+            data[f"{prefix}-{row}-{group}"] = getattr(record, prefix) if record else "not_rated"
+        data[f"version-{row}-{group}"] = record.version if record else None
+    return form_class(data=data)
+
+
+def rating_grid_view(audit: Audit, role: str, formdata: MultiDict[str, str] | None) -> GridView:
+    grid = judgements.rating_grid(audit)
+    framework = grid.framework
+    rows = [
+        Row(i.code, i.name, [(g, grid.ratings.get((i.code, g.code))) for g in grid.groups])
+        for i in framework.interventions
+    ]
+    names = {
+        (row.code, group.code): f"{row.name}, {group.name}"
+        for row in rows
+        for group, _ in row.cells
+    }
+    form = None
+    if role == LEAD:
+        form = _form(rows, names, [("rag", Rag), ("maturity", Maturity)], grid.ratings, formdata)
+    return GridView(
+        framework,
+        grid.groups,
+        rows,
+        dict(grid.ratings),
+        names,
+        form,
+        grid.rag_summaries(),
+        grid.maturity_summaries(),
+    )
+
+
+def checklist_grid_view(audit: Audit, role: str, formdata: MultiDict[str, str] | None) -> GridView:
+    framework = framework_of(audit)
+    groups = assessed_groups(audit, framework)
+    records = judgements.checklist_cells(audit)
+    rows = [
+        Row(s.code, s.code, [(g, records.get((s.code, g.code))) for g in groups])
+        for s in framework.checklist
+    ]
+    names = {
+        (row.code, group.code): f"{row.code}, {group.name}"
+        for row in rows
+        for group, _ in row.cells
+    }
+    form = None
+    if role == LEAD:
+        form = _form(
+            rows, names, [("status", ChecklistStatus), ("indicator", Rag)], records, formdata
+        )
+    cells = {
+        key: ChecklistCell(ChecklistStatus(r.status), Rag(r.indicator))
+        for key, r in records.items()
+    }
+    sub_outcomes = {
+        o.code: [s.code for s in framework.sub_outcomes_for(o.code)]
+        for o in framework.adult_outcomes()
+    }
+    summaries = {
+        outcome: summarise_outcome(outcome, cells, sub_outcomes, [g.code for g in groups])
+        for outcome, codes in sub_outcomes.items()
+        if codes
+    }
+    return GridView(framework, groups, rows, records, names, form, summaries)
+
+
+def _save_grid(
+    audit: Audit,
+    view: GridView,
+    scales: tuple[str, str],
+    new_record: Any,
+    entity: str,
+    user: User,
+) -> GridResult:
+    assert view.form is not None
+    changes: list[Change] = []
+    conflicts: list[Conflict] = []
+    for row in view.rows:
+        for group, record in row.cells:
+            key = (row.code, group.code)
+            posted = {
+                prefix: view.form[f"{prefix}-{row.code}-{group.code}"].data for prefix in scales
+            }
+            current = record if record is not None else new_record(row.code, group.code)
+            if record is None and all(value == "not_rated" for value in posted.values()):
+                continue
+            if record is not None and all(getattr(record, p) == v for p, v in posted.items()):
+                continue
+            change = Change(
+                audit,
+                current,
+                {**posted, "needs_confirmation": False},
+                entity,
+                view.names[key],
+                view.form[f"version-{row.code}-{group.code}"].data or 0,  # 0: loaded empty
+            )
+            if is_stale(change):
+                theirs = {p: getattr(record, p) for p in scales}
+                conflicts.append(Conflict(view.names[key], theirs, posted))
+                continue
+            changes.append(change)
+    if changes:
+        save_all(changes, user)
+    return GridResult(len(changes), conflicts)
+
+
+def save_rating_grid(audit: Audit, view: GridView, user: User) -> GridResult:
+    return _save_grid(
+        audit,
+        view,
+        ("rag", "maturity"),
+        lambda row, group: Rating(audit_id=audit.id, intervention=row, group_code=group),
+        "rating",
+        user,
+    )
+
+
+def save_checklist_grid(audit: Audit, view: GridView, user: User) -> GridResult:
+    return _save_grid(
+        audit,
+        view,
+        ("status", "indicator"),
+        lambda row, group: ChecklistJudgement(audit_id=audit.id, sub_outcome=row, group_code=group),
+        "checklist",
+        user,
+    )

@@ -1,0 +1,257 @@
+"""The audit overview: each step's sections with a status computed from the data.
+
+Statuses follow the GOV.UK task list pattern: not started, in progress, completed.
+Each section states the rule that completes it, so the status is never a mystery.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from audit_app.extensions import db
+from audit_app.models import (
+    Audit,
+    AuditMembership,
+    ChangeEvent,
+    EvidenceReturn,
+    LinkedSource,
+    PopulationStatistic,
+    Stakeholder,
+)
+from audit_app.models.audit import LEAD, PARTNER
+from audit_app.services import judgements
+from audit_app.services.frameworks import framework_of
+from hub_model.completeness import completeness
+from hub_model.scales import ChecklistStatus
+
+NOT_STARTED = "Not started"
+IN_PROGRESS = "In progress"
+COMPLETED = "Completed"
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    endpoint: str
+    status: str
+    rule: str
+    entities: tuple[str, ...] = ()
+    last_change: ChangeEvent | None = None
+    roles: tuple[str, ...] = (LEAD,)
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    title: str
+    sections: list[Section]
+
+
+def _status(done: int, total: int) -> str:
+    if done == 0:
+        return NOT_STARTED
+    return COMPLETED if done >= total else IN_PROGRESS
+
+
+def _count(model: type, audit: Audit, *where: object) -> int:
+    query = select(func.count()).select_from(model).where(model.audit_id == audit.id, *where)  # type: ignore[attr-defined]
+    return db.session.scalar(query) or 0
+
+
+def _last_changes(audit: Audit) -> dict[str, ChangeEvent]:
+    """The newest trail entry for each kind of record in this audit."""
+    newest = (
+        select(ChangeEvent.entity, func.max(ChangeEvent.id).label("id"))
+        .where(ChangeEvent.audit_id == audit.id)
+        .group_by(ChangeEvent.entity)
+        .subquery()
+    )
+    events = db.session.scalars(select(ChangeEvent).join(newest, ChangeEvent.id == newest.c.id))
+    return {event.entity: event for event in events}
+
+
+def _stakeholders(audit: Audit) -> tuple[str, str]:
+    total = _count(Stakeholder, audit)
+    if total == 0:
+        return (
+            NOT_STARTED,
+            "Completed once stakeholders of every type are recorded and none is only identified.",
+        )
+    types = (
+        db.session.scalar(
+            select(func.count(func.distinct(Stakeholder.type_code))).where(
+                Stakeholder.audit_id == audit.id
+            )
+        )
+        or 0
+    )
+    only_identified = _count(Stakeholder, audit, Stakeholder.engagement == "identified")
+    complete = types >= len(framework_of(audit).stakeholder_types) and only_identified == 0
+    return (
+        COMPLETED if complete else IN_PROGRESS,
+        f"{total} recorded, {types} of {len(framework_of(audit).stakeholder_types)} types, "
+        f"{only_identified} not yet invited.",
+    )
+
+
+def _judged(audit: Audit) -> tuple[tuple[str, str], tuple[str, str]]:
+    view = judgements.rating_grid(audit)
+    framework = view.framework
+    groups = view.group_codes
+    cells = [(i.code, g) for i in framework.interventions for g in groups]
+    rated = completeness(view.rag(), cells, {})
+    checklist = judgements.checklist_cells(audit)
+    check_cells = [(s.code, g) for s in framework.checklist for g in groups]
+    judged = completeness(
+        {key: ChecklistStatus(j.status) for key, j in checklist.items()}, check_cells, {}
+    )
+    return (
+        (_status(rated.judged, rated.cells), f"{rated.judged} of {rated.cells} cells rated."),
+        (_status(judged.judged, judged.cells), f"{judged.judged} of {judged.cells} cells judged."),
+    )
+
+
+def _evidence(audit: Audit) -> tuple[str, str]:
+    sent = _count(EvidenceReturn, audit, EvidenceReturn.status != "draft")
+    waiting = _count(EvidenceReturn, audit, EvidenceReturn.status == "submitted")
+    if sent == 0:
+        return NOT_STARTED, "No evidence submitted yet."
+    return (
+        IN_PROGRESS if waiting else COMPLETED,
+        f"{sent} submitted, {waiting} waiting for a decision.",
+    )
+
+
+def steps(audit: Audit, role: str) -> list[Step]:
+    """The task list for ``audit`` as ``role`` sees it, statuses computed from the data."""
+    visible = []
+    for step in _all_steps(audit):
+        sections = [section for section in step.sections if role in section.roles]
+        if sections:
+            visible.append(Step(step.number, step.title, sections))
+    return visible
+
+
+def _all_steps(audit: Audit) -> list[Step]:
+    last = _last_changes(audit)
+    partners = _count(AuditMembership, audit, AuditMembership.role == PARTNER)
+    statistics = _count(PopulationStatistic, audit)
+    jsna = _count(LinkedSource, audit, LinkedSource.kind == "jsna")
+    sources = _count(LinkedSource, audit)
+    stakeholder_status, stakeholder_rule = _stakeholders(audit)
+    (rating_status, rating_rule), (check_status, check_rule) = _judged(audit)
+    evidence_status, evidence_rule = _evidence(audit)
+    return [
+        Step(
+            0,
+            "Set up the audit",
+            [
+                Section(
+                    "Invite partners and commissioners",
+                    "audits.people",
+                    COMPLETED if partners else NOT_STARTED,
+                    f"{partners} partner{'s' if partners != 1 else ''} taking part.",
+                ),
+            ],
+        ),
+        Step(
+            1,
+            "Identify and engage stakeholders",
+            [
+                Section(
+                    "Stakeholder register",
+                    "stakeholders.register",
+                    stakeholder_status,
+                    stakeholder_rule,
+                    ("stakeholder",),
+                    last.get("stakeholder"),
+                    (LEAD,),
+                ),
+                Section(
+                    "Carer population statistics",
+                    "stakeholders.population",
+                    COMPLETED if statistics else NOT_STARTED,
+                    f"{statistics} figure{'s' if statistics != 1 else ''} recorded.",
+                    ("population_statistic",),
+                    last.get("population_statistic"),
+                ),
+                Section(
+                    "JSNA and regional carers' profile",
+                    "stakeholders.sources",
+                    COMPLETED if jsna else (IN_PROGRESS if sources else NOT_STARTED),
+                    "Completed once the Joint Strategic Needs Assessment is linked.",
+                    ("linked_source",),
+                    last.get("linked_source"),
+                ),
+            ],
+        ),
+        Step(
+            3,
+            "Assess how you measure up",
+            [
+                Section(
+                    "Evidence returns",
+                    "evidence.index",
+                    evidence_status,
+                    evidence_rule,
+                    ("evidence",),
+                    last.get("evidence"),
+                    (LEAD, PARTNER, "commissioner"),
+                ),
+                Section(
+                    "Outcome checklist (Appendix A)",
+                    "ratings.checklist",
+                    check_status,
+                    check_rule,
+                    ("checklist",),
+                    last.get("checklist"),
+                    (LEAD, PARTNER, "commissioner"),
+                ),
+                Section(
+                    "Intervention ratings",
+                    "ratings.grid",
+                    rating_status,
+                    rating_rule,
+                    ("rating",),
+                    last.get("rating"),
+                    (LEAD, PARTNER, "commissioner"),
+                ),
+            ],
+        ),
+    ]
+
+
+def recent_changes(audit: Audit, limit: int = 10) -> list[ChangeEvent]:
+    return list(
+        db.session.scalars(
+            select(ChangeEvent)
+            .where(ChangeEvent.audit_id == audit.id)
+            .order_by(ChangeEvent.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def trail(
+    audit: Audit, entity: str | None, page: int, per_page: int = 50
+) -> tuple[list[ChangeEvent], bool]:
+    query = select(ChangeEvent).where(ChangeEvent.audit_id == audit.id)
+    if entity:
+        query = query.where(ChangeEvent.entity == entity)
+    rows = list(
+        db.session.scalars(
+            query.order_by(ChangeEvent.id.desc()).offset((page - 1) * per_page).limit(per_page + 1)
+        )
+    )
+    return rows[:per_page], len(rows) > per_page
+
+
+def last_changed_text(event: ChangeEvent | None) -> str | None:
+    if event is None:
+        return None
+    who = event.user.name if event.user else "Someone"
+    when: datetime = event.at
+    return f"Last changed by {who} on {when.strftime('%-d %B %Y')}"

@@ -1,0 +1,1 @@
+"""Step 1 of an audit: stakeholders, carer population figures and linked sources."""
