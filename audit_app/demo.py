@@ -74,7 +74,7 @@ def load_demo() -> bool:
     dementia = _audit(
         "Carers of people with dementia in Northshire 2026/27",
         organisations[AREA],
-        ["dementia"],
+        list(DEMENTIA_GROUPS),
         snapshot,
         users["lead@demo.test"],
         "Section 6.1 of the method suggests separate audits per group: dementia carers first, "
@@ -88,6 +88,8 @@ def load_demo() -> bool:
         _member(audit, users["partner2@demo.test"], PARTNER)
         _member(audit, users["commissioner@demo.test"], COMMISSIONER)
     db.session.commit()
+    _fill_dementia_audit(dementia, users, organisations)
+    _rate(whole, users["lead@demo.test"], WHOLE_AREA_RATINGS)
     return True
 
 
@@ -118,3 +120,306 @@ def _audit(
 
 def _member(audit: Audit, user: User, role: str) -> None:
     db.session.add(AuditMembership(audit=audit, user=user, role=role))
+
+
+# The dementia audit looks at dementia carers as a whole and at three groups
+# within them that the method says are often overlooked or differently served.
+DEMENTIA_GROUPS = ("dementia", "working_age_carers", "carers_65_plus", "bme")
+
+# (intervention, group): (rag, maturity, rationale)
+DEMENTIA_RATINGS: dict[tuple[str, str], tuple[str, str, str]] = {
+    ("breaks", "dementia"): (
+        "amber",
+        "intermediate",
+        "Sitting service and day care in the north; waiting lists of 6 weeks.",
+    ),
+    ("breaks", "working_age_carers"): (
+        "red",
+        "early",
+        "No breaks at evenings or weekends, when working carers need them.",
+    ),
+    ("breaks", "carers_65_plus"): (
+        "amber",
+        "intermediate",
+        "Day care reaches older carers who can travel.",
+    ),
+    ("breaks", "bme"): (
+        "red",
+        "early",
+        "No culturally appropriate day care; two carers' groups say so.",
+    ),
+    ("information", "dementia"): (
+        "green",
+        "advanced",
+        "Memory clinic information pack and carers' centre advice line.",
+    ),
+    ("information", "working_age_carers"): ("amber", "intermediate", "Advice line closes at 5pm."),
+    ("information", "carers_65_plus"): (
+        "green",
+        "advanced",
+        "Reaches most older carers through GP practices.",
+    ),
+    ("information", "bme"): ("amber", "early", "Leaflets in two community languages only."),
+    ("emotional_support", "dementia"): (
+        "amber",
+        "intermediate",
+        "Counselling waiting list of 12 weeks.",
+    ),
+    ("emotional_support", "carers_65_plus"): (
+        "green",
+        "intermediate",
+        "Peer support groups well attended.",
+    ),
+    ("caring_support_training", "dementia"): (
+        "green",
+        "advanced",
+        "Dementia carers' course run four times a year, evaluated.",
+    ),
+    ("caring_support_training", "bme"): (
+        "red",
+        "early",
+        "Course not offered in community languages.",
+    ),
+    ("emergency_support", "dementia"): (
+        "red",
+        "early",
+        "No emergency plan scheme for dementia carers.",
+    ),
+    ("changes_transitions", "dementia"): (
+        "amber",
+        "early",
+        "Support at care home admission is patchy.",
+    ),
+    ("advocacy", "dementia"): (
+        "amber",
+        "intermediate",
+        "Generic advocacy; little dementia knowledge.",
+    ),
+    ("work_training", "working_age_carers"): (
+        "red",
+        "early",
+        "No employer engagement on carers' leave.",
+    ),
+    ("benefits_financial", "dementia"): (
+        "green",
+        "advanced",
+        "Welfare rights checks offered at diagnosis.",
+    ),
+    ("peer_community", "dementia"): ("green", "intermediate", "Memory cafés in five towns."),
+}
+
+# (sub-outcome, group): (status, indicator rag)
+DEMENTIA_CHECKLIST: dict[tuple[str, str], tuple[str, str]] = {
+    ("1a", "dementia"): ("partly", "amber"),
+    ("1a", "carers_65_plus"): ("in_place", "green"),
+    ("1a", "bme"): ("not_in_place", "red"),
+    ("1b", "dementia"): ("in_place", "green"),
+    ("1b", "working_age_carers"): ("partly", "amber"),
+    ("1c", "dementia"): ("partly", "amber"),
+    ("2a", "dementia"): ("partly", "amber"),
+    ("2b", "dementia"): ("partly", "amber"),
+    ("2b", "working_age_carers"): ("not_in_place", "red"),
+    ("2b", "bme"): ("not_known", "not_rated"),
+    ("3a", "working_age_carers"): ("not_in_place", "red"),
+    ("4a", "dementia"): ("partly", "amber"),
+}
+
+WHOLE_AREA_RATINGS: dict[tuple[str, str], tuple[str, str, str]] = {
+    ("breaks", "older_people"): (
+        "amber",
+        "intermediate",
+        "Day care and sitting, with waiting lists.",
+    ),
+    ("breaks", "mental_health"): ("red", "early", "No breaks designed for mental health carers."),
+    ("information", "older_people"): (
+        "green",
+        "advanced",
+        "Carers' centre advice line and website.",
+    ),
+    ("information", "learning_disability"): (
+        "amber",
+        "intermediate",
+        "Parent carer forum, little for older parent carers.",
+    ),
+}
+
+
+def _rate(audit: Audit, lead: User, ratings: dict[tuple[str, str], tuple[str, str, str]]) -> None:
+    from audit_app.models import Rating
+    from audit_app.services.changes import Change, save_all
+    from audit_app.services.frameworks import framework_of
+
+    framework = framework_of(audit)
+    changes = [
+        Change(
+            audit,
+            Rating(audit_id=audit.id, intervention=intervention, group_code=group),
+            {"rag": rag, "maturity": maturity, "rationale": rationale},
+            "rating",
+            f"{framework.intervention(intervention).name} – {framework.group(group).name}",
+        )
+        for (intervention, group), (rag, maturity, rationale) in ratings.items()
+    ]
+    save_all(changes, lead)
+
+
+def _fill_dementia_audit(
+    audit: Audit, users: dict[str, User], organisations: dict[str, Organisation]
+) -> None:
+    """Every step of the dementia audit has something in it to explore."""
+    from decimal import Decimal
+
+    from audit_app.models import (
+        ChecklistJudgement,
+        EvidenceReturn,
+        LinkedSource,
+        PopulationStatistic,
+        Stakeholder,
+    )
+    from audit_app.services.changes import Change, save_all
+    from audit_app.services.frameworks import framework_of
+
+    framework = framework_of(audit)
+    lead = users["lead@demo.test"]
+    centre = organisations["Northshire Carers Centre"]
+    memory = organisations["Northshire Memory Support"]
+    records: list[tuple[object, dict[str, object], str, str]] = [
+        (
+            Stakeholder(audit_id=audit.id),
+            {
+                "name": "Dementia carers' forum",
+                "organisation": "Northshire Carers Centre",
+                "type_code": "carers",
+                "subtype_code": None,
+                "groups": ["dementia"],
+                "engagement": "responded",
+            },
+            "stakeholder",
+            "Dementia carers' forum",
+        ),
+        (
+            Stakeholder(audit_id=audit.id),
+            {
+                "name": "Northshire Memory Support",
+                "organisation": "Northshire Memory Support",
+                "type_code": "providers",
+                "subtype_code": None,
+                "groups": ["dementia", "carers_65_plus"],
+                "engagement": "engaged",
+            },
+            "stakeholder",
+            "Northshire Memory Support",
+        ),
+        (
+            Stakeholder(audit_id=audit.id),
+            {
+                "name": "Joint commissioning board",
+                "organisation": "Northshire ICB",
+                "type_code": "decision_makers",
+                "subtype_code": None,
+                "groups": [],
+                "engagement": "invited",
+            },
+            "stakeholder",
+            "Joint commissioning board",
+        ),
+        (
+            PopulationStatistic(audit_id=audit.id),
+            {
+                "measure": "People on GP dementia registers",
+                "value": Decimal("6120"),
+                "unit": "people",
+                "geography_level": "area",
+                "geography_name": None,
+                "group_code": "dementia",
+                "source": "NHS Digital, Recorded Dementia Diagnoses",
+                "year": 2026,
+            },
+            "population statistic",
+            "People on GP dementia registers",
+        ),
+        (
+            PopulationStatistic(audit_id=audit.id),
+            {
+                "measure": "Carers aged 65+ (census)",
+                "value": Decimal("14800"),
+                "unit": "people",
+                "geography_level": "area",
+                "geography_name": None,
+                "group_code": "carers_65_plus",
+                "source": "Census 2021",
+                "year": 2021,
+            },
+            "population statistic",
+            "Carers aged 65+",
+        ),
+        (
+            LinkedSource(audit_id=audit.id),
+            {
+                "kind": "jsna",
+                "title": "Northshire Joint Strategic Needs Assessment: carers chapter",
+                "url": "https://www.example.org/jsna/carers",
+                "year": 2025,
+            },
+            "linked source",
+            "JSNA carers chapter",
+        ),
+        (
+            EvidenceReturn(
+                audit_id=audit.id, organisation=centre, author=users["partner@demo.test"]
+            ),
+            {
+                "service_name": "Dementia carers' advice line",
+                "interventions": ["information", "benefits_financial"],
+                "groups_reached": ["dementia", "carers_65_plus"],
+                "groups_not_reached": ["bme"],
+                "numbers_reached": 640,
+                "satisfaction": "92% satisfied or very satisfied (n=210)",
+                "status": "accepted",
+            },
+            "evidence",
+            "Dementia carers' advice line",
+        ),
+        (
+            EvidenceReturn(
+                audit_id=audit.id, organisation=memory, author=users["partner2@demo.test"]
+            ),
+            {
+                "service_name": "Memory cafés",
+                "interventions": ["peer_community", "emotional_support"],
+                "groups_reached": ["dementia"],
+                "groups_not_reached": ["working_age_carers"],
+                "numbers_reached": 310,
+                "status": "submitted",
+            },
+            "evidence",
+            "Memory cafés",
+        ),
+        (
+            EvidenceReturn(
+                audit_id=audit.id, organisation=memory, author=users["partner2@demo.test"]
+            ),
+            {
+                "service_name": "Sitting service (draft)",
+                "interventions": ["breaks"],
+                "groups_reached": ["dementia"],
+                "status": "draft",
+            },
+            "evidence",
+            "Sitting service",
+        ),
+    ]
+    for (sub_outcome, group), (status, indicator) in DEMENTIA_CHECKLIST.items():
+        records.append(
+            (
+                ChecklistJudgement(audit_id=audit.id, sub_outcome=sub_outcome, group_code=group),
+                {"status": status, "indicator": indicator},
+                "checklist",
+                f"{sub_outcome} – {framework.group(group).name}",
+            )
+        )
+    save_all(
+        [Change(audit, record, values, entity, label) for record, values, entity, label in records],
+        lead,
+    )
+    _rate(audit, lead, DEMENTIA_RATINGS)
