@@ -37,6 +37,42 @@ def _evidence_choices(audit: Any) -> list[tuple[int, str]]:
     ]
 
 
+def _lead_edit(
+    audit: Any, record: Any, form_class: type[RatingForm] | type[ChecklistForm], name: str
+) -> tuple[Any, dict[str, Any] | None, bool]:
+    """The lead's form for one judgement: (form, their saved version if stale, saved?)."""
+    form = form_class(obj=record if request.method == "GET" else None)
+    form.evidence.choices = _evidence_choices(audit)
+    if request.method == "GET":
+        form.evidence.data = [e.id for e in record.evidence]
+        form.version.data = record.version if record.id else None
+        return form, None, False
+    if not form.validate_on_submit():
+        return form, None, False
+    values = {
+        field.name: field.data or None
+        for field in form
+        if field.name not in {"csrf_token", "evidence", "version", "submit"}
+    }
+    try:
+        judgements.save_judgement(
+            audit,
+            record,
+            values,
+            judgements.evidence_by_ids(audit, form.evidence.data or []),
+            form.version.data or 0,  # 0: loaded before the cell existed
+            current_user,
+            name,
+        )
+    except StaleEdit as error:
+        form.form_errors.append(STALE)
+        return form, error.current, False
+    except SaveFailed:
+        form.form_errors.append(SAVE_FAILED)
+        return form, None, False
+    return form, None, True
+
+
 @bp.route("/ratings", methods=["GET", "POST"])
 @login_required
 def grid(audit_id: int) -> Response | str:
@@ -73,34 +109,10 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
     form: RatingForm | ProposalForm | None = None
     stale: dict[str, Any] | None = None
     if role == LEAD:
-        form = RatingForm(obj=rating if request.method == "GET" else None)
-        form.evidence.choices = _evidence_choices(audit)
-        if request.method == "GET":
-            form.evidence.data = [e.id for e in rating.evidence]
-            form.version.data = rating.version if rating.id else None
-        elif form.validate_on_submit():
-            values = {
-                field: getattr(form, field).data or None for field in judgements.RATING_FIELDS
-            }
-            values["rag"], values["maturity"] = form.rag.data, form.maturity.data
-            try:
-                judgements.save_rating(
-                    audit,
-                    rating,
-                    values,
-                    judgements.evidence_by_ids(audit, form.evidence.data or []),
-                    form.version.data or 0,  # 0: loaded before the cell existed
-                    current_user,
-                    name,
-                )
-            except StaleEdit as error:
-                stale = error.current
-                form.form_errors.append(STALE)
-            except SaveFailed:
-                form.form_errors.append(SAVE_FAILED)
-            else:
-                flash(f"Rating saved: {name}.")
-                return redirect(url_for("ratings.grid", audit_id=audit.id) + f"#row-{intervention}")
+        form, stale, saved = _lead_edit(audit, rating, RatingForm, name)
+        if saved:
+            flash(f"Rating saved: {name}.")
+            return redirect(url_for("ratings.grid", audit_id=audit.id) + f"#row-{intervention}")
     elif role == PARTNER:
         form = ProposalForm()
         if form.validate_on_submit():
@@ -175,37 +187,10 @@ def checklist_cell(audit_id: int, sub_outcome: str, group: str) -> Response | st
     form: ChecklistForm | None = None
     stale: dict[str, Any] | None = None
     if role == LEAD:
-        form = ChecklistForm(obj=judgement if request.method == "GET" else None)
-        form.evidence.choices = _evidence_choices(audit)
-        if request.method == "GET":
-            form.evidence.data = [e.id for e in judgement.evidence]
-            form.version.data = judgement.version if judgement.id else None
-        elif form.validate_on_submit():
-            values = {
-                "status": form.status.data,
-                "indicator": form.indicator.data,
-                "rationale": form.rationale.data or None,
-            }
-            try:
-                judgements.save_checklist(
-                    audit,
-                    judgement,
-                    values,
-                    judgements.evidence_by_ids(audit, form.evidence.data or []),
-                    form.version.data or 0,  # 0: loaded before the cell existed
-                    current_user,
-                    name,
-                )
-            except StaleEdit as error:
-                stale = error.current
-                form.form_errors.append(STALE)
-            except SaveFailed:
-                form.form_errors.append(SAVE_FAILED)
-            else:
-                flash(f"Checklist saved: {name}.")
-                return redirect(
-                    url_for("ratings.checklist", audit_id=audit.id) + f"#row-{sub_outcome}"
-                )
+        form, stale, saved = _lead_edit(audit, judgement, ChecklistForm, name)
+        if saved:
+            flash(f"Checklist saved: {name}.")
+            return redirect(url_for("ratings.checklist", audit_id=audit.id) + f"#row-{sub_outcome}")
     return render_template(
         "ratings/checklist_cell.html",
         audit=audit,

@@ -23,18 +23,6 @@ from hub_model.framework import CarerGroup, Framework
 from hub_model.ratings import Summary, summarise_grid
 from hub_model.scales import ChecklistStatus, Maturity, Rag
 
-RATING_FIELDS = (
-    "rag",
-    "maturity",
-    "rationale",
-    "reached",
-    "not_reached",
-    "provision",
-    "duplication",
-    "barriers",
-)
-CHECKLIST_FIELDS = ("status", "indicator", "rationale")
-
 
 @dataclass(frozen=True)
 class Grid:
@@ -142,48 +130,31 @@ def rating_label(framework: Framework, intervention: str, group: CarerGroup) -> 
     return f"{framework.intervention(intervention).name} – {group.name}"
 
 
-def save_rating(
+def save_judgement(
     audit: Audit,
-    rating: Rating,
+    record: Rating | ChecklistJudgement,
     values: dict[str, Any],
     evidence: list[EvidenceReturn],
-    loaded_version: int | None,
+    loaded_version: int,
     user: User,
     label: str,
-) -> Rating:
-    """Save the lead's rating of a cell with its evidence; this confirms a carried-forward one."""
+) -> Any:
+    """Save the lead's rating or checklist cell with its evidence.
+
+    Saving confirms a judgement carried forward from the last cycle. Raises
+    StaleEdit or SaveFailed (services.changes).
+    """
+    entity = "rating" if isinstance(record, Rating) else "checklist"
     change = Change(
         audit,
-        rating,
+        record,
         {**values, "needs_confirmation": False},
-        "rating",
+        entity,
         label,
         loaded_version,
         relations={"evidence": evidence},
     )
-    return save(change, user)  # type: ignore[no-any-return]
-
-
-def save_checklist(
-    audit: Audit,
-    judgement: ChecklistJudgement,
-    values: dict[str, Any],
-    evidence: list[EvidenceReturn],
-    loaded_version: int | None,
-    user: User,
-    label: str,
-) -> ChecklistJudgement:
-    """Save one Appendix A cell with its evidence."""
-    change = Change(
-        audit,
-        judgement,
-        {**values, "needs_confirmation": False},
-        "checklist",
-        label,
-        loaded_version,
-        relations={"evidence": evidence},
-    )
-    return save(change, user)  # type: ignore[no-any-return]
+    return save(change, user)
 
 
 def proposals(audit: Audit, intervention: str, group: str) -> list[RatingProposal]:
