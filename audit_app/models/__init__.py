@@ -3,12 +3,31 @@
 from audit_app.models.audit import Audit, AuditMembership, Invitation
 from audit_app.models.evidence import EvidenceAttachment, EvidenceReturn
 from audit_app.models.judgements import ChecklistJudgement, Rating, RatingProposal
+from audit_app.models.needs import Finding, GatheringMethod, OutcomePriority, PlanningAnswer
 from audit_app.models.organisation import Organisation
+from audit_app.models.plan import (
+    Action,
+    ActionPlan,
+    ActionUpdate,
+    FundingContribution,
+    Objective,
+    Priority,
+)
 from audit_app.models.stakeholders import LinkedSource, PopulationStatistic, Stakeholder
 from audit_app.models.trail import ChangeEvent
 from audit_app.models.user import User
 
 __all__ = [
+    "Action",
+    "ActionPlan",
+    "ActionUpdate",
+    "Finding",
+    "FundingContribution",
+    "GatheringMethod",
+    "Objective",
+    "OutcomePriority",
+    "PlanningAnswer",
+    "Priority",
     "Audit",
     "AuditMembership",
     "ChangeEvent",
