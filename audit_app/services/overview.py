@@ -13,15 +13,21 @@ from sqlalchemy import func, select
 
 from audit_app.extensions import db
 from audit_app.models import (
+    Action,
     Audit,
     AuditMembership,
     ChangeEvent,
     EvidenceReturn,
+    Finding,
+    GatheringMethod,
     LinkedSource,
+    OutcomePriority,
+    PlanningAnswer,
     PopulationStatistic,
+    Priority,
     Stakeholder,
 )
-from audit_app.models.audit import LEAD, PARTNER
+from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
 from audit_app.services import judgements
 from audit_app.services.frameworks import framework_of
 from hub_model.completeness import completeness
@@ -38,7 +44,6 @@ class Section:
     endpoint: str
     status: str
     rule: str
-    entities: tuple[str, ...] = ()
     last_change: ChangeEvent | None = None
     roles: tuple[str, ...] = (LEAD,)
 
@@ -135,15 +140,26 @@ def steps(audit: Audit, role: str) -> list[Step]:
     return visible
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _all_steps(audit: Audit) -> list[Step]:
     last = _last_changes(audit)
     partners = _count(AuditMembership, audit, AuditMembership.role == PARTNER)
     statistics = _count(PopulationStatistic, audit)
     jsna = _count(LinkedSource, audit, LinkedSource.kind == "jsna")
     sources = _count(LinkedSource, audit)
+    answered = _count(PlanningAnswer, audit, PlanningAnswer.answer.is_not(None))
+    methods = _count(GatheringMethod, audit)
+    findings = _count(Finding, audit)
+    ranked = _count(OutcomePriority, audit)
+    priorities = _count(Priority, audit)
+    actions = _count(Action, audit)
     stakeholder_status, stakeholder_rule = _stakeholders(audit)
     (rating_status, rating_rule), (check_status, check_rule) = _judged(audit)
     evidence_status, evidence_rule = _evidence(audit)
+    everyone = (LEAD, PARTNER, COMMISSIONER)
     return [
         Step(
             0,
@@ -153,7 +169,7 @@ def _all_steps(audit: Audit) -> list[Step]:
                     "Invite partners and commissioners",
                     "audits.people",
                     COMPLETED if partners else NOT_STARTED,
-                    f"{partners} partner{'s' if partners != 1 else ''} taking part.",
+                    f"{_plural(partners, 'partner')} taking part.",
                 ),
             ],
         ),
@@ -166,25 +182,56 @@ def _all_steps(audit: Audit) -> list[Step]:
                     "stakeholders.register",
                     stakeholder_status,
                     stakeholder_rule,
-                    ("stakeholder",),
                     last.get("stakeholder"),
-                    (LEAD,),
                 ),
                 Section(
                     "Carer population statistics",
                     "stakeholders.population",
                     COMPLETED if statistics else NOT_STARTED,
-                    f"{statistics} figure{'s' if statistics != 1 else ''} recorded.",
-                    ("population_statistic",),
-                    last.get("population_statistic"),
+                    f"{_plural(statistics, 'figure')} recorded.",
+                    last.get("population statistic"),
                 ),
                 Section(
                     "JSNA and regional carers' profile",
                     "stakeholders.sources",
                     COMPLETED if jsna else (IN_PROGRESS if sources else NOT_STARTED),
                     "Completed once the Joint Strategic Needs Assessment is linked.",
-                    ("linked_source",),
-                    last.get("linked_source"),
+                    last.get("linked source"),
+                ),
+            ],
+        ),
+        Step(
+            2,
+            "Understand needs and outcomes",
+            [
+                Section(
+                    "Planning questions",
+                    "needs.planning",
+                    _status(answered, 9),
+                    f"{answered} of 9 questions answered.",
+                    last.get("planning answer"),
+                ),
+                Section(
+                    "Information-gathering plan",
+                    "needs.methods",
+                    COMPLETED if methods else NOT_STARTED,
+                    f"{_plural(methods, 'method')} planned.",
+                    last.get("gathering method"),
+                ),
+                Section(
+                    "Findings from focus groups and consultation",
+                    "needs.findings",
+                    COMPLETED if findings else NOT_STARTED,
+                    f"{_plural(findings, 'finding')} recorded.",
+                    last.get("finding"),
+                ),
+                Section(
+                    "Outcomes that matter to local carers",
+                    "needs.outcomes",
+                    COMPLETED if ranked else NOT_STARTED,
+                    f"{_plural(ranked, 'outcome')} ranked.",
+                    last.get("outcome priority"),
+                    (LEAD, COMMISSIONER),
                 ),
             ],
         ),
@@ -197,27 +244,46 @@ def _all_steps(audit: Audit) -> list[Step]:
                     "evidence.index",
                     evidence_status,
                     evidence_rule,
-                    ("evidence",),
                     last.get("evidence"),
-                    (LEAD, PARTNER, "commissioner"),
+                    everyone,
                 ),
                 Section(
                     "Outcome checklist (Appendix A)",
                     "ratings.checklist",
                     check_status,
                     check_rule,
-                    ("checklist",),
                     last.get("checklist"),
-                    (LEAD, PARTNER, "commissioner"),
+                    everyone,
                 ),
                 Section(
                     "Intervention ratings",
                     "ratings.grid",
                     rating_status,
                     rating_rule,
-                    ("rating",),
                     last.get("rating"),
-                    (LEAD, PARTNER, "commissioner"),
+                    everyone,
+                ),
+            ],
+        ),
+        Step(
+            4,
+            "Make changes, commission and improve",
+            [
+                Section(
+                    "Priority changes agreed with carers",
+                    "plan.priorities",
+                    _status(priorities, 3),
+                    f"{priorities} of the 3 the method asks for.",
+                    last.get("priority"),
+                    everyone,
+                ),
+                Section(
+                    "Action plan",
+                    "plan.index",
+                    COMPLETED if actions else NOT_STARTED,
+                    f"{_plural(actions, 'action')} in the plan.",
+                    last.get("action"),
+                    everyone,
                 ),
             ],
         ),

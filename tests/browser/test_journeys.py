@@ -31,6 +31,12 @@ def test_lead_works_through_the_dementia_audit(page: Any) -> None:
         ("JSNA and regional carers' profile", None),
         ("Evidence returns", None),
         ("Outcome checklist (Appendix A)", "Outcome checklist"),
+        ("Planning questions", None),
+        ("Information-gathering plan", None),
+        ("Findings from focus groups and consultation", None),
+        ("Outcomes that matter to local carers", None),
+        ("Priority changes agreed with carers", None),
+        ("Action plan", None),
     ]:
         page.goto(audit_url)
         page.get_by_role("link", name=link).click()
@@ -102,6 +108,8 @@ def test_partner_sees_evidence_and_proposes(page: Any) -> None:
     page.goto(audit_url + "/ratings/breaks/bme")
     assert "Propose a rating" in page.locator("main").inner_text()
     axe.check(page, "partner propose rating")
+    page.goto(audit_url + "/plan")
+    axe.check(page, "partner action plan")
 
 
 def test_commissioner_reads_the_published_audit(page: Any) -> None:

@@ -1,0 +1,1 @@
+"""Step 2 of an audit: understand needs and outcomes."""

@@ -1,0 +1,1 @@
+"""Step 4: make changes, commission and improve (§9)."""

@@ -1,0 +1,375 @@
+"""Step 4 of an audit (§9): make changes, commission and improve.
+
+The audit's lead (and an administrator) writes the priorities and the action
+plan. Partners may read both pages for any audit they are in; commissioners
+for published audits (`audit_or_404` hides drafts from them). Every other page
+is the lead's alone: 404 for anyone else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from audit_app.models import Audit
+from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
+from audit_app.plan.forms import (
+    DeleteForm,
+    FundingForm,
+    HeaderForm,
+    UpdateForm,
+    action_form,
+    loaded_version,
+    objective_form,
+    priority_form,
+)
+from audit_app.services import plan as step4
+from audit_app.services.access import audit_or_404
+from audit_app.services.changes import SaveFailed, StaleEdit
+from audit_app.services.frameworks import framework_of
+
+bp = Blueprint("plan", __name__, url_prefix="/audits/<int:audit_id>/plan")
+
+READERS = (LEAD, PARTNER, COMMISSIONER)
+EDITORS = (LEAD,)
+SAVE_FAILED = "Your changes could not be saved. Try again."
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What the shared add, change and delete views need to know about a kind of record."""
+
+    entity: step4.Entity
+    noun: str
+    list_endpoint: str
+    edit_endpoint: str
+    delete_endpoint: str
+    id_arg: str
+    template: str
+
+
+PRIORITY = Kind(
+    step4.PRIORITY,
+    "priority",
+    "plan.priorities",
+    "plan.edit_priority",
+    "plan.delete_priority",
+    "priority_id",
+    "plan/priority_form.html",
+)
+OBJECTIVE = Kind(
+    step4.OBJECTIVE,
+    "objective",
+    "plan.index",
+    "plan.edit_objective",
+    "plan.delete_objective",
+    "objective_id",
+    "plan/objective_form.html",
+)
+ACTION = Kind(
+    step4.ACTION,
+    "action",
+    "plan.index",
+    "plan.edit_action",
+    "plan.delete_action",
+    "action_id",
+    "plan/action_form.html",
+)
+FUNDING = Kind(
+    step4.FUNDING,
+    "funding",
+    "plan.index",
+    "plan.edit_funding",
+    "plan.delete_funding",
+    "funding_id",
+    "plan/funding_form.html",
+)
+
+
+# The two pages everyone in the audit may read.
+
+
+@bp.route("/priorities")
+@login_required
+def priorities(audit_id: int) -> str:
+    audit, role = audit_or_404(audit_id, roles=READERS)
+    return render_template(
+        "plan/priorities.html",
+        audit=audit,
+        can_edit=role == LEAD,
+        framework=framework_of(audit),
+        priorities=step4.priorities(audit),
+        asked=step4.PRIORITIES_ASKED,
+        step4=step4,
+    )
+
+
+@bp.route("")
+@login_required
+def index(audit_id: int) -> str:
+    audit, role = audit_or_404(audit_id, roles=READERS)
+    objectives = step4.objectives(audit)
+    actions = step4.actions(audit)
+    contributions = step4.funding(audit)
+    return render_template(
+        "plan/index.html",
+        audit=audit,
+        can_edit=role == LEAD,
+        framework=framework_of(audit),
+        header=step4.header(audit),
+        objectives=objectives,
+        unfiled=[action for action in actions if action.objective_id is None],
+        funding=contributions,
+        funding_total=step4.funding_total(contributions),
+        breaks_total=step4.breaks_total(contributions),
+        progress=step4.progress(actions, date.today()),
+        rule=step4.PROGRESS_RULE,
+        step4=step4,
+    )
+
+
+# The header: one per audit, created on first save.
+
+
+@bp.route("/header", methods=["GET", "POST"])
+@login_required
+def header(audit_id: int) -> Response | str:
+    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    record = step4.header(audit)
+    form = HeaderForm(obj=record if request.method == "GET" else None)
+    theirs = None
+    if form.validate_on_submit():
+        try:
+            step4.save(
+                step4.HEADER, audit, record, form.values(), loaded_version(form), current_user
+            )
+        except StaleEdit:
+            theirs = record
+            form.version.errors = ["Someone else changed the action plan while you were editing"]
+            form.version.data = str(record.version) if record is not None else ""
+        except SaveFailed:
+            form.submit.errors = [SAVE_FAILED]
+        else:
+            flash("Action plan saved.")
+            return redirect(url_for("plan.index", audit_id=audit.id))
+    return render_template(
+        "plan/header_form.html",
+        audit=audit,
+        form=form,
+        record=record,
+        theirs=theirs,
+        rows=step4.describe(step4.HEADER, framework_of(audit), theirs) if theirs else [],
+        cancel_url=url_for("plan.index", audit_id=audit.id),
+    )
+
+
+# Adding and changing: one view per kind, one shared body.
+
+
+@bp.route("/priorities/new", methods=["GET", "POST"])
+@login_required
+def add_priority(audit_id: int) -> Response | str:
+    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    return _edit(PRIORITY, audit, None)
+
+
+@bp.route("/priorities/<int:priority_id>", methods=["GET", "POST"])
+@login_required
+def edit_priority(audit_id: int, priority_id: int) -> Response | str:
+    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    return _edit(PRIORITY, audit, step4.record_or_404(step4.PRIORITY, audit, priority_id))
+
+
+@bp.route("/objectives/new", methods=["GET", "POST"])
+@login_required
+def add_objective(audit_id: int) -> Response | str:
+    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    return _edit(OBJECTIVE, audit, None)
+
+
+@bp.route("/objectives/<int:objective_id>", methods=["GET", "POST"])
+@login_required
+def edit_objective(audit_id: int, objective_id: int) -> Response | str:
+    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    return _edit(OBJECTIVE, audit, step4.record_or_404(step4.OBJECTIVE, audit, objective_id))
+
+
+@bp.route("/actions/new", methods=["GET", "POST"])
+@login_required
+def add_action(audit_id: int) -> Response | str:
+    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    return _edit(ACTION, audit, None)
+
+
+@bp.route("/actions/<int:action_id>", methods=["GET", "POST"])
+@login_required
+def edit_action(audit_id: int, action_id: int) -> Response | str:
+    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    return _edit(ACTION, audit, step4.record_or_404(step4.ACTION, audit, action_id))
+
+
+@bp.route("/funding/new", methods=["GET", "POST"])
+@login_required
+def add_funding(audit_id: int) -> Response | str:
+    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    return _edit(FUNDING, audit, None)
+
+
+@bp.route("/funding/<int:funding_id>", methods=["GET", "POST"])
+@login_required
+def edit_funding(audit_id: int, funding_id: int) -> Response | str:
+    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    return _edit(FUNDING, audit, step4.record_or_404(step4.FUNDING, audit, funding_id))
+
+
+def _form(kind: Kind, audit: Audit, record: Any | None) -> Any:
+    """The kind's form: from the request when posted, else from the record (or empty)."""
+    obj = record if request.method == "GET" else None
+    framework = framework_of(audit)
+    if kind is PRIORITY:
+        taken = {p.rank for p in step4.priorities(audit) if record is None or p.id != record.id}
+        return priority_form(framework, taken, obj=obj)
+    if kind is OBJECTIVE:
+        return objective_form(step4.next_position(audit), obj=obj)
+    if kind is ACTION:
+        form = action_form(framework, step4.objectives(audit), obj)
+        if obj is None and request.method == "GET":
+            chosen = request.args.get("objective", "")
+            if chosen in {value for value, _ in form.objective_id.choices}:
+                form.objective_id.data = chosen
+        return form
+    form = FundingForm(obj=obj)
+    if obj is not None:
+        form.amount.data = step4.plain_number(obj.amount)
+        form.breaks_share.data = step4.plain_number(obj.breaks_share)
+    return form
+
+
+def _edit(kind: Kind, audit: Audit, record: Any | None) -> Response | str:
+    form = _form(kind, audit, record)
+    theirs = None
+    if form.validate_on_submit():
+        try:
+            saved = step4.save(
+                kind.entity, audit, record, form.values(), loaded_version(form), current_user
+            )
+        except StaleEdit:
+            theirs = record
+            form.version.errors = [f"Someone else changed this {kind.noun} while you were editing"]
+            form.version.data = str(record.version) if record is not None else ""
+        except SaveFailed:
+            form.submit.errors = [SAVE_FAILED]
+        else:
+            name = step4.label_of_record(kind.entity, saved)
+            flash(f"{kind.noun.capitalize()} ‘{name}’ saved.")
+            return redirect(url_for(kind.list_endpoint, audit_id=audit.id))
+    framework = framework_of(audit)
+    return render_template(
+        kind.template,
+        audit=audit,
+        form=form,
+        record=record,
+        theirs=theirs,
+        rows=step4.describe(kind.entity, framework, theirs) if theirs else [],
+        framework=framework,
+        step4=step4,
+        asked=step4.PRIORITIES_ASKED,
+        cancel_url=url_for(kind.list_endpoint, audit_id=audit.id),
+        delete_url=(
+            url_for(kind.delete_endpoint, audit_id=audit.id, record_id=record.id)
+            if record is not None
+            else None
+        ),
+    )
+
+
+# Progress updates: dated, append-only.
+
+
+@bp.route("/actions/<int:action_id>/updates/new", methods=["GET", "POST"])
+@login_required
+def add_update(audit_id: int, action_id: int) -> Response | str:
+    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    action = step4.record_or_404(step4.ACTION, audit, action_id)
+    form = UpdateForm()
+    if form.validate_on_submit():
+        assert form.on.data is not None  # required: validation refused an empty date
+        try:
+            step4.add_update(
+                audit, action, form.on.data, form.rag.data, form.commentary.data, current_user
+            )
+        except SaveFailed:
+            form.submit.errors = [SAVE_FAILED]
+        else:
+            flash(f"Progress update for ‘{step4.label_of_record(step4.ACTION, action)}’ saved.")
+            return redirect(url_for("plan.index", audit_id=audit.id))
+    return render_template(
+        "plan/update_form.html",
+        audit=audit,
+        form=form,
+        action=action,
+        step4=step4,
+        cancel_url=url_for("plan.index", audit_id=audit.id),
+    )
+
+
+# Deleting, after a confirmation page.
+
+
+@bp.route("/priorities/<int:record_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_priority(audit_id: int, record_id: int) -> Response | str:
+    return _delete(PRIORITY, audit_id, record_id)
+
+
+@bp.route("/objectives/<int:record_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_objective(audit_id: int, record_id: int) -> Response | str:
+    return _delete(OBJECTIVE, audit_id, record_id)
+
+
+@bp.route("/actions/<int:record_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_action(audit_id: int, record_id: int) -> Response | str:
+    return _delete(ACTION, audit_id, record_id)
+
+
+@bp.route("/funding/<int:record_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_funding(audit_id: int, record_id: int) -> Response | str:
+    return _delete(FUNDING, audit_id, record_id)
+
+
+def _delete(kind: Kind, audit_id: int, record_id: int) -> Response | str:
+    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    record = step4.record_or_404(kind.entity, audit, record_id)
+    label = step4.label_of_record(kind.entity, record)
+    form = DeleteForm()
+    if form.validate_on_submit():
+        try:
+            step4.remove(kind.entity, audit, record, current_user)
+        except SaveFailed:
+            form.submit.errors = [SAVE_FAILED]
+        else:
+            flash(f"{kind.noun.capitalize()} ‘{label}’ deleted.")
+            return redirect(url_for(kind.list_endpoint, audit_id=audit.id))
+    return render_template(
+        "plan/confirm_delete.html",
+        audit=audit,
+        form=form,
+        noun=kind.noun,
+        label=label,
+        warning=(
+            "Its actions stay in the plan, not under an objective."
+            if kind is OBJECTIVE
+            else "Its progress updates are deleted with it."
+            if kind is ACTION
+            else ""
+        ),
+        cancel_url=url_for(kind.edit_endpoint, audit_id=audit.id, **{kind.id_arg: record.id}),
+    )
