@@ -423,3 +423,169 @@ def _fill_dementia_audit(
         lead,
     )
     _rate(audit, lead, DEMENTIA_RATINGS)
+    _plan_dementia_audit(audit, lead)
+
+
+def _plan_dementia_audit(audit: Audit, lead: User) -> None:
+    """Step 2 findings and ranking, and a Step 4 plan with a progress update."""
+    from datetime import date as day
+    from decimal import Decimal
+
+    from audit_app.models import (
+        Action,
+        ActionPlan,
+        ActionUpdate,
+        Finding,
+        FundingContribution,
+        GatheringMethod,
+        Objective,
+        OutcomePriority,
+        PlanningAnswer,
+        Priority,
+    )
+    from audit_app.services.changes import Change, save_all
+
+    objective = Objective(audit_id=audit.id)
+    records: list[tuple[object, dict[str, object], str, str]] = [
+        (
+            PlanningAnswer(audit_id=audit.id),
+            {
+                "question": "risks_gaps",
+                "answer": "Breaks for working carers; BME carers' access to day care.",
+            },
+            "planning answer",
+            "Greatest risks or gaps",
+        ),
+        (
+            GatheringMethod(audit_id=audit.id),
+            {
+                "method": "focus_group",
+                "description": "Two evening focus groups for working dementia carers",
+                "groups": ["dementia", "working_age_carers"],
+                "costs": "Sitting service while carers attend; £20 voucher each",
+                "cost_amount": Decimal("640.00"),
+            },
+            "gathering method",
+            "Evening focus groups",
+        ),
+        (
+            Finding(audit_id=audit.id),
+            {
+                "method": "focus_group",
+                "held_on": day(2026, 6, 10),
+                "participants": 14,
+                "groups": ["dementia", "working_age_carers"],
+                "key_messages": "Breaks must fit around work; information arrives too late after diagnosis.",
+                "outcomes": ["2", "3"],
+            },
+            "finding",
+            "Focus group, 10 June 2026",
+        ),
+        (
+            OutcomePriority(audit_id=audit.id),
+            {"outcome": "2", "rank": 1, "said_by": "Focus groups and the carers' forum"},
+            "outcome priority",
+            "Outcome 2",
+        ),
+        (
+            OutcomePriority(audit_id=audit.id),
+            {"outcome": "3", "rank": 2, "said_by": "Working carers"},
+            "outcome priority",
+            "Outcome 3",
+        ),
+        (
+            Priority(audit_id=audit.id),
+            {
+                "rank": 1,
+                "title": "Evening and weekend breaks for working carers",
+                "carers_said": "Breaks must fit around work.",
+                "outcomes": ["2", "3"],
+            },
+            "priority",
+            "Evening and weekend breaks",
+        ),
+        (
+            Priority(audit_id=audit.id),
+            {
+                "rank": 2,
+                "title": "Culturally appropriate day care",
+                "carers_said": "No day care where our language is spoken.",
+                "outcomes": ["2"],
+            },
+            "priority",
+            "Culturally appropriate day care",
+        ),
+        (
+            Priority(audit_id=audit.id),
+            {
+                "rank": 3,
+                "title": "Emergency plans for every dementia carer",
+                "carers_said": "Who would care if I was taken ill?",
+                "outcomes": ["1", "4"],
+            },
+            "priority",
+            "Emergency plans",
+        ),
+        (
+            ActionPlan(audit_id=audit.id),
+            {
+                "strategic_outcomes": "Dementia carers have breaks that fit their lives.",
+                "key_risks": "Provider capacity for evening sitting.",
+            },
+            "action plan",
+            "Action plan header",
+        ),
+        (
+            objective,
+            {"title": "Commission flexible breaks", "position": 1},
+            "objective",
+            "Commission flexible breaks",
+        ),
+        (
+            FundingContribution(audit_id=audit.id),
+            {
+                "partner": "Northshire County Council",
+                "amount": Decimal("120000.00"),
+                "breaks_share": Decimal("60.00"),
+            },
+            "funding",
+            "Northshire County Council",
+        ),
+    ]
+    save_all(
+        [Change(audit, record, values, entity, label) for record, values, entity, label in records],
+        lead,
+    )
+    action = Action(audit_id=audit.id, objective_id=objective.id)
+    save_all(
+        [
+            Change(
+                audit,
+                action,
+                {
+                    "description": "Tender an evening and weekend sitting service",
+                    "target_measure": "200 working carers a year use it",
+                    "due_by": day(2027, 3, 31),
+                    "timescale": "By March 2027",
+                    "leads": [{"post": "Carers lead", "organisation": "Northshire County Council"}],
+                    "interventions": ["breaks"],
+                    "groups": ["working_age_carers"],
+                    "kind_of_change": "commission",
+                    "commissioning_route": "open_tender",
+                },
+                "action",
+                "Tender an evening and weekend sitting service",
+            )
+        ],
+        lead,
+    )
+    db.session.add(
+        ActionUpdate(
+            action_id=action.id,
+            on=day(2026, 10, 1),
+            rag="green_amber",
+            commentary="Specification agreed; tender delayed by a month.",
+            author=lead,
+        )
+    )
+    db.session.commit()
