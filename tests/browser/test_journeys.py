@@ -88,7 +88,8 @@ def test_rating_cell_errors_focus_the_summary(page: Any) -> None:
     page.goto(audit_url + "/ratings/housing/bme")
     page.get_by_label("Why this rating").fill("x" * 5001)
     page.get_by_role("button", name="Save rating").click()
-    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    # GOV.UK Frontend moves focus once its module has started, just after load.
+    page.wait_for_function("document.activeElement.classList.contains('govuk-error-summary')")
     axe.check(page, "rating cell with errors")
     page.get_by_role("link", name="Rationale must be 5,000 characters or fewer").click()
     assert page.evaluate("document.activeElement.id") == "rationale"

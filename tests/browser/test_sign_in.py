@@ -40,7 +40,7 @@ def test_empty_sign_in_focuses_the_error_summary_whose_links_reach_the_fields(pa
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible()
     # GOV.UK Frontend moves focus to the summary so screen readers announce it.
-    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    page.wait_for_function("document.activeElement.classList.contains('govuk-error-summary')")
     axe.check(page, "sign in with errors")
     page.get_by_role("link", name="Enter your password").click()
     assert page.evaluate("document.activeElement.id") == "password"
