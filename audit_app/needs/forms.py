@@ -342,10 +342,6 @@ def _rank_in(ranks: list[tuple[str, str]], title: str) -> Any:
     return check
 
 
-class DeleteForm(Form):
-    submit = SubmitField("Yes, delete it", widget=GovSubmitInput())
-
-
 def loaded_version(form: Any) -> int:
     """The version the form was loaded with; 0 (always stale) if it is missing or forged."""
     return optional_int(form.version.data) or 0

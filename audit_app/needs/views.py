@@ -6,7 +6,6 @@ sees the pages of a published audit read-only; partners see none of it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -16,13 +15,13 @@ from werkzeug.wrappers import Response
 from audit_app.models import Audit
 from audit_app.models.audit import COMMISSIONER, LEAD
 from audit_app.needs.forms import (
-    DeleteForm,
     PlanningForm,
     finding_form,
     loaded_version,
     method_form,
     outcomes_form,
 )
+from audit_app.record_pages import SAVE_FAILED, Kind, confirm_delete
 from audit_app.services import needs as step2
 from audit_app.services.access import audit_or_404
 from audit_app.services.changes import SaveFailed, StaleEdit
@@ -32,20 +31,6 @@ bp = Blueprint("needs", __name__, url_prefix="/audits/<int:audit_id>/needs")
 
 READERS = (LEAD, COMMISSIONER)
 EDITORS = (LEAD,)
-SAVE_FAILED = "Your changes could not be saved. Try again."
-
-
-@dataclass(frozen=True)
-class Kind:
-    """What the shared add, change and delete views need to know about a kind of record."""
-
-    entity: step2.Entity
-    noun: str
-    list_endpoint: str
-    edit_endpoint: str
-    delete_endpoint: str
-    id_arg: str
-    template: str
 
 
 METHOD = Kind(
@@ -251,25 +236,7 @@ def delete_finding(audit_id: int, record_id: int) -> Response | str:
 
 def _delete(kind: Kind, audit_id: int, record_id: int) -> Response | str:
     audit, _ = audit_or_404(audit_id, roles=EDITORS)
-    record = step2.record_or_404(kind.entity, audit, record_id)
-    label = step2.label_of_record(kind.entity, record)
-    form = DeleteForm()
-    if form.validate_on_submit():
-        try:
-            step2.remove(kind.entity, audit, record, current_user)
-        except SaveFailed:
-            form.submit.errors = [SAVE_FAILED]
-        else:
-            flash(f"{kind.noun.capitalize()} ‘{label}’ deleted.")
-            return redirect(url_for(kind.list_endpoint, audit_id=audit.id))
-    return render_template(
-        "stakeholders/confirm_delete.html",
-        audit=audit,
-        form=form,
-        noun=kind.noun,
-        label=label,
-        cancel_url=url_for(kind.edit_endpoint, audit_id=audit.id, **{kind.id_arg: record.id}),
-    )
+    return confirm_delete(kind, audit, record_id, step2)
 
 
 # The outcomes that matter to local carers.

@@ -396,10 +396,6 @@ class FundingForm(Form):
         }
 
 
-class DeleteForm(Form):
-    submit = SubmitField("Yes, delete it", widget=GovSubmitInput())
-
-
 def loaded_version(form: Any) -> int:
     """The version the form was loaded with; 0 (always stale) if it is missing or forged."""
     return optional_int(form.version.data) or 0

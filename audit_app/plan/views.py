@@ -8,7 +8,6 @@ is the lead's alone: 404 for anyone else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,7 +18,6 @@ from werkzeug.wrappers import Response
 from audit_app.models import Audit
 from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
 from audit_app.plan.forms import (
-    DeleteForm,
     FundingForm,
     HeaderForm,
     UpdateForm,
@@ -28,6 +26,7 @@ from audit_app.plan.forms import (
     objective_form,
     priority_form,
 )
+from audit_app.record_pages import SAVE_FAILED, Kind, confirm_delete
 from audit_app.services import plan as step4
 from audit_app.services.access import audit_or_404
 from audit_app.services.changes import SaveFailed, StaleEdit
@@ -37,20 +36,6 @@ bp = Blueprint("plan", __name__, url_prefix="/audits/<int:audit_id>/plan")
 
 READERS = (LEAD, PARTNER, COMMISSIONER)
 EDITORS = (LEAD,)
-SAVE_FAILED = "Your changes could not be saved. Try again."
-
-
-@dataclass(frozen=True)
-class Kind:
-    """What the shared add, change and delete views need to know about a kind of record."""
-
-    entity: step4.Entity
-    noun: str
-    list_endpoint: str
-    edit_endpoint: str
-    delete_endpoint: str
-    id_arg: str
-    template: str
 
 
 PRIORITY = Kind(
@@ -347,29 +332,10 @@ def delete_funding(audit_id: int, record_id: int) -> Response | str:
 
 def _delete(kind: Kind, audit_id: int, record_id: int) -> Response | str:
     audit, _ = audit_or_404(audit_id, roles=EDITORS)
-    record = step4.record_or_404(kind.entity, audit, record_id)
-    label = step4.label_of_record(kind.entity, record)
-    form = DeleteForm()
-    if form.validate_on_submit():
-        try:
-            step4.remove(kind.entity, audit, record, current_user)
-        except SaveFailed:
-            form.submit.errors = [SAVE_FAILED]
-        else:
-            flash(f"{kind.noun.capitalize()} ‘{label}’ deleted.")
-            return redirect(url_for(kind.list_endpoint, audit_id=audit.id))
-    return render_template(
-        "plan/confirm_delete.html",
-        audit=audit,
-        form=form,
-        noun=kind.noun,
-        label=label,
-        warning=(
-            "Its actions stay in the plan, not under an objective."
-            if kind is OBJECTIVE
-            else "Its progress updates are deleted with it."
-            if kind is ACTION
-            else ""
-        ),
-        cancel_url=url_for(kind.edit_endpoint, audit_id=audit.id, **{kind.id_arg: record.id}),
+    warnings = {
+        OBJECTIVE: "Its actions stay in the plan, not under an objective.",
+        ACTION: "Its progress updates are deleted with it.",
+    }
+    return confirm_delete(
+        kind, audit, record_id, step4, "plan/confirm_delete.html", warnings.get(kind, "")
     )

@@ -374,10 +374,6 @@ class SourceForm(Form):
         }
 
 
-class DeleteForm(Form):
-    submit = SubmitField("Yes, delete it", widget=GovSubmitInput())
-
-
 class EngagementFilter(Form):
     """The register's filter: read from the query string, so no CSRF token."""
 
