@@ -125,8 +125,10 @@ def _register_blueprints(app: Flask) -> None:
     from audit_app.main.views import bp as main_bp
     from audit_app.needs.views import bp as needs_bp
     from audit_app.plan.views import bp as plan_bp
+    from audit_app.publishing.views import bp as publishing_bp
     from audit_app.ratings.views import bp as ratings_bp
     from audit_app.stakeholders.views import bp as stakeholders_bp
+    from audit_app.tailoring.views import bp as tailoring_bp
 
     for blueprint in (
         main_bp,
@@ -138,5 +140,7 @@ def _register_blueprints(app: Flask) -> None:
         needs_bp,
         evidence_bp,
         plan_bp,
+        publishing_bp,
+        tailoring_bp,
     ):
         app.register_blueprint(blueprint)

@@ -89,6 +89,7 @@ def load_demo() -> bool:
         _member(audit, users["commissioner@demo.test"], COMMISSIONER)
     db.session.commit()
     _fill_dementia_audit(dementia, users, organisations)
+    _feed_back(dementia, users)
     _rate(whole, users["lead@demo.test"], WHOLE_AREA_RATINGS)
     return True
 
@@ -588,4 +589,92 @@ def _plan_dementia_audit(audit: Audit, lead: User) -> None:
             author=lead,
         )
     )
+    db.session.commit()
+
+
+def _feed_back(audit: Audit, users: dict[str, User]) -> None:
+    """The published dementia audit: its publication, the ICB's review, and a public
+    "you said, we did" page."""
+    import secrets
+
+    from audit_app.models import (
+        Agreement,
+        CommissionerComment,
+        FeedbackItem,
+        FeedbackSummary,
+        Publication,
+    )
+
+    lead, commissioner = users["lead@demo.test"], users["commissioner@demo.test"]
+    db.session.add(
+        Publication(
+            audit_id=audit.id,
+            version_number=1,
+            published_at=audit.published_at,
+            published_by=lead,
+            note="For the ICB's carers' commissioning board in February.",
+        )
+    )
+    db.session.add(
+        CommissionerComment(
+            audit_id=audit.id,
+            author=commissioner,
+            section="assessment",
+            body=(
+                "The red rating for breaks for carers from BME communities matches what the "
+                "memory clinics tell us. Can the plan say how the sitting service will reach them?"
+            ),
+        )
+    )
+    db.session.add_all(
+        [
+            Agreement(
+                audit_id=audit.id,
+                commissioner=commissioner,
+                subject="priorities",
+                decision="agreed",
+                updated_by=commissioner,
+            ),
+            Agreement(
+                audit_id=audit.id,
+                commissioner=commissioner,
+                subject="plan",
+                decision="agreed_with_changes",
+                comment="Add a review date for the sitting service pilot.",
+                updated_by=commissioner,
+            ),
+        ]
+    )
+    summary = FeedbackSummary(
+        audit_id=audit.id,
+        title="You said, we did: support for carers of people with dementia",
+        introduction=(
+            "Over the autumn we heard from carers of people with dementia at two "
+            "consultation days, a focus group and the carers' survey. This is what you told "
+            "us and what we are doing about it."
+        ),
+        public_token=secrets.token_urlsafe(24),
+        published_at=utcnow(),
+        updated_by=lead,
+    )
+    for position, (said, did) in enumerate(
+        [
+            (
+                "It is hard to get a break in the evening or at weekends.",
+                "We are piloting a sitting service at evenings and weekends from April.",
+            ),
+            (
+                "Nobody told us about the carers' centre until we were at breaking point.",
+                "Memory clinics now refer carers to the carers' centre at diagnosis.",
+            ),
+            (
+                "Information is not available in community languages.",
+                "Our guide for carers is being translated into Urdu, Punjabi and Polish.",
+            ),
+        ]
+    ):
+        summary.items.append(
+            FeedbackItem(position=position, you_said=said, we_did=did, updated_by=lead)
+        )
+    db.session.add(summary)
     db.session.commit()

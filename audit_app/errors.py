@@ -23,6 +23,14 @@ MESSAGES: dict[int, tuple[str, list[str]]] = {
         ],
     ),
     405: ("Sorry, that is not allowed", ["Go back and use the buttons on the page."]),
+    409: (
+        "This audit has been published",
+        [
+            "A published version cannot be changed, so that commissioners' comments "
+            "and agreement always refer to what they saw. Nothing has been saved.",
+            "The carers lead can start a new version of the audit from its overview page.",
+        ],
+    ),
     413: (
         "The file is too large",
         ["Files must be 10 MB or smaller. Go back and choose a smaller file."],

@@ -6,13 +6,21 @@ import re
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from audit_app.forms import Form, GovDateField, optional_int
@@ -56,18 +64,19 @@ class AuditForm(Form):
         "Which carers does this audit cover?",
         choices=[
             ("whole", "All carers in the area"),
-            ("group", "One group of carers"),
+            ("group", "One or more groups of carers"),
         ],
         widget=GovRadioInput(),
         validators=[DataRequired("Choose which carers this audit covers")],
     )
-    scope_group = SelectField(
-        "Group of carers",
+    scope_group = SelectMultipleField(
+        "Groups of carers",
         description=(
-            "The method suggests a separate audit for each group, "
-            "such as carers of people with dementia"
+            "Select all that apply. The method suggests a separate audit for each group, "
+            "such as carers of people with dementia; a few related groups may be audited "
+            "together, such as carers of people with dementia who are aged 65 or over"
         ),
-        widget=GovSelect(),
+        widget=GovCheckboxesInput(),
         validate_choice=False,
     )
     cycle = StringField(
@@ -99,10 +108,12 @@ class AuditForm(Form):
     def validate_scope_group(self, field: Any) -> None:
         if self.scope_kind.data != "group":
             return
+        field.data = [code for code in field.data or [] if code]
         if not field.data:
-            raise ValidationError("Choose the group of carers this audit covers")
-        if field.data not in {value for value, _ in field.choices}:
-            raise ValidationError("Choose a group of carers from the list")
+            raise ValidationError("Choose the groups of carers this audit covers")
+        known = {value for value, _ in field.choices}
+        if any(code not in known for code in field.data):
+            raise ValidationError("Choose groups of carers from the list")
 
     def validate_period_end(self, field: Any) -> None:
         start = self.period_start.data

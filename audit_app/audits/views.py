@@ -36,7 +36,7 @@ def _audit_form() -> AuditForm:
     chosen = form.framework_id.data or "carers_hub_2010"
     valid_ids = {value for value, _ in form.framework_id.choices}
     framework = load_builtin(chosen if chosen in valid_ids else form.framework_id.choices[0][0])
-    form.scope_group.choices = [("", "Choose a group")] + group_choices(framework)
+    form.scope_group.choices = group_choices(framework)
     return form
 
 
@@ -56,7 +56,7 @@ def new() -> Response | str:
                 title=form.title.data or "",
                 area_id=form.area_id.data,
                 framework_id=form.framework_id.data or "",
-                scope=[form.scope_group.data] if form.scope_kind.data == "group" else [],
+                scope=list(form.scope_group.data or []) if form.scope_kind.data == "group" else [],
                 cycle=form.cycle.data or "",
                 period_start=form.period_start.data,
                 period_end=form.period_end.data,
@@ -102,7 +102,7 @@ def changes(audit_id: int) -> str:
 @bp.route("/<int:audit_id>/people", methods=["GET", "POST"])
 @login_required
 def people(audit_id: int) -> Response | str:
-    audit, role = audit_or_404(audit_id, roles=(LEAD,))
+    audit, role = audit_or_404(audit_id, roles=(LEAD,), allow_published=True)
     form = InviteForm()
     form.organisation_id.choices = [("", "Choose an organisation")] + audits.organisation_choices()
     issued = None
@@ -141,7 +141,7 @@ def people(audit_id: int) -> Response | str:
 @bp.route("/<int:audit_id>/invitations/<int:invitation_id>/revoke", methods=["POST"])
 @login_required
 def revoke_invitation(audit_id: int, invitation_id: int) -> Response:
-    audit, _ = audit_or_404(audit_id, roles=(LEAD,))
+    audit, _ = audit_or_404(audit_id, roles=(LEAD,), allow_published=True)
     if not audits.revoke_invitation(audit, invitation_id):
         abort(404)
     flash("Invitation withdrawn. Its link no longer works.")

@@ -49,7 +49,7 @@ def index(audit_id: int) -> str:
         status_label=EVIDENCE_STATUSES.get(status or ""),
         intervention_names={item.code: item.name for item in framework_of(audit).interventions},
         today=utcnow().date(),
-        can_create=evidence.can_create(role),
+        can_create=evidence.can_create(role) and not audit.is_published,
     )
 
 
@@ -151,9 +151,9 @@ def _render_show(
         record=record,
         rows=evidence.summary_rows(evidence.values_of(record), framework_of(audit)),
         today=utcnow().date(),
-        can_edit=evidence.can_edit(record, current_user, role),
-        can_submit=evidence.can_submit(record, current_user, role),
-        can_decide=evidence.can_decide(record, role),
+        can_edit=evidence.can_edit(record, current_user, role) and not audit.is_published,
+        can_submit=evidence.can_submit(record, current_user, role) and not audit.is_published,
+        can_decide=evidence.can_decide(record, role) and not audit.is_published,
         submit_form=submit_form,
         decision_form=decision_form,
         form=decision_form if decision_form.errors else None,

@@ -13,11 +13,23 @@ from audit_app.models.plan import (
     Objective,
     Priority,
 )
+from audit_app.models.publishing import (
+    Agreement,
+    CommissionerComment,
+    FeedbackItem,
+    FeedbackSummary,
+    Publication,
+)
 from audit_app.models.stakeholders import LinkedSource, PopulationStatistic, Stakeholder
 from audit_app.models.trail import ChangeEvent
 from audit_app.models.user import User
 
 __all__ = [
+    "Agreement",
+    "CommissionerComment",
+    "FeedbackItem",
+    "FeedbackSummary",
+    "Publication",
     "Action",
     "ActionPlan",
     "ActionUpdate",

@@ -23,7 +23,7 @@ from audit_app.needs.forms import (
 )
 from audit_app.record_pages import SAVE_FAILED, Kind, confirm_delete
 from audit_app.services import needs as step2
-from audit_app.services.access import audit_or_404
+from audit_app.services.access import audit_or_404, may_edit
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.frameworks import framework_of
 
@@ -93,7 +93,7 @@ def planning(audit_id: int) -> Response | str:
     return render_template(
         "needs/planning.html",
         audit=audit,
-        can_edit=role == LEAD,
+        can_edit=may_edit(audit, role),
         form=form,
         questions=step2.PLANNING_QUESTIONS,
         saved=saved,
@@ -119,7 +119,7 @@ def methods(audit_id: int) -> str:
     return render_template(
         "needs/methods.html",
         audit=audit,
-        can_edit=role == LEAD,
+        can_edit=may_edit(audit, role),
         framework=framework_of(audit),
         methods=plan,
         total_cost=sum((row.cost_amount for row in plan if row.cost_amount is not None), start=0),
@@ -134,7 +134,7 @@ def findings(audit_id: int) -> str:
     return render_template(
         "needs/findings.html",
         audit=audit,
-        can_edit=role == LEAD,
+        can_edit=may_edit(audit, role),
         framework=framework_of(audit),
         findings=step2.findings(audit),
         step2=step2,
@@ -278,7 +278,7 @@ def outcomes(audit_id: int) -> Response | str:
     return render_template(
         "needs/outcomes.html",
         audit=audit,
-        can_edit=role == LEAD,
+        can_edit=may_edit(audit, role),
         form=form,
         framework=framework,
         ranked=ranked,

@@ -28,7 +28,7 @@ from audit_app.plan.forms import (
 )
 from audit_app.record_pages import SAVE_FAILED, Kind, confirm_delete
 from audit_app.services import plan as step4
-from audit_app.services.access import audit_or_404
+from audit_app.services.access import audit_or_404, may_edit
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.frameworks import framework_of
 
@@ -86,7 +86,7 @@ def priorities(audit_id: int) -> str:
     return render_template(
         "plan/priorities.html",
         audit=audit,
-        can_edit=role == LEAD,
+        can_edit=may_edit(audit, role),
         framework=framework_of(audit),
         priorities=step4.priorities(audit),
         asked=step4.PRIORITIES_ASKED,
@@ -104,7 +104,7 @@ def index(audit_id: int) -> str:
     return render_template(
         "plan/index.html",
         audit=audit,
-        can_edit=role == LEAD,
+        can_edit=may_edit(audit, role),
         framework=framework_of(audit),
         header=step4.header(audit),
         objectives=objectives,

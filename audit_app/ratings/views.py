@@ -17,7 +17,7 @@ from audit_app.ratings.forms import (
     RatingForm,
 )
 from audit_app.services import grids, judgements
-from audit_app.services.access import audit_or_404
+from audit_app.services.access import audit_or_404, may_edit
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.evidence import returns_for_linking
 
@@ -108,12 +108,12 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
     name = judgements.rating_label(framework, intervention, carer_group)
     form: RatingForm | ProposalForm | None = None
     stale: dict[str, Any] | None = None
-    if role == LEAD:
+    if may_edit(audit, role):
         form, stale, saved = _lead_edit(audit, rating, RatingForm, name)
         if saved:
             flash(f"Rating saved: {name}.")
             return redirect(url_for("ratings.grid", audit_id=audit.id) + f"#row-{intervention}")
-    elif role == PARTNER:
+    elif role == PARTNER and not audit.is_published:
         form = ProposalForm()
         if form.validate_on_submit():
             judgements.propose(
@@ -186,7 +186,7 @@ def checklist_cell(audit_id: int, sub_outcome: str, group: str) -> Response | st
     name = f"{sub_outcome} – {carer_group.name}"
     form: ChecklistForm | None = None
     stale: dict[str, Any] | None = None
-    if role == LEAD:
+    if may_edit(audit, role):
         form, stale, saved = _lead_edit(audit, judgement, ChecklistForm, name)
         if saved:
             flash(f"Checklist saved: {name}.")

@@ -4,7 +4,10 @@ The rules (DESIGN.md, "Who uses it and for what"):
 - an administrator sees every audit;
 - a carers lead, partner or commissioner sees only audits they are a member of;
 - a commissioner sees an audit only once it is published;
-- a person who may not see an audit gets 404, so its existence is not revealed.
+- a person who may not see an audit gets 404, so its existence is not revealed;
+- a published audit is a fixed version: any write to it is refused (409) unless
+  the view says the write belongs to a published version (commissioners'
+  comments and agreement, inviting people, "you said, we did", new versions).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -43,8 +46,17 @@ def can_see(user: User, audit: Audit, role: str | None) -> bool:
     return not (role == COMMISSIONER and not audit.is_published)
 
 
-def audit_or_404(audit_id: int, roles: tuple[str, ...] = ALL_MEMBER_ROLES) -> tuple[Audit, str]:
-    """The audit and the current user's role in it, or 404 if they may not act here."""
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def audit_or_404(
+    audit_id: int, roles: tuple[str, ...] = ALL_MEMBER_ROLES, allow_published: bool = False
+) -> tuple[Audit, str]:
+    """The audit and the current user's role in it, or 404 if they may not act here.
+
+    A write (any method but GET/HEAD) to a published audit gets 409 unless
+    ``allow_published``: published versions do not change.
+    """
     audit = db.session.get(Audit, audit_id)
     if audit is None:
         abort(404)
@@ -52,7 +64,14 @@ def audit_or_404(audit_id: int, roles: tuple[str, ...] = ALL_MEMBER_ROLES) -> tu
     if not can_see(current_user, audit, role) or role not in roles:
         abort(404)
     assert role is not None
+    if audit.is_published and not allow_published and request.method not in READ_METHODS:
+        abort(409)
     return audit, role
+
+
+def may_edit(audit: Audit, role: str | None) -> bool:
+    """Whether pages show the lead's editing controls: the lead, on a draft only."""
+    return role == LEAD and not audit.is_published
 
 
 def visible_audits(user: User) -> list[tuple[Audit, str]]:

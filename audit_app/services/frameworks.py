@@ -28,7 +28,14 @@ def framework_of(audit: Any) -> Framework:
     Tailoring appends to the snapshot's change history, so its length tells
     whether the snapshot changed; saving a rating does not re-parse it.
     """
-    key = (audit.id, len(audit.framework.get("changes") or ()), audit.framework_version)
+    changes = audit.framework.get("changes") or ()
+    key = (
+        audit.id,
+        str(audit.created_at),  # ids can be reused after a delete (SQLite does)
+        audit.framework_version,
+        len(changes),
+        repr(changes[-1]) if changes else "",
+    )
     cached = _CACHE.get(key)
     if cached is None:
         cached = parse_framework(audit.framework, source=f"audit {audit.id} snapshot")
@@ -38,7 +45,7 @@ def framework_of(audit: Any) -> Framework:
     return cached
 
 
-_CACHE: dict[tuple[int, int, str], Framework] = {}
+_CACHE: dict[tuple[int, str, str, int, str], Framework] = {}
 
 
 def group_choices(framework: Framework) -> list[tuple[str, str]]:

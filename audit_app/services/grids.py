@@ -13,9 +13,9 @@ from werkzeug.datastructures import MultiDict
 
 from audit_app.forms import Form
 from audit_app.models import Audit, ChecklistJudgement, Rating, User
-from audit_app.models.audit import LEAD
 from audit_app.ratings.forms import grid_form
 from audit_app.services import judgements
+from audit_app.services.access import may_edit
 from audit_app.services.changes import Change, is_stale, save_all
 from audit_app.services.frameworks import framework_of
 from audit_app.services.scope import assessed_groups
@@ -94,7 +94,7 @@ def rating_grid_view(audit: Audit, role: str, formdata: MultiDict[str, str] | No
         for group, _ in row.cells
     }
     form = None
-    if role == LEAD:
+    if may_edit(audit, role):
         form = _form(rows, names, [("rag", Rag), ("maturity", Maturity)], grid.ratings, formdata)
     return GridView(
         framework,
@@ -122,7 +122,7 @@ def checklist_grid_view(audit: Audit, role: str, formdata: MultiDict[str, str] |
         for group, _ in row.cells
     }
     form = None
-    if role == LEAD:
+    if may_edit(audit, role):
         form = _form(
             rows, names, [("status", ChecklistStatus), ("indicator", Rag)], records, formdata
         )

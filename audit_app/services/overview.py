@@ -14,10 +14,13 @@ from sqlalchemy import func, select
 from audit_app.extensions import db
 from audit_app.models import (
     Action,
+    Agreement,
     Audit,
     AuditMembership,
     ChangeEvent,
+    CommissionerComment,
     EvidenceReturn,
+    FeedbackSummary,
     Finding,
     GatheringMethod,
     LinkedSource,
@@ -36,6 +39,7 @@ from hub_model.scales import ChecklistStatus
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
 COMPLETED = "Completed"
+OPTIONAL = "Optional"
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,7 @@ def _plural(count: int, noun: str) -> str:
 def _all_steps(audit: Audit) -> list[Step]:
     last = _last_changes(audit)
     partners = _count(AuditMembership, audit, AuditMembership.role == PARTNER)
+    tailored = len(audit.framework.get("changes") or ())
     statistics = _count(PopulationStatistic, audit)
     jsna = _count(LinkedSource, audit, LinkedSource.kind == "jsna")
     sources = _count(LinkedSource, audit)
@@ -170,6 +175,13 @@ def _all_steps(audit: Audit) -> list[Step]:
                     "audits.people",
                     COMPLETED if partners else NOT_STARTED,
                     f"{_plural(partners, 'partner')} taking part.",
+                ),
+                Section(
+                    "Tailor the framework to local services",
+                    "tailoring.index",
+                    COMPLETED if tailored else OPTIONAL,
+                    f"{_plural(tailored, 'local change')}. Optional: best done before rating.",
+                    last.get("framework"),
                 ),
             ],
         ),
@@ -287,7 +299,55 @@ def _all_steps(audit: Audit) -> list[Step]:
                 ),
             ],
         ),
+        _feedback_step(audit, last),
     ]
+
+
+def _feedback_step(audit: Audit, last: dict[str, ChangeEvent]) -> Step:
+    commissioners = _count(AuditMembership, audit, AuditMembership.role == COMMISSIONER)
+    decided = _count(Agreement, audit)
+    commented = _count(CommissionerComment, audit)
+    wanted = commissioners * 2  # each commissioner decides on the priorities and the plan
+    if decided and decided >= wanted:
+        review = COMPLETED
+    else:
+        review = IN_PROGRESS if decided or commented else NOT_STARTED
+    summary = db.session.scalar(select(FeedbackSummary).where(FeedbackSummary.audit_id == audit.id))
+    feedback = (
+        NOT_STARTED if summary is None else COMPLETED if summary.public_token else IN_PROGRESS
+    )
+    return Step(
+        5,
+        "Publish and feed back",
+        [
+            Section(
+                "Publish to commissioners",
+                "publishing.publish",
+                COMPLETED if audit.is_published else NOT_STARTED,
+                (
+                    f"Published on {audit.published_at:%-d %B %Y}."
+                    if audit.is_published and audit.published_at
+                    else "Commissioners see the audit once it is published."
+                ),
+            ),
+            Section(
+                "Commissioners’ comments and agreement",
+                "publishing.review",
+                review,
+                f"{_plural(commented, 'comment')}; {decided} of {wanted} decisions on the "
+                "priorities and the plan recorded.",
+                last.get("agreement"),
+                (LEAD, COMMISSIONER),
+            ),
+            Section(
+                "You said, we did",
+                "publishing.feedback",
+                feedback,
+                "Completed once the summary for carers is public.",
+                last.get("you said, we did"),
+            ),
+        ],
+    )
 
 
 def recent_changes(audit: Audit, limit: int = 10) -> list[ChangeEvent]:

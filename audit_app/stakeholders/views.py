@@ -17,7 +17,7 @@ from audit_app.models import Audit
 from audit_app.models.audit import COMMISSIONER, LEAD
 from audit_app.record_pages import SAVE_FAILED, Kind, confirm_delete
 from audit_app.services import stakeholders as step1
-from audit_app.services.access import audit_or_404
+from audit_app.services.access import audit_or_404, may_edit
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.frameworks import framework_of
 from audit_app.stakeholders.forms import (
@@ -77,7 +77,7 @@ def register(audit_id: int) -> str:
     return render_template(
         "stakeholders/register.html",
         audit=audit,
-        can_edit=role == LEAD,
+        can_edit=may_edit(audit, role),
         framework=framework,
         filter_form=EngagementFilter(formdata=None, engagement=chosen or ""),
         chosen=chosen,
@@ -96,7 +96,7 @@ def population(audit_id: int) -> str:
     return render_template(
         "stakeholders/population.html",
         audit=audit,
-        can_edit=role == LEAD,
+        can_edit=may_edit(audit, role),
         framework=framework_of(audit),
         levels=step1.by_geography(step1.statistics(audit)),
         step1=step1,
@@ -111,7 +111,7 @@ def sources(audit_id: int) -> str:
     return render_template(
         "stakeholders/sources.html",
         audit=audit,
-        can_edit=role == LEAD,
+        can_edit=may_edit(audit, role),
         sources=linked,
         missing=[
             label

@@ -9,13 +9,18 @@ from typing import Any
 from tests.browser import axe
 from tests.browser.conftest import sign_in
 
-DEMENTIA = "Carers of people with dementia in Northshire 2026/27"
+DEMENTIA = "Carers of people with dementia in Northshire 2026/27"  # published
+WHOLE_AREA = "All carers in Northshire 2026/27"  # a draft
+
+
+def _open_audit(page: Any, title: str) -> str:
+    page.get_by_role("link", name=title).click()
+    page.wait_for_url(re.compile(r".*/audits/\d+$"))
+    return str(page.url)
 
 
 def _open_dementia_audit(page: Any) -> str:
-    page.get_by_role("link", name=DEMENTIA).click()
-    page.wait_for_url(re.compile(r".*/audits/\d+$"))
-    return str(page.url)
+    return _open_audit(page, DEMENTIA)
 
 
 def test_lead_works_through_the_dementia_audit(page: Any) -> None:
@@ -51,19 +56,19 @@ def test_lead_works_through_the_dementia_audit(page: Any) -> None:
 
 def test_lead_rates_the_grid_with_the_keyboard_alone(page: Any) -> None:
     sign_in(page, "lead@demo.test")
-    audit_url = _open_dementia_audit(page)
+    audit_url = _open_audit(page, WHOLE_AREA)
     page.goto(audit_url + "/ratings")
     assert page.locator("h1").inner_text() == "Intervention ratings"
     axe.check(page, "lead ratings grid")
-    select = page.locator('select[name="rag-housing-dementia"]')
+    select = page.locator('select[name="rag-housing-older_people"]')
     assert select.input_value() == "not_rated"
     # Tab from the select before it, as a keyboard user moving along the row would.
-    page.locator('select[name="maturity-benefits_financial-bme"]').focus()
+    page.locator('select[name="maturity-benefits_financial-life_limiting_illness"]').focus()
     for _ in range(40):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.name") == "rag-housing-dementia":
+        if page.evaluate("document.activeElement.name") == "rag-housing-older_people":
             break
-    assert page.evaluate("document.activeElement.name") == "rag-housing-dementia"
+    assert page.evaluate("document.activeElement.name") == "rag-housing-older_people"
     page.keyboard.press("Home")  # first option: Red
     assert select.input_value() == "red"
     page.locator("button", has_text="Save changes").focus()
@@ -75,17 +80,15 @@ def test_lead_rates_the_grid_with_the_keyboard_alone(page: Any) -> None:
     row = page.locator("#row-housing")
     assert "Red (1 red" in row.inner_text()
     # Open one cell's page and check it too.
-    page.get_by_role(
-        "link", name="Details for Breaks, Carers of older people with dementia"
-    ).click()
-    assert page.locator("h1").inner_text() == "Breaks: Carers of older people with dementia"
+    page.get_by_role("link", name="Details for Breaks, Carers of older people", exact=True).click()
+    assert page.locator("h1").inner_text() == "Breaks: Carers of older people"
     axe.check(page, "lead rating cell")
 
 
 def test_rating_cell_errors_focus_the_summary(page: Any) -> None:
     sign_in(page, "lead@demo.test")
-    audit_url = _open_dementia_audit(page)
-    page.goto(audit_url + "/ratings/housing/bme")
+    audit_url = _open_audit(page, WHOLE_AREA)
+    page.goto(audit_url + "/ratings/housing/mental_health")
     page.get_by_label("Why this rating").fill("x" * 5001)
     page.get_by_role("button", name="Save rating").click()
     # GOV.UK Frontend moves focus once its module has started, just after load.
@@ -103,14 +106,17 @@ def test_partner_sees_evidence_and_proposes(page: Any) -> None:
     text = page.locator("main").inner_text()
     assert "Memory cafés" in text and "Sitting service (draft)" in text
     assert "Dementia carers' advice line" in text  # accepted, and the audit is published
+    assert "New evidence return" not in text  # a published version takes no new evidence
     axe.check(page, "partner evidence list")
-    page.goto(audit_url + "/evidence/new")
-    axe.check(page, "partner new evidence return")
-    page.goto(audit_url + "/ratings/breaks/bme")
-    assert "Propose a rating" in page.locator("main").inner_text()
-    axe.check(page, "partner propose rating")
     page.goto(audit_url + "/plan")
     axe.check(page, "partner action plan")
+    page.goto("/audits/")
+    draft_url = _open_audit(page, WHOLE_AREA)
+    page.goto(draft_url + "/evidence/new")
+    axe.check(page, "partner new evidence return")
+    page.goto(draft_url + "/ratings/breaks/mental_health")
+    assert "Propose a rating" in page.locator("main").inner_text()
+    axe.check(page, "partner propose rating")
 
 
 def test_commissioner_reads_the_published_audit(page: Any) -> None:

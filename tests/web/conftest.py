@@ -25,6 +25,7 @@ class Cast:
     other_lead: User
     draft: Audit
     published: Audit
+    dementia: Audit  # a draft with the published audit's scope, for writing to
     other_area_audit: Audit
 
 
@@ -44,13 +45,23 @@ def cast(app: Flask) -> Cast:
         other_lead = make.user("lead@southshire.example.org", "carers_lead", other_area)
         draft = make.audit(lead, area, "All carers in Northshire 2026/27", scope=[])
         published = make.audit(lead, area, "Carers of people with dementia 2026/27", published=True)
+        dementia = make.audit(lead, area, "Carers of people with dementia 2027/28")
         other = make.audit(other_lead, other_area, "All carers in Southshire 2026/27", scope=[])
-        for audit in (draft, published):
+        for audit in (draft, published, dementia):
             make.member(audit, partner, "partner")
             make.member(audit, partner2, "partner")
             make.member(audit, commissioner, "commissioner")
         cast = Cast(
-            admin, lead, partner, partner2, commissioner, other_lead, draft, published, other
+            admin,
+            lead,
+            partner,
+            partner2,
+            commissioner,
+            other_lead,
+            draft,
+            published,
+            dementia,
+            other,
         )
         for record in vars(cast).values():
             db.session.refresh(record)  # load every column before detaching
@@ -85,3 +96,16 @@ def as_commissioner(visitor: Visitor, cast: Cast) -> Visitor:
 def as_admin(visitor: Visitor, cast: Cast) -> Visitor:
     visitor.sign_in("admin@example.org")
     return visitor
+
+
+def publish(app: Flask, audit_id: int) -> None:
+    """Mark an audit published directly, after a test has written to it as a draft."""
+    from audit_app.models.audit import PUBLISHED
+    from audit_app.models.types import utcnow
+
+    with app.app_context():
+        audit = db.session.get(Audit, audit_id)
+        assert audit is not None
+        audit.status = PUBLISHED
+        audit.published_at = utcnow()
+        db.session.commit()

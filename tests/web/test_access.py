@@ -15,6 +15,7 @@ PUBLIC_ENDPOINTS = {
     "auth.accept_invitation",
     "main.accessibility",
     "main.about",
+    "publishing.public_feedback",
 }
 
 

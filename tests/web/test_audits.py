@@ -47,6 +47,26 @@ def test_lead_creates_an_audit_for_carers_of_people_with_dementia(
         assert lead_membership.role == "lead"
 
 
+def test_an_audit_may_cover_several_groups(app: Flask, as_lead: Visitor, cast: Cast) -> None:
+    form = _new_audit_form(cast, cycle="2029/30")
+    form["scope_group"] = ["dementia", "carers_65_plus"]
+    page = as_lead.post("/audits/new", form)
+    overview = as_lead.get(page.response.location)
+    assert "Carers of older people with dementia" in overview.text
+    assert "Carers aged 65+" in overview.text
+    with app.app_context():
+        audit = db.session.query(Audit).filter_by(cycle="2029/30").one()
+        assert audit.scope == ["dementia", "carers_65_plus"]
+
+
+def test_a_rejected_form_keeps_the_groups_ticked(as_lead: Visitor, cast: Cast) -> None:
+    form = _new_audit_form(cast, title="")
+    form["scope_group"] = ["dementia", "bme"]
+    page = as_lead.post("/audits/new", form, status=200)
+    ticked = {box["value"] for box in page.soup.select('input[name="scope_group"][checked]')}
+    assert ticked == {"dementia", "bme"}
+
+
 def test_whole_area_audit_has_no_group_scope(app: Flask, as_lead: Visitor, cast: Cast) -> None:
     as_lead.post(
         "/audits/new", _new_audit_form(cast, scope_kind="whole", scope_group="", cycle="2028/29")
@@ -64,11 +84,11 @@ def test_whole_area_audit_has_no_group_scope(app: Flask, as_lead: Visitor, cast:
         ({"area_id": "not-a-number"}, "area_id", "Choose the area the audit covers"),
         ({"area_id": "999999"}, "area_id", "Choose the area the audit covers"),
         ({"scope_kind": ""}, "scope_kind", "Choose which carers this audit covers"),
-        ({"scope_group": ""}, "scope_group", "Choose the group of carers this audit covers"),
+        ({"scope_group": ""}, "scope_group", "Choose the groups of carers this audit covers"),
         (
             {"scope_group": "'; DROP TABLE audit; --"},
             "scope_group",
-            "Choose a group of carers from the list",
+            "Choose groups of carers from the list",
         ),
         ({"cycle": "next year"}, "cycle", "Cycle must be a financial year like 2026/27"),
         ({"cycle": "2026/29"}, "cycle", "Cycle must be two years in a row, like 2026/27"),

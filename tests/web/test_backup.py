@@ -30,7 +30,7 @@ def test_backup_then_restore_into_an_empty_database_reproduces_every_row(
     with app.app_context():
         before = _snapshot()
         counts = backup(path)
-        assert counts["audit"] == 3 and counts["user_account"] == 6
+        assert counts["audit"] == 4 and counts["user_account"] == 6
         clear_tables()
         assert all(not rows for rows in _snapshot().values())
         restore(path)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from audit_app.extensions import db
 from audit_app.models import ChangeEvent, EvidenceAttachment, EvidenceReturn
 from tests.visit import Page, Visitor
-from tests.web.conftest import Cast
+from tests.web.conftest import Cast, publish
 
 MULTIPART = {"content_type": "multipart/form-data"}
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
@@ -257,7 +257,7 @@ def test_list_shows_status_dates_and_out_of_date_and_filters_by_status(
 def test_other_partner_never_sees_a_draft_or_submitted_return_or_its_files(
     app: Flask, as_partner: Visitor, cast: Cast
 ) -> None:
-    audit_id = cast.published.id
+    audit_id = cast.dementia.id
     evidence_id = _create(
         as_partner, audit_id, attachment=(io.BytesIO(PDF), "minutes.pdf"), service_name="Secret"
     )
@@ -289,22 +289,23 @@ def test_other_partner_sees_accepted_return_only_once_the_audit_is_published(
 ) -> None:
     published = _accepted_return(
         as_partner,
-        cast.published.id,
+        cast.dementia.id,
         service_name="Published breaks",
         attachment=(io.BytesIO(PDF), "report.pdf"),
     )
     unpublished = _accepted_return(as_partner, cast.draft.id, service_name="Unpublished breaks")
+    publish(app, cast.dementia.id)
     (attachment_id,) = _attachment_ids(app, published)
     _switch(as_partner, "partner2@example.org")
-    page = as_partner.get(_url(cast.published.id, f"{published}"))
+    page = as_partner.get(_url(cast.dementia.id, f"{published}"))
     assert page.h1 == "Published breaks"
     assert "Change this evidence return" not in _links(page)
     download = as_partner.client.get(
-        _url(cast.published.id, f"{published}/attachments/{attachment_id}")
+        _url(cast.dementia.id, f"{published}/attachments/{attachment_id}")
     )
     assert download.status_code == 200 and download.data == PDF
-    as_partner.get(_url(cast.published.id, f"{published}/edit"), status=403)
-    assert "Published breaks" in as_partner.get(_url(cast.published.id)).text
+    as_partner.get(_url(cast.dementia.id, f"{published}/edit"), status=403)
+    assert "Published breaks" in as_partner.get(_url(cast.dementia.id)).text
     as_partner.get(_url(cast.draft.id, f"{unpublished}"), status=404)
     assert "Unpublished breaks" not in as_partner.get(_url(cast.draft.id)).text
 
@@ -338,21 +339,22 @@ def test_colleague_in_the_same_organisation_sees_and_edits_the_draft(
 
 
 def test_commissioner_sees_only_accepted_returns_of_a_published_audit(
-    as_partner: Visitor, cast: Cast
+    app: Flask, as_partner: Visitor, cast: Cast
 ) -> None:
-    accepted = _accepted_return(as_partner, cast.published.id, service_name="Accepted one")
-    submitted = _create(as_partner, cast.published.id, service_name="Submitted one")
-    _submit(as_partner, cast.published.id, submitted)
+    accepted = _accepted_return(as_partner, cast.dementia.id, service_name="Accepted one")
+    submitted = _create(as_partner, cast.dementia.id, service_name="Submitted one")
+    _submit(as_partner, cast.dementia.id, submitted)
     draft_audit_return = _accepted_return(as_partner, cast.draft.id, service_name="Draft audit")
+    publish(app, cast.dementia.id)
     _switch(as_partner, "commissioner@example.org")
-    listing = as_partner.get(_url(cast.published.id))
+    listing = as_partner.get(_url(cast.dementia.id))
     assert "Accepted one" in listing.text
     assert "Submitted one" not in listing.text
     assert "New evidence return" not in _links(listing)
-    as_partner.get(_url(cast.published.id, f"{accepted}"))
-    as_partner.get(_url(cast.published.id, f"{submitted}"), status=404)
-    as_partner.get(_url(cast.published.id, f"{accepted}/edit"), status=404)
-    as_partner.get(_url(cast.published.id, "new"), status=404)
+    as_partner.get(_url(cast.dementia.id, f"{accepted}"))
+    as_partner.get(_url(cast.dementia.id, f"{submitted}"), status=404)
+    as_partner.get(_url(cast.dementia.id, f"{accepted}/edit"), status=404)
+    as_partner.get(_url(cast.dementia.id, "new"), status=404)
     as_partner.get(_url(cast.draft.id), status=404)
     as_partner.get(_url(cast.draft.id, f"{draft_audit_return}"), status=404)
 
@@ -360,23 +362,21 @@ def test_commissioner_sees_only_accepted_returns_of_a_published_audit(
 def test_a_return_from_another_audit_is_not_found_through_this_one(
     app: Flask, as_partner: Visitor, cast: Cast
 ) -> None:
-    evidence_id = _create(
-        as_partner, cast.published.id, attachment=(io.BytesIO(PDF), "minutes.pdf")
-    )
+    evidence_id = _create(as_partner, cast.dementia.id, attachment=(io.BytesIO(PDF), "minutes.pdf"))
     (attachment_id,) = _attachment_ids(app, evidence_id)
     as_partner.get(_url(cast.draft.id, f"{evidence_id}"), status=404)
     as_partner.get(_url(cast.draft.id, f"{evidence_id}/edit"), status=404)
     as_partner.get(_url(cast.draft.id, f"{evidence_id}/attachments/{attachment_id}"), status=404)
-    other = _create(as_partner, cast.published.id, service_name="Another")
-    as_partner.get(_url(cast.published.id, f"{other}/attachments/{attachment_id}"), status=404)
+    other = _create(as_partner, cast.dementia.id, service_name="Another")
+    as_partner.get(_url(cast.dementia.id, f"{other}/attachments/{attachment_id}"), status=404)
     as_partner.get(_url(cast.other_area_audit.id), status=404)
 
 
 def test_outsider_lead_gets_not_found(as_partner: Visitor, cast: Cast) -> None:
-    evidence_id = _accepted_return(as_partner, cast.published.id)
+    evidence_id = _accepted_return(as_partner, cast.dementia.id)
     _switch(as_partner, "lead@southshire.example.org")
-    as_partner.get(_url(cast.published.id), status=404)
-    as_partner.get(_url(cast.published.id, f"{evidence_id}"), status=404)
+    as_partner.get(_url(cast.dementia.id), status=404)
+    as_partner.get(_url(cast.dementia.id, f"{evidence_id}"), status=404)
 
 
 def test_partner_cannot_decide_and_lead_must_give_comments_to_return(

@@ -28,7 +28,7 @@ def test_new_audit_starts_with_everything_not_started(as_lead: Visitor, cast: Ca
 
 
 def test_ratings_go_in_progress_then_completed(app: Flask, as_lead: Visitor, cast: Cast) -> None:
-    url = f"/audits/{cast.published.id}"
+    url = f"/audits/{cast.dementia.id}"
     as_lead.post(
         f"{url}/ratings/breaks/dementia", {"rag": "amber", "maturity": "early", "version": ""}
     )
@@ -72,7 +72,7 @@ def test_partner_sees_only_its_sections_and_no_trail(as_partner: Visitor, cast: 
 
 
 def test_audit_trail_lists_each_change_with_old_and_new(as_lead: Visitor, cast: Cast) -> None:
-    url = f"/audits/{cast.published.id}"
+    url = f"/audits/{cast.dementia.id}"
     as_lead.post(
         f"{url}/ratings/breaks/dementia", {"rag": "amber", "maturity": "early", "version": ""}
     )

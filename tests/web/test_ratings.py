@@ -50,11 +50,11 @@ def _cell_form(**changes: object) -> dict[str, object]:
 def test_lead_rates_a_cell_and_the_trail_records_it(
     app: Flask, as_lead: Visitor, cast: Cast
 ) -> None:
-    url = f"/audits/{cast.published.id}/ratings/{DEMENTIA_CELL}"
+    url = f"/audits/{cast.dementia.id}/ratings/{DEMENTIA_CELL}"
     page = as_lead.get(url)
     assert page.h1 == "Breaks: Carers of older people with dementia"
     as_lead.post(url, _cell_form())
-    rating = _rating(app, cast.published.id)
+    rating = _rating(app, cast.dementia.id)
     assert rating is not None and (rating.rag, rating.maturity, rating.provision) == (
         "amber",
         "intermediate",
@@ -65,7 +65,7 @@ def test_lead_rates_a_cell_and_the_trail_records_it(
         assert event is not None and event.action == "created"
         assert event.new is not None and event.new["rag"] == "amber"
         assert event.label == "Breaks – Carers of older people with dementia"
-    grid = as_lead.get(f"/audits/{cast.published.id}/ratings")
+    grid = as_lead.get(f"/audits/{cast.dementia.id}/ratings")
     assert grid.value("rag-breaks-dementia") == "amber"
 
 
@@ -83,7 +83,7 @@ def test_lead_rates_a_cell_and_the_trail_records_it(
 def test_rating_form_rejects_bad_input_and_keeps_what_was_typed(
     as_lead: Visitor, cast: Cast, changes: dict[str, object], message: str
 ) -> None:
-    url = f"/audits/{cast.published.id}/ratings/{DEMENTIA_CELL}"
+    url = f"/audits/{cast.dementia.id}/ratings/{DEMENTIA_CELL}"
     page = as_lead.post(url, _cell_form(**changes), status=200)
     assert message in page.error_summary()
     assert page.value("barriers") == "Transport; a second provider could cover the south"
@@ -92,7 +92,7 @@ def test_rating_form_rejects_bad_input_and_keeps_what_was_typed(
 def test_hostile_rationale_is_stored_and_shown_as_text(
     app: Flask, as_lead: Visitor, cast: Cast
 ) -> None:
-    url = f"/audits/{cast.published.id}/ratings/{DEMENTIA_CELL}"
+    url = f"/audits/{cast.dementia.id}/ratings/{DEMENTIA_CELL}"
     as_lead.post(url, _cell_form(rationale="<script>alert(1)</script>'; DROP TABLE rating;--"))
     page = as_lead.get(url)
     assert "<script>alert(1)</script>" not in page.response.get_data(as_text=True)
@@ -103,13 +103,13 @@ def test_hostile_rationale_is_stored_and_shown_as_text(
     "cell", ["no_such_intervention/dementia", "breaks/no_such_group", "breaks/stroke"]
 )
 def test_cells_outside_the_audit_are_404(as_lead: Visitor, cast: Cast, cell: str) -> None:
-    as_lead.get(f"/audits/{cast.published.id}/ratings/{cell}", status=404)
+    as_lead.get(f"/audits/{cast.dementia.id}/ratings/{cell}", status=404)
 
 
 def test_stale_rating_save_is_refused_and_shows_both_versions(
     app: Flask, as_lead: Visitor, cast: Cast
 ) -> None:
-    url = f"/audits/{cast.published.id}/ratings/{DEMENTIA_CELL}"
+    url = f"/audits/{cast.dementia.id}/ratings/{DEMENTIA_CELL}"
     as_lead.post(url, _cell_form(rag="amber"))
     loaded = as_lead.get(url)
     version = loaded.value("version")
@@ -117,8 +117,8 @@ def test_stale_rating_save_is_refused_and_shows_both_versions(
     with app.app_context():
         from audit_app.models import Audit, User
 
-        rating = db.session.scalar(select(Rating).where(Rating.audit_id == cast.published.id))
-        audit = db.session.get(Audit, cast.published.id)
+        rating = db.session.scalar(select(Rating).where(Rating.audit_id == cast.dementia.id))
+        audit = db.session.get(Audit, cast.dementia.id)
         other = db.session.get(User, cast.admin.id)
         save(Change(audit, rating, {"rag": "green"}, "rating", "Breaks", rating.version), other)
     page = as_lead.post(url, _cell_form(rag="red", version=version), status=200)
@@ -127,11 +127,11 @@ def test_stale_rating_save_is_refused_and_shows_both_versions(
     ), page.text[:3000]
     assert "The version saved by someone else" in page.text
     assert page.value("rag") == "red"  # what was typed is kept
-    assert _rating(app, cast.published.id).rag == "green"  # type: ignore[union-attr]
+    assert _rating(app, cast.dementia.id).rag == "green"  # type: ignore[union-attr]
     # Saving again from the refreshed page replaces it, knowingly.
     fresh = as_lead.get(url)
     as_lead.post(url, _cell_form(rag="red", version=fresh.value("version")))
-    assert _rating(app, cast.published.id).rag == "red"  # type: ignore[union-attr]
+    assert _rating(app, cast.dementia.id).rag == "red"  # type: ignore[union-attr]
 
 
 def _grid_form(page, **changes: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -219,7 +219,7 @@ def test_partner_proposes_a_rating_which_is_kept_beside_the_leads(
     app: Flask, visitor: Visitor, cast: Cast
 ) -> None:
     visitor.sign_in("partner@example.org")
-    url = f"/audits/{cast.published.id}/ratings/{DEMENTIA_CELL}"
+    url = f"/audits/{cast.dementia.id}/ratings/{DEMENTIA_CELL}"
     page = visitor.get(url)
     assert "Propose a rating" in page.text
     errors = visitor.post(url, {"rag": "", "maturity": "", "rationale": ""}, status=200)
@@ -231,7 +231,7 @@ def test_partner_proposes_a_rating_which_is_kept_beside_the_leads(
     visitor.post(
         url, {"rag": "green", "maturity": "advanced", "rationale": "We run three groups a week."}
     )
-    assert _rating(app, cast.published.id) is None
+    assert _rating(app, cast.dementia.id) is None
     visitor.sign_out()
     visitor.sign_in("lead@example.org")
     lead_page = visitor.get(url)
@@ -267,7 +267,7 @@ def test_other_area_lead_cannot_reach_the_grids(visitor: Visitor, cast: Cast) ->
 def test_checklist_cell_shows_what_to_look_for_and_saves(
     app: Flask, as_lead: Visitor, cast: Cast
 ) -> None:
-    url = f"/audits/{cast.published.id}/checklist/2b/dementia"
+    url = f"/audits/{cast.dementia.id}/checklist/2b/dementia"
     page = as_lead.get(url)
     assert page.h1 == "2b: Carers of older people with dementia"
     assert "Services and processes to look for" in page.text
@@ -281,7 +281,7 @@ def test_checklist_cell_shows_what_to_look_for_and_saves(
             "partly",
             "amber",
         )
-    checklist = as_lead.get(f"/audits/{cast.published.id}/checklist")
+    checklist = as_lead.get(f"/audits/{cast.dementia.id}/checklist")
     assert checklist.value("status-2b-dementia") == "partly"
 
 
@@ -299,12 +299,12 @@ def test_checklist_cell_rejects_bad_input(
 ) -> None:
     form = {"status": "partly", "indicator": "amber", "rationale": "Kept text", "version": ""}
     form.update(changes)
-    page = as_lead.post(f"/audits/{cast.published.id}/checklist/2b/dementia", form, status=200)
+    page = as_lead.post(f"/audits/{cast.dementia.id}/checklist/2b/dementia", form, status=200)
     assert message in page.error_summary()
 
 
 def test_stale_checklist_save_is_refused(app: Flask, as_lead: Visitor, cast: Cast) -> None:
-    url = f"/audits/{cast.published.id}/checklist/1a/dementia"
+    url = f"/audits/{cast.dementia.id}/checklist/1a/dementia"
     as_lead.post(url, {"status": "in_place", "indicator": "green", "version": ""})
     version = as_lead.get(url).value("version")
     with app.app_context():
@@ -313,7 +313,7 @@ def test_stale_checklist_save_is_refused(app: Flask, as_lead: Visitor, cast: Cas
         judgement = db.session.scalar(select(ChecklistJudgement))
         save(
             Change(
-                db.session.get(Audit, cast.published.id),
+                db.session.get(Audit, cast.dementia.id),
                 judgement,
                 {"status": "not_in_place"},
                 "checklist",
@@ -333,7 +333,7 @@ def test_stale_checklist_save_is_refused(app: Flask, as_lead: Visitor, cast: Cas
 def test_checklist_grid_saves_and_summarises_per_outcome(
     app: Flask, as_lead: Visitor, cast: Cast
 ) -> None:
-    url = f"/audits/{cast.published.id}/checklist"
+    url = f"/audits/{cast.dementia.id}/checklist"
     page = as_lead.get(url)
     form = _grid_form(
         page,

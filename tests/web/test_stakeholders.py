@@ -758,9 +758,9 @@ def test_another_areas_lead_cannot_see_step_1(app: Flask, visitor: Visitor, cast
 
 
 def test_an_administrator_can_change_step_1(app: Flask, as_admin: Visitor, cast: Cast) -> None:
-    as_admin.post(f"/audits/{cast.published.id}/stakeholders/new", _stakeholder())
+    as_admin.post(f"/audits/{cast.dementia.id}/stakeholders/new", _stakeholder())
     assert (
-        "Northshire Carers' Forum" in as_admin.get(f"/audits/{cast.published.id}/stakeholders").text
+        "Northshire Carers' Forum" in as_admin.get(f"/audits/{cast.dementia.id}/stakeholders").text
     )
 
 

@@ -1,0 +1,143 @@
+"""Tailoring an audit's framework snapshot (§5.2: "add, remove or redefine").
+
+hub_model.tailoring holds the rules and says in plain words what each change
+did; this module applies a change to the audit in one transaction and keeps
+the record:
+- the snapshot is replaced by the tailored one (its own change history grows);
+- the audit trail gets who, when, and what changed;
+- a framework changed by someone else since the form was loaded is refused;
+- removing an intervention never deletes its ratings: they stay in the database
+  and in the trail (their values are written into the removal's trail entry),
+  and would show again if the intervention were added back with the same code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from audit_app.extensions import db
+from audit_app.models import Action, Audit, ChangeEvent, Rating, RatingProposal, User
+from audit_app.services.changes import SaveFailed
+from audit_app.services.frameworks import framework_of
+from hub_model import tailoring
+from hub_model.framework import framework_to_dict
+from hub_model.framework_schema import Framework
+
+TailoringError = tailoring.TailoringError
+
+
+class FrameworkChanged(Exception):
+    """Someone tailored the framework after the form was loaded."""
+
+
+def change_count(audit: Audit) -> int:
+    """How many tailoring changes the snapshot records: the form's version."""
+    return len(audit.framework.get("changes") or ())
+
+
+def code_for(name: str, existing: list[str]) -> str:
+    """A code for a local item from its name: lower-case words joined by underscores."""
+    base = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:40].strip("_") or "local"
+    if not base[0].isalpha():
+        base = f"local_{base}"
+    code, number = base, 2
+    while code in existing:
+        code, number = f"{base}_{number}", number + 1
+    return code
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What depends on an intervention: shown before it is removed."""
+
+    ratings: int
+    proposals: int
+    actions: int
+
+    @property
+    def any(self) -> bool:
+        return bool(self.ratings or self.proposals or self.actions)
+
+
+def usage(audit: Audit, code: str) -> Usage:
+    ratings = db.session.scalar(
+        select(func.count())
+        .select_from(Rating)
+        .where(Rating.audit_id == audit.id, Rating.intervention == code)
+    )
+    proposals = db.session.scalar(
+        select(func.count())
+        .select_from(RatingProposal)
+        .where(RatingProposal.audit_id == audit.id, RatingProposal.intervention == code)
+    )
+    actions = sum(
+        1
+        for interventions in db.session.scalars(
+            select(Action.interventions).where(Action.audit_id == audit.id)
+        )
+        if code in (interventions or [])
+    )
+    return Usage(ratings or 0, proposals or 0, actions)
+
+
+def apply(
+    audit: Audit,
+    by: User,
+    loaded_changes: int,
+    change: Callable[[Framework], Framework],
+    label: str,
+    extra_old: dict[str, object] | None = None,
+    add_to_scope: str | None = None,
+) -> Framework:
+    """Tailor the audit's framework with ``change``; raises TailoringError,
+    FrameworkChanged or SaveFailed, and changes nothing then."""
+    if change_count(audit) != loaded_changes:
+        raise FrameworkChanged()
+    before = framework_of(audit)
+    after = change(before)
+    record = after.changes[-1]
+    audit.framework = framework_to_dict(after)
+    if add_to_scope and audit.scope:
+        audit.scope = [*audit.scope, add_to_scope]
+    audit.revision = (audit.revision or 0) + 1
+    db.session.add(
+        ChangeEvent(
+            audit_id=audit.id,
+            user=by,
+            entity="framework",
+            entity_id=audit.id,
+            label=label,
+            action="tailored",
+            old=extra_old,
+            new={"kind": record.kind.value, "target": record.target, "detail": record.detail},
+        )
+    )
+    try:
+        db.session.commit()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        raise SaveFailed(str(error)) from error
+    return after
+
+
+def ratings_kept(audit: Audit, code: str) -> dict[str, object]:
+    """The ratings of an intervention about to be removed, for the trail."""
+    rows = db.session.scalars(
+        select(Rating).where(Rating.audit_id == audit.id, Rating.intervention == code)
+    )
+    return {
+        "ratings": [
+            {
+                "group": rating.group_code,
+                "rag": rating.rag,
+                "maturity": rating.maturity,
+                "rationale": rating.rationale,
+            }
+            for rating in rows
+        ]
+    }
