@@ -100,8 +100,45 @@ CHECKLIST_RULE = checklist_rules.CHECKLIST_RULE
 SPREAD = SPREAD_RULE
 
 
+def gap_map_input(audit: Audit) -> GapMapInput:
+    """The audit's judgements as the gap map's plain input (no cache)."""
+    return _read(audit)[1]
+
+
 def compute_map_data(audit: Audit) -> MapData:
     """Read the audit's judgements and apply the hub_model rules (no cache)."""
+    framework, data, groups, interventions, outcomes = _read(audit)
+    group_codes = [g.code for g in groups]
+    codes = [i.code for i in interventions]
+    checklist = data.checklist
+    all_subs = [s.code for o in outcomes for s in o.sub_outcomes]
+    by_sub = {
+        sub: checklist_rules.summarise_cells(
+            [(g, checklist.get((sub, g), checklist_rules.EMPTY)) for g in group_codes]
+        )
+        for sub in all_subs
+    }
+    return MapData(
+        audit_id=audit.id,
+        revision=audit.revision or 0,
+        title=audit.title,
+        published=audit.is_published,
+        groups=groups,
+        interventions=interventions,
+        outcomes=outcomes,
+        rag=dict(data.rag),
+        maturity=dict(data.maturity),
+        checklist=dict(checklist),
+        rag_summaries=summarise_grid(data.rag, codes, group_codes, Rag),
+        maturity_summaries=summarise_grid(data.maturity, codes, group_codes, Maturity),
+        checklist_summaries=by_sub,
+        gaps=gap_map(data),
+    )
+
+
+def _read(
+    audit: Audit,
+) -> tuple[Any, GapMapInput, tuple[Named, ...], tuple[Named, ...], tuple[OutcomeInfo, ...]]:
     framework = framework_of(audit)
     groups = tuple(Named(g.code, g.name) for g in assessed_groups(audit, framework))
     group_codes = [g.code for g in groups]
@@ -154,29 +191,7 @@ def compute_map_data(audit: Audit) -> MapData:
         actions=_actions(audit),
         descriptors={o.code: framework.inspection.grades_for(o.code) for o in outcomes},
     )
-    all_subs = [s.code for o in outcomes for s in o.sub_outcomes]
-    by_sub = {
-        sub: checklist_rules.summarise_cells(
-            [(g, checklist.get((sub, g), checklist_rules.EMPTY)) for g in group_codes]
-        )
-        for sub in all_subs
-    }
-    return MapData(
-        audit_id=audit.id,
-        revision=audit.revision or 0,
-        title=audit.title,
-        published=audit.is_published,
-        groups=groups,
-        interventions=interventions,
-        outcomes=outcomes,
-        rag=rag,
-        maturity=maturity,
-        checklist=checklist,
-        rag_summaries=summarise_grid(rag, codes, group_codes, Rag),
-        maturity_summaries=summarise_grid(maturity, codes, group_codes, Maturity),
-        checklist_summaries=by_sub,
-        gaps=gap_map(data),
-    )
+    return framework, data, groups, interventions, outcomes
 
 
 def _evidence(
