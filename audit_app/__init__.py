@@ -123,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from audit_app.auth.views import bp as auth_bp
     from audit_app.evidence.views import bp as evidence_bp
     from audit_app.main.views import bp as main_bp
+    from audit_app.maps.views import bp as maps_bp
     from audit_app.needs.views import bp as needs_bp
     from audit_app.plan.views import bp as plan_bp
     from audit_app.publishing.views import bp as publishing_bp
@@ -142,5 +143,6 @@ def _register_blueprints(app: Flask) -> None:
         plan_bp,
         publishing_bp,
         tailoring_bp,
+        maps_bp,
     ):
         app.register_blueprint(blueprint)

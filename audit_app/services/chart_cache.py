@@ -1,0 +1,156 @@
+"""Computed maps and rendered charts, cached per (audit id, audit revision, name).
+
+Every change to an audit bumps ``audit.revision`` (services.changes and the
+step services), so a change makes a new key and the old entry is never read
+again: invalidation is the key, not a delete. In-process LRU by default; Redis
+when ``REDIS_URL`` is set, so app workers share one cache (keys carry a prefix
+and expire after a TTL). Values are pickled: the cache is written and read only
+by this application.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from flask import current_app
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+PREFIX = "carers-hub:maps:"
+DEFAULT_TTL = 24 * 3600
+DEFAULT_SIZE = 512
+
+
+@dataclass
+class Stats:
+    """Hits and computations since the cache was made (tests count these)."""
+
+    hits: int = 0
+    computed: int = 0
+
+
+class Store(Protocol):
+    def get(self, key: str) -> bytes | None: ...
+    def set(self, key: str, value: bytes) -> None: ...
+
+
+class MemoryStore:
+    """A thread-safe least-recently-used store of at most ``size`` entries."""
+
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def set(self, key: str, value: bytes) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+class RedisStore:
+    """Entries in Redis under :data:`PREFIX`, expiring after ``ttl`` seconds."""
+
+    def __init__(self, url: str, ttl: int = DEFAULT_TTL) -> None:
+        import redis
+
+        self.client = redis.Redis.from_url(url, socket_timeout=2)
+        self.ttl = ttl
+
+    def get(self, key: str) -> bytes | None:
+        value = self.client.get(key)
+        return value if isinstance(value, bytes) else None
+
+    def set(self, key: str, value: bytes) -> None:
+        self.client.set(key, value, ex=self.ttl)
+
+
+class ChartCache:
+    """Get or compute a value for (audit id, revision, name)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.stats = Stats()
+
+    @staticmethod
+    def key(audit_id: int, revision: int, name: str) -> str:
+        return f"{PREFIX}{audit_id}:{revision}:{name}"
+
+    def get_or_compute(
+        self, audit_id: int, revision: int, name: str, compute: Callable[[], T]
+    ) -> T:
+        """The cached value, or ``compute()`` stored for next time.
+
+        A cache that cannot be reached (Redis down) costs a computation, never an error.
+        """
+        key = self.key(audit_id, revision, name)
+        try:
+            found = self.store.get(key)
+        except Exception:  # noqa: BLE001 (any store failure falls back to computing)
+            log.warning("chart cache unavailable for %s", key, exc_info=True)
+            found = None
+        if found is not None:
+            self.stats.hits += 1
+            value: T = pickle.loads(found)  # noqa: S301 (written only by this app)
+            return value
+        value = compute()
+        self.stats.computed += 1
+        try:
+            self.store.set(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        except Exception:  # noqa: BLE001
+            log.warning("chart cache could not store %s", key, exc_info=True)
+        return value
+
+
+def make_cache(config: dict[str, Any] | Any) -> ChartCache:
+    """A Redis-backed cache when REDIS_URL is set, else an in-process LRU."""
+    url = config.get("REDIS_URL")
+    ttl = int(config.get("CHART_CACHE_TTL", DEFAULT_TTL))
+    if url and not str(url).startswith("memory://"):
+        return ChartCache(RedisStore(str(url), ttl))
+    return ChartCache(MemoryStore(int(config.get("CHART_CACHE_SIZE", DEFAULT_SIZE))))
+
+
+_LOCK = threading.Lock()
+
+
+def chart_cache() -> ChartCache:
+    """The app's cache, made on first use."""
+    cache = current_app.extensions.get("chart_cache")
+    if cache is None:
+        with _LOCK:
+            cache = current_app.extensions.get("chart_cache")
+            if cache is None:
+                cache = make_cache(current_app.config)
+                current_app.extensions["chart_cache"] = cache
+    assert isinstance(cache, ChartCache)
+    return cache
+
+
+def cached(audit: Any, name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` for this audit at its current revision, at most once per revision.
+
+    The name carries the audit's creation time too: a database may reuse the id
+    of a deleted audit, and its revision numbers start again from zero.
+    """
+    born = audit.created_at.timestamp() if audit.created_at else 0
+    return chart_cache().get_or_compute(
+        audit.id, audit.revision or 0, f"{born:.6f}:{name}", compute
+    )
