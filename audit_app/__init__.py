@@ -82,14 +82,18 @@ _SCALES: dict[str, type[StrEnum]] = {
 GRADE_CODES = frozenset(grade.value for scale in _SCALES.values() for grade in scale)
 
 
+# (scale or None, code) -> words; the first scale listing a code wins when none is named.
+_LABELS: dict[tuple[str | None, str], str] = {}
+for _name, _enum in reversed(list(_SCALES.items())):
+    for _grade in _enum:
+        _LABELS[(_name, _grade.value)] = _LABELS[(None, _grade.value)] = label(_grade)
+
+
 def grade_label(value: Any, scale: str | None = None) -> str:
     """The words for a stored grade code; ``scale`` picks the scale where codes are shared."""
     value = getattr(value, "value", value)
-    scales = [_SCALES[scale]] if scale in _SCALES else list(_SCALES.values())
-    for enum in scales:
-        if value in {grade.value for grade in enum}:
-            return label(enum(value))
-    return str(value)
+    found = _LABELS.get((scale if scale in _SCALES else None, value))
+    return found if found is not None else str(value)
 
 
 def _format_date(value: date | None) -> str:

@@ -44,7 +44,7 @@ def main() -> None:
     from audit_app.extensions import db
     from audit_app.models import Audit, Rating
     from audit_app.services import charts, maps
-    from audit_app.services.chart_cache import ChartCache, MemoryStore
+    from audit_app.services.chart_cache import ChartCache
     from hub_model.gap_map import gap_map
     from hub_model.ratings import summarise_many
     from hub_model.scales import Rag
@@ -78,7 +78,7 @@ def main() -> None:
             median_ms(lambda: charts.wheel(data, "rag", "svg"), runs),
             300,
         )
-        cache = ChartCache(MemoryStore())
+        cache = ChartCache(None)
         cache.get_or_compute(audit.id, 1, "wheel", lambda: charts.wheel(data, "rag", "svg"))
         line(
             "wheel cached",

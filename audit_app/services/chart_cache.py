@@ -4,8 +4,9 @@ Every change to an audit bumps ``audit.revision`` (services.changes and the
 step services), so a change makes a new key and the old entry is never read
 again: invalidation is the key, not a delete. In-process LRU by default; Redis
 when ``REDIS_URL`` is set, so app workers share one cache (keys carry a prefix
-and expire after a TTL). Values are pickled: the cache is written and read only
-by this application.
+and expire after a TTL; each worker also keeps recent values as objects).
+Values in Redis are pickled: the cache is written and read only by this
+application.
 """
 
 from __future__ import annotations
@@ -42,29 +43,6 @@ class Store(Protocol):
     def set(self, key: str, value: bytes) -> None: ...
 
 
-class MemoryStore:
-    """A thread-safe least-recently-used store of at most ``size`` entries."""
-
-    def __init__(self, size: int = DEFAULT_SIZE) -> None:
-        self.size = size
-        self._items: OrderedDict[str, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> bytes | None:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def set(self, key: str, value: bytes) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-
 class RedisStore:
     """Entries in Redis under :data:`PREFIX`, expiring after ``ttl`` seconds."""
 
@@ -83,15 +61,32 @@ class RedisStore:
 
 
 class ChartCache:
-    """Get or compute a value for (audit id, revision, name)."""
+    """Get or compute a value for (audit id, revision, name).
 
-    def __init__(self, store: Store) -> None:
+    Values live as objects in a small per-process LRU in front of the store, so
+    a repeated view neither recomputes nor unpickles; with Redis the store
+    shares them between workers (a worker's first view of a revision unpickles
+    once). Keys never go stale (a change makes a new key), so the two tiers
+    cannot disagree.
+    """
+
+    def __init__(self, store: Store | None, local_size: int = DEFAULT_SIZE) -> None:
         self.store = store
+        self.local_size = local_size
+        self._local: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
         self.stats = Stats()
 
     @staticmethod
     def key(audit_id: int, revision: int, name: str) -> str:
         return f"{PREFIX}{audit_id}:{revision}:{name}"
+
+    def _remember(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._local[key] = value
+            self._local.move_to_end(key)
+            while len(self._local) > self.local_size:
+                self._local.popitem(last=False)
 
     def get_or_compute(
         self, audit_id: int, revision: int, name: str, compute: Callable[[], T]
@@ -101,21 +96,31 @@ class ChartCache:
         A cache that cannot be reached (Redis down) costs a computation, never an error.
         """
         key = self.key(audit_id, revision, name)
-        try:
-            found = self.store.get(key)
-        except Exception:  # noqa: BLE001 (any store failure falls back to computing)
-            log.warning("chart cache unavailable for %s", key, exc_info=True)
-            found = None
+        with self._lock:
+            if key in self._local:
+                self._local.move_to_end(key)
+                self.stats.hits += 1
+                local: T = self._local[key]
+                return local
+        found = None
+        if self.store is not None:
+            try:
+                found = self.store.get(key)
+            except Exception:  # noqa: BLE001 (any store failure falls back to computing)
+                log.warning("chart cache unavailable for %s", key, exc_info=True)
         if found is not None:
             self.stats.hits += 1
             value: T = pickle.loads(found)  # noqa: S301 (written only by this app)
+            self._remember(key, value)
             return value
         value = compute()
         self.stats.computed += 1
-        try:
-            self.store.set(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        except Exception:  # noqa: BLE001
-            log.warning("chart cache could not store %s", key, exc_info=True)
+        self._remember(key, value)
+        if self.store is not None:
+            try:
+                self.store.set(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            except Exception:  # noqa: BLE001
+                log.warning("chart cache could not store %s", key, exc_info=True)
         return value
 
 
@@ -123,9 +128,10 @@ def make_cache(config: dict[str, Any] | Any) -> ChartCache:
     """A Redis-backed cache when REDIS_URL is set, else an in-process LRU."""
     url = config.get("REDIS_URL")
     ttl = int(config.get("CHART_CACHE_TTL", DEFAULT_TTL))
+    size = int(config.get("CHART_CACHE_SIZE", DEFAULT_SIZE))
     if url and not str(url).startswith("memory://"):
-        return ChartCache(RedisStore(str(url), ttl))
-    return ChartCache(MemoryStore(int(config.get("CHART_CACHE_SIZE", DEFAULT_SIZE))))
+        return ChartCache(RedisStore(str(url), ttl), local_size=min(size, 64))
+    return ChartCache(None, local_size=size)
 
 
 _LOCK = threading.Lock()

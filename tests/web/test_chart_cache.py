@@ -1,12 +1,19 @@
-"""The chart cache: LRU in process, Redis when configured, never an error when the store fails."""
+"""The chart cache: objects in process, shared through Redis when configured, never an
+error when the store fails."""
 
 from __future__ import annotations
 
-from audit_app.services.chart_cache import ChartCache, MemoryStore, RedisStore, make_cache
+import uuid
+
+import pytest
+
+from audit_app.services.chart_cache import ChartCache, RedisStore, make_cache
+
+REDIS = "redis://127.0.0.1:6379/15"
 
 
 def test_second_get_is_a_hit_and_a_new_revision_recomputes() -> None:
-    cache = ChartCache(MemoryStore())
+    cache = ChartCache(None)
     calls: list[int] = []
     for revision in (1, 1, 2, 2):
         assert (
@@ -18,12 +25,11 @@ def test_second_get_is_a_hit_and_a_new_revision_recomputes() -> None:
 
 
 def test_least_recently_used_entries_are_dropped() -> None:
-    store = MemoryStore(size=2)
-    store.set("a", b"1")
-    store.set("b", b"2")
-    store.get("a")
-    store.set("c", b"3")
-    assert (store.get("a"), store.get("b"), store.get("c")) == (b"1", None, b"3")
+    cache = ChartCache(None, local_size=2)
+    calls: list[str] = []
+    for name in ("a", "b", "a", "c", "a", "b"):
+        cache.get_or_compute(1, 1, name, lambda n=name: calls.append(n) or n)
+    assert calls == ["a", "b", "c", "b"]  # b was the least recently used when c came
 
 
 class BrokenStore:
@@ -44,4 +50,17 @@ def test_redis_is_used_when_redis_url_is_set() -> None:
     cache = make_cache({"REDIS_URL": "redis://127.0.0.1:6390/0", "CHART_CACHE_TTL": 60})
     assert isinstance(cache.store, RedisStore) and cache.store.ttl == 60
     assert ChartCache.key(3, 4, "map-rag.png") == "carers-hub:maps:3:4:map-rag.png"
-    assert isinstance(make_cache({"REDIS_URL": None}).store, MemoryStore)
+    assert make_cache({"REDIS_URL": None}).store is None
+
+
+def test_two_workers_share_one_computation_through_redis() -> None:
+    store = RedisStore(REDIS, ttl=60)
+    try:
+        store.client.ping()
+    except Exception:  # noqa: BLE001
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    first, second = ChartCache(RedisStore(REDIS, 60)), ChartCache(RedisStore(REDIS, 60))
+    name = f"wheel-{uuid.uuid4()}"  # never seen before
+    assert first.get_or_compute(1, 1, name, lambda: {"drawn": 1}) == {"drawn": 1}
+    assert second.get_or_compute(1, 1, name, lambda: {"drawn": 2}) == {"drawn": 1}
+    assert (first.stats.computed, second.stats.computed, second.stats.hits) == (1, 0, 1)
