@@ -44,9 +44,9 @@ from audit_app.models import (
     Stakeholder,
     User,
 )
-from audit_app.models.audit import DRAFT
+from audit_app.models.audit import DRAFT, LEAD
 from audit_app.services import uploads
-from audit_app.services.changes import SaveFailed
+from audit_app.services.changes import Change, SaveFailed, save
 from audit_app.services.evidence import ACCEPTED
 
 # Every audit-scoped record keeps who last changed it and when (provenance of a
@@ -427,3 +427,39 @@ def needing_confirmation(audit: Audit) -> tuple[list[Rating], list[ChecklistJudg
 def all_models() -> Iterable[type]:
     """Every mapped model, for the test that guards the copy plan."""
     return [mapper.class_ for mapper in db.Model.registry.mappers]
+
+
+def confirm_unchanged(
+    audit: Audit,
+    record: Rating | ChecklistJudgement,
+    loaded_version: int | None,
+    user: User,
+    label: str,
+) -> None:
+    """Confirm a carried judgement as it stands: clears its flag, in the trail.
+
+    Raises StaleEdit if it changed since the page was loaded, SaveFailed if the
+    database refuses.
+    """
+    entity = "rating" if isinstance(record, Rating) else "checklist"
+    save(Change(audit, record, {"needs_confirmation": False}, entity, label, loaded_version), user)
+
+
+@dataclass(frozen=True)
+class CycleFacts:
+    """What the overview says about cycles: judgements to confirm, comparisons."""
+
+    to_confirm: int
+    can_compare: bool
+    can_start_next: bool
+
+
+def overview_facts(audit: Audit, role: str) -> CycleFacts:
+    from audit_app.services.cycle_comparison import earlier_audits
+
+    ratings, cells = needing_confirmation(audit) if role == LEAD else ([], [])
+    return CycleFacts(
+        to_confirm=len(ratings) + len(cells),
+        can_compare=bool(earlier_audits(audit)),
+        can_start_next=role == LEAD,
+    )
