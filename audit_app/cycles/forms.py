@@ -113,7 +113,9 @@ class CompareAreasForm(Form):
 
     def validate_audits(self, field: Any) -> None:
         allowed = {value for value, _ in field.choices}
-        chosen = field.data or []
+        # An empty value is nothing ticked; anything else must be on the list.
+        chosen = [optional_int(raw) for raw in field.raw_data or [] if raw.strip()]
+        field.data = chosen
         if any(value not in allowed for value in chosen):
             raise ValidationError("Choose audits from the list")
         if len(set(chosen)) < 2:

@@ -16,10 +16,11 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
-from audit_app.cycles.forms import ConfirmForm, EarlierAuditForm, NextCycleForm
+from audit_app.cycles.forms import CompareAreasForm, ConfirmForm, EarlierAuditForm, NextCycleForm
 from audit_app.models.audit import LEAD
-from audit_app.services import cycle_comparison, cycles, judgements
-from audit_app.services.access import audit_or_404
+from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD, COMMISSIONER
+from audit_app.services import benchmarking, cycle_comparison, cycles, judgements
+from audit_app.services.access import account_role_required, audit_or_404
 from audit_app.services.changes import SaveFailed, StaleEdit
 
 bp = Blueprint("cycles", __name__)
@@ -189,4 +190,63 @@ def compare_csv(audit_id: int) -> Response:
         cycle_comparison.changes_csv(comparison),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# Comparing areas
+
+
+def _chosen_areas() -> tuple[CompareAreasForm, list[Any] | None]:
+    """The form, and the audits it names when they are a valid choice."""
+    choices = benchmarking.comparable_audits(current_user)
+    form = CompareAreasForm(request.args)
+    form.audits.choices = [
+        (audit.id, f"{audit.area.name}: {audit.title} ({audit.cycle})") for audit in choices
+    ]
+    if not ({"audits", "submit"} & set(request.args)) or not form.validate():
+        return form, None
+    by_id = {audit.id: audit for audit in choices}
+    return form, [by_id[i] for i in dict.fromkeys(form.audits.data or [])]
+
+
+@bp.route("/compare-areas")
+@account_role_required(COMMISSIONER, CARERS_LEAD, ADMINISTRATOR)
+def compare_areas() -> str:
+    form, chosen = _chosen_areas()
+    tables = benchmarking.benchmark(chosen) if chosen else []
+    return render_template(
+        "cycles/compare_areas.html",
+        form=form,
+        chosen=chosen or [],
+        tables=tables,
+        query=[("audits", audit.id) for audit in chosen or []],
+    )
+
+
+@bp.route("/compare-areas.xlsx")
+@account_role_required(COMMISSIONER, CARERS_LEAD, ADMINISTRATOR)
+def compare_areas_xlsx() -> Response:
+    _, chosen = _chosen_areas()
+    if not chosen:
+        abort(404)
+    return Response(
+        benchmarking.workbook(chosen, benchmarking.benchmark(chosen)),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="area-comparison.xlsx"'},
+    )
+
+
+@bp.route("/compare-areas/<key>.csv")
+@account_role_required(COMMISSIONER, CARERS_LEAD, ADMINISTRATOR)
+def compare_areas_csv(key: str) -> Response:
+    _, chosen = _chosen_areas()
+    if not chosen:
+        abort(404)
+    table = next((t for t in benchmarking.benchmark(chosen) if t.key == key), None)
+    if table is None:
+        abort(404)
+    return Response(
+        benchmarking.table_csv(table),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="area-comparison-{table.key}.csv"'},
     )
