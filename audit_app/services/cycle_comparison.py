@@ -25,6 +25,9 @@ from hub_model.comparison import RULE, compare, compare_outcomes, tally
 from hub_model.scales import Change, label
 
 CHANGES = tuple(Change)
+# The words the pages, chart and CSV use: "dropped" reads better than "removed"
+# for a cell that the later audit no longer rates or no longer has.
+CHANGE_WORDS = {change: label(change) for change in Change} | {Change.REMOVED: "Dropped"}
 
 
 def earlier_audits(audit: Audit) -> list[Audit]:
@@ -230,9 +233,10 @@ def changes_chart(comparison: Comparison) -> str:
     forbids inline styles in the page itself.
     """
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     rows = comparison.per_intervention
-    figure = Figure(figsize=(7.5, 0.34 * len(rows) + 1.4))
+    figure = Figure(figsize=(9, 0.36 * len(rows) + 1.6))
     axes = figure.add_subplot()
     names = [name for name, _ in rows][::-1]
     left = [0] * len(rows)
@@ -247,12 +251,13 @@ def changes_chart(comparison: Comparison) -> str:
             hatch=hatch,
             edgecolor="#0b0c0c",
             linewidth=0.5,
-            label=label(change),
+            label=CHANGE_WORDS[change],
         )
         left = [a + b for a, b in zip(left, counts, strict=True)]
     axes.set_xlabel("Carer groups (red, amber, green cells)")
-    axes.tick_params(labelsize=8)
-    axes.legend(ncols=5, loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=8, frameon=False)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.tick_params(labelsize=10)
+    axes.legend(ncols=5, loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=10, frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()
     buffer = io.StringIO()
@@ -299,7 +304,7 @@ def changes_csv(comparison: Comparison) -> str:
                         cell.group_name,
                         cell.earlier,
                         cell.later,
-                        label(cell.change),
+                        CHANGE_WORDS[cell.change],
                     )
                 ]
             )

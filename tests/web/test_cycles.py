@@ -417,10 +417,10 @@ def test_comparison_counts_each_kind_of_change_across_framework_versions(
         "Improved": 1,  # breaks/dementia red → amber
         "Worsened": 1,  # information/dementia green → amber
         "New": 3,  # caring support/BME gains a rating; housing only in the later framework
-        "Removed": 3,  # benefits/BME loses its rating; advocacy only in the earlier
+        "Dropped": 3,  # benefits/BME loses its rating; advocacy only in the earlier
         "Unchanged": 26,
     }
-    assert _tally(rows, "Maturity") == {"Improved": 1, "New": 3, "Removed": 3, "Unchanged": 27}
+    assert _tally(rows, "Maturity") == {"Improved": 1, "New": 3, "Dropped": 3, "Unchanged": 27}
     status = _tally(rows, "Checklist: services in place")
     assert (status["Improved"], status["Worsened"]) == (1, 1)
     by_cell = {(r["Grid"], r["Row code"], r["Carer group code"]): r for r in rows}
@@ -434,7 +434,7 @@ def test_comparison_counts_each_kind_of_change_across_framework_versions(
     assert (advocacy["Earlier"], advocacy["Later"], advocacy["Change"]) == (
         "Not rated",
         "Not in this audit",
-        "Removed",
+        "Dropped",
     )
 
 
