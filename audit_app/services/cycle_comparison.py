@@ -21,7 +21,7 @@ from audit_app.extensions import db
 from audit_app.models import Audit
 from audit_app.services.access import can_see, member_role
 from audit_app.services.audit_grades import AuditGrades, grades_of
-from hub_model.comparison import RULE, compare, compare_outcomes, tally
+from hub_model.comparison import RULE, compare, compare_outcomes, compare_summaries, tally
 from hub_model.scales import Change, label
 
 CHANGES = tuple(Change)
@@ -102,6 +102,8 @@ class Comparison:
     grids: list[GridChanges]
     outcomes: list[OutcomeRow]
     per_intervention: list[tuple[str, dict[Change, int]]]
+    # Each intervention's weakest-link summary: (name, earlier, later, change).
+    summaries: list[tuple[str, str, str, Change]]
     rule: str = RULE
 
     @property
@@ -181,7 +183,22 @@ def compare_audits(earlier: Audit, later: Audit) -> Comparison:
         grids=grids,
         outcomes=_outcome_rows(before, after),
         per_intervention=[(name, tally(found)) for name, found in per_intervention.items()],
+        summaries=_summary_rows(before, after, names["intervention"]),
     )
+
+
+def _summary_rows(
+    before: AuditGrades, after: AuditGrades, names: dict[str, str]
+) -> list[tuple[str, str, str, Change]]:
+    old, new = before.rag_summaries(), after.rag_summaries()
+
+    def text(summaries: Mapping[str, Any], code: str) -> str:
+        return label(summaries[code].grade) if code in summaries else "Not in this audit"
+
+    return [
+        (names.get(code, code), text(old, code), text(new, code), change)
+        for code, change in compare_summaries(old, new).items()
+    ]
 
 
 def _outcome_rows(before: AuditGrades, after: AuditGrades) -> list[OutcomeRow]:

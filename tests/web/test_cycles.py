@@ -462,6 +462,13 @@ def test_comparison_page_shows_changes_per_outcome_and_per_intervention(
     per_intervention = tables["Carer groups per intervention"].select("tbody tr")
     breaks = next(r for r in per_intervention if r.select_one("td, th").get_text() == "Breaks")
     assert [c.get_text() for c in breaks.select("td")][1:] == ["1", "0", "1", "0", "0"]
+    summaries = {
+        tuple(c.get_text(strip=True) for c in row.select("td, th"))
+        for row in tables["Intervention summaries, earlier and later"].select("tbody tr")
+    }
+    assert ("Breaks", "Red", "Amber", "Improved") in summaries
+    assert ("Housing support", "Not in this audit", "Green", "New") in summaries
+    assert ("Advocacy", "Amber", "Not in this audit", "Dropped") in summaries
     chart = page.soup.select_one("img.app-chart")
     assert chart and str(chart["src"]).startswith("data:image/svg+xml;base64,")
     assert "same figures" in str(chart["alt"])
@@ -500,3 +507,20 @@ def test_other_areas_lead_cannot_compare(app: Flask, visitor: Visitor, cast: Cas
     visitor.sign_in("lead@southshire.example.org")
     visitor.get(f"/audits/{later}/compare", status=404)
     visitor.get(f"/audits/{later}/compare.csv?earlier={earlier}", status=404)
+
+
+def test_administrator_starts_a_cycle_and_leads_it(
+    app: Flask, as_admin: Visitor, cast: Cast
+) -> None:
+    as_admin.post(f"/audits/{cast.published.id}/next-cycle", _next())
+    new = _new_audit(app)
+    with app.app_context():
+        from audit_app.models import AuditMembership
+
+        roles = {
+            m.user_id: m.role
+            for m in db.session.scalars(
+                select(AuditMembership).where(AuditMembership.audit_id == new.id)
+            )
+        }
+    assert roles[cast.admin.id] == "lead" and roles[cast.lead.id] == "lead"
