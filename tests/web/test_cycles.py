@@ -109,7 +109,7 @@ def test_lead_starts_the_next_cycle_and_sees_what_to_confirm(
     new = _new_audit(app)
     assert (new.previous_audit_id, new.status) == (cast.published.id, "draft")
     overview = as_lead.get(f"/audits/{new.id}")
-    assert "1 judgement carried forward from the last cycle need confirming" in overview.text
+    assert "1 judgement carried forward from the last cycle needs confirming" in overview.text
     assert overview.soup.find("a", string="Compare with an earlier audit")
     listing = as_lead.get(f"/audits/{new.id}/to-confirm")
     assert "Breaks" in listing.text and "1 to go" in listing.text
