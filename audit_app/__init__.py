@@ -125,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     from audit_app.admin.views import bp as admin_bp
     from audit_app.audits.views import bp as audits_bp
     from audit_app.auth.views import bp as auth_bp
+    from audit_app.cycles.views import bp as cycles_bp
     from audit_app.evidence.views import bp as evidence_bp
     from audit_app.main.views import bp as main_bp
     from audit_app.maps.views import bp as maps_bp
@@ -148,5 +149,6 @@ def _register_blueprints(app: Flask) -> None:
         publishing_bp,
         tailoring_bp,
         maps_bp,
+        cycles_bp,
     ):
         app.register_blueprint(blueprint)

@@ -25,6 +25,7 @@ ORGANISATIONS = [
     ("Northshire Carers Centre", "voluntary_sector"),
     ("Northshire Memory Support", "voluntary_sector"),
     ("Northshire Integrated Care Board", "commissioning_body"),
+    ("Southshire Council", "area"),
 ]
 
 ACCOUNTS = [
@@ -38,6 +39,7 @@ ACCOUNTS = [
         "commissioner",
         "Northshire Integrated Care Board",
     ),
+    ("lead.south@demo.test", "Sam Southshire", "carers_lead", "Southshire Council"),
 ]
 
 
@@ -91,6 +93,7 @@ def load_demo() -> bool:
     _fill_dementia_audit(dementia, users, organisations)
     _feed_back(dementia, users)
     _rate(whole, users["lead@demo.test"], WHOLE_AREA_RATINGS)
+    _add_cycles_and_areas(dementia, snapshot, users, organisations)
     return True
 
 
@@ -678,3 +681,117 @@ def _feed_back(audit: Audit, users: dict[str, User]) -> None:
         )
     db.session.add(summary)
     db.session.commit()
+
+
+# Northshire's dementia audit of the year before, and a neighbouring area's, so
+# that cycle comparison and area benchmarking show real movement.
+EARLIER_DEMENTIA_RATINGS: dict[tuple[str, str], tuple[str, str, str]] = {
+    **{key: value for key, value in DEMENTIA_RATINGS.items() if key[0] != "peer_community"},
+    ("breaks", "dementia"): ("red", "early", "Day care only; waiting lists of 10 weeks."),
+    ("information", "working_age_carers"): ("green", "intermediate", "Evening advice line."),
+    ("emotional_support", "dementia"): ("red", "early", "No dementia counselling."),
+    ("benefits_financial", "dementia"): ("amber", "intermediate", "Checks on request only."),
+    ("housing", "dementia"): ("amber", "early", "Adaptations advice at the carers' centre."),
+}
+EARLIER_DEMENTIA_CHECKLIST: dict[tuple[str, str], tuple[str, str]] = {
+    **DEMENTIA_CHECKLIST,
+    ("1a", "dementia"): ("not_in_place", "red"),
+    ("2b", "working_age_carers"): ("partly", "amber"),
+}
+SOUTHSHIRE_RATINGS: dict[tuple[str, str], tuple[str, str, str]] = {
+    ("breaks", "dementia"): ("green", "advanced", "Sitting service seven days a week."),
+    ("breaks", "working_age_carers"): ("amber", "intermediate", "Evening sitting in two towns."),
+    ("breaks", "carers_65_plus"): ("green", "advanced", "Day care in every town."),
+    ("breaks", "bme"): ("amber", "early", "One community-run day centre."),
+    ("information", "dementia"): ("amber", "intermediate", "Pack given at diagnosis only."),
+    ("information", "bme"): ("red", "early", "English only."),
+    ("emotional_support", "dementia"): ("green", "advanced", "Counselling within 2 weeks."),
+    ("emergency_support", "dementia"): ("amber", "intermediate", "Emergency card scheme."),
+    ("caring_support_training", "dementia"): ("amber", "intermediate", "Course twice a year."),
+    ("peer_community", "dementia"): ("green", "advanced", "Memory cafés in every town."),
+    ("work_training", "working_age_carers"): ("amber", "early", "Carers' passport at the council."),
+}
+SOUTHSHIRE_CHECKLIST: dict[tuple[str, str], tuple[str, str]] = {
+    ("1a", "dementia"): ("in_place", "green"),
+    ("1b", "dementia"): ("partly", "amber"),
+    ("2a", "dementia"): ("in_place", "green"),
+    ("2b", "working_age_carers"): ("partly", "amber"),
+    ("3a", "working_age_carers"): ("partly", "amber"),
+    ("4a", "bme"): ("not_in_place", "red"),
+}
+
+
+def _add_cycles_and_areas(
+    dementia: Audit,
+    snapshot: dict[str, object],
+    users: dict[str, User],
+    organisations: dict[str, Organisation],
+) -> None:
+    from datetime import timedelta
+
+    lead, south_lead = users["lead@demo.test"], users["lead.south@demo.test"]
+    earlier = _audit(
+        "Carers of people with dementia in Northshire 2025/26",
+        organisations[AREA],
+        list(DEMENTIA_GROUPS),
+        snapshot,
+        lead,
+        "The first dementia carers' audit.",
+    )
+    earlier.cycle, earlier.period_start, earlier.period_end = (
+        "2025/26",
+        date(2025, 4, 1),
+        date(2026, 3, 31),
+    )
+    earlier.created_at = utcnow() - timedelta(days=365)
+    south = _audit(
+        "Carers of people with dementia in Southshire 2026/27",
+        organisations["Southshire Council"],
+        list(DEMENTIA_GROUPS),
+        snapshot,
+        south_lead,
+        "Southshire's dementia carers' audit, shared with the region's commissioners.",
+    )
+    for audit in (earlier, south):
+        audit.status = PUBLISHED
+        audit.published_at = utcnow()
+    for user, role in (
+        (lead, LEAD),
+        (users["partner@demo.test"], PARTNER),
+        (users["commissioner@demo.test"], COMMISSIONER),
+    ):
+        _member(earlier, user, role)
+    _member(south, south_lead, LEAD)
+    _member(south, users["commissioner@demo.test"], COMMISSIONER)
+    db.session.flush()
+    dementia.previous_audit_id = earlier.id
+    db.session.commit()
+    for audit, audit_lead, ratings, checklist in (
+        (earlier, lead, EARLIER_DEMENTIA_RATINGS, EARLIER_DEMENTIA_CHECKLIST),
+        (south, south_lead, SOUTHSHIRE_RATINGS, SOUTHSHIRE_CHECKLIST),
+    ):
+        _rate(audit, audit_lead, ratings)
+        _judge_checklist(audit, audit_lead, checklist)
+
+
+def _judge_checklist(
+    audit: Audit, lead: User, checklist: dict[tuple[str, str], tuple[str, str]]
+) -> None:
+    from audit_app.models import ChecklistJudgement
+    from audit_app.services.changes import Change, save_all
+    from audit_app.services.frameworks import framework_of
+
+    framework = framework_of(audit)
+    save_all(
+        [
+            Change(
+                audit,
+                ChecklistJudgement(audit_id=audit.id, sub_outcome=sub_outcome, group_code=group),
+                {"status": status, "indicator": indicator},
+                "checklist",
+                f"{sub_outcome} – {framework.group(group).name}",
+            )
+            for (sub_outcome, group), (status, indicator) in checklist.items()
+        ],
+        lead,
+    )

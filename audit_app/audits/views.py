@@ -10,7 +10,8 @@ from audit_app.audits.forms import AuditForm, InviteForm
 from audit_app.models.audit import LEAD
 from audit_app.models.types import utcnow
 from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD
-from audit_app.services import accounts, audits
+from audit_app.publishing.forms import ButtonForm
+from audit_app.services import accounts, audits, cycles, publishing
 from audit_app.services import overview as task_list
 from audit_app.services.access import account_role_required, audit_or_404, visible_audits
 from audit_app.services.frameworks import framework_choices, framework_of, group_choices
@@ -83,6 +84,9 @@ def overview(audit_id: int) -> str:
         steps=task_list.steps(audit, role),
         recent=task_list.recent_changes(audit) if role == LEAD else [],
         last_changed_text=task_list.last_changed_text,
+        cycle=cycles.overview_facts(audit, role),
+        versions=publishing.versions(audit),
+        button=ButtonForm(formdata=None),
     )
 
 

@@ -27,8 +27,8 @@ from audit_app.publishing.forms import (
     SummaryForm,
 )
 from audit_app.record_pages import SAVE_FAILED, DeleteForm
+from audit_app.services import cycles, publishing
 from audit_app.services import plan as step4
-from audit_app.services import publishing
 from audit_app.services.access import audit_or_404
 from audit_app.services.changes import SaveFailed, StaleEdit
 
@@ -56,6 +56,38 @@ def publish(audit_id: int) -> Response | str:
         publication=publishing.publication(audit),
         version_number=publishing.next_version_number(audit),
     )
+
+
+@bp.route("/audits/<int:audit_id>/new-version", methods=["POST"])
+@login_required
+def new_version(audit_id: int) -> Response:
+    """A draft copy of a published version, to change and publish again."""
+    audit, _ = audit_or_404(audit_id, roles=(LEAD,), allow_published=True)
+    form = ButtonForm()
+    if not audit.is_published or not form.validate_on_submit():
+        abort(400)
+    newer = publishing.newer_version(audit)
+    if newer is not None:
+        flash("A newer version of this audit exists already.")
+        return redirect(url_for("audits.overview", audit_id=newer.id))
+    try:
+        draft = cycles.clone_audit(
+            audit,
+            current_user,
+            title=audit.title,
+            cycle=audit.cycle,
+            period_start=audit.period_start,
+            period_end=audit.period_end,
+            carry_forward=False,
+        )
+    except SaveFailed:
+        flash(SAVE_FAILED)
+        return redirect(url_for("audits.overview", audit_id=audit.id))
+    flash(
+        f"Version {publishing.next_version_number(draft)} started as a draft. Commissioners "
+        "keep seeing the published version until you publish this one."
+    )
+    return redirect(url_for("audits.overview", audit_id=draft.id))
 
 
 def _agreement_forms(audit: Audit) -> dict[str, AgreementForm]:

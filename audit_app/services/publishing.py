@@ -80,6 +80,34 @@ def earlier_versions(audit: Audit) -> list[Audit]:
     return found
 
 
+@dataclass(frozen=True)
+class Versions:
+    """Where this audit sits among the versions of its cycle."""
+
+    number: int  # this version's number (published, or once published)
+    earlier: Audit | None  # the version it was started from, if any
+    newer: Audit | None  # a version started from it, if any
+
+
+def versions(audit: Audit) -> Versions:
+    earlier = earlier_versions(audit)
+    number = (
+        publication(audit).version_number if audit.is_published and publication(audit) else None
+    )
+    return Versions(
+        number or next_version_number(audit),
+        earlier[0] if earlier else None,
+        newer_version(audit),
+    )
+
+
+def newer_version(audit: Audit) -> Audit | None:
+    """A later version of this audit (same cycle, started from it), if one exists."""
+    return db.session.scalar(
+        select(Audit).where(Audit.previous_audit_id == audit.id, Audit.cycle == audit.cycle)
+    )
+
+
 def publication(audit: Audit) -> Publication | None:
     return db.session.scalar(select(Publication).where(Publication.audit_id == audit.id))
 

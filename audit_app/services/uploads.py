@@ -13,6 +13,7 @@ import io
 import os
 import re
 import secrets
+import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,6 +144,26 @@ def path_of(audit_id: int, stored_name: str) -> Path | None:
         return None
     path = _audit_folder(audit_id) / stored_name
     return path if path.is_file() else None
+
+
+def link_into(source_audit_id: int, stored_name: str, audit_id: int) -> str:
+    """The same stored file under a new name in another audit's folder (a hard link,
+    or a copy where the file system cannot link); returns the new name.
+
+    A file already missing from the source stays missing: the name is still new.
+    """
+    new_name = secrets.token_hex(16)
+    source = path_of(source_audit_id, stored_name)
+    if source is None:
+        return new_name
+    folder = _audit_folder(audit_id)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.link(source, folder / new_name)
+    except OSError:
+        shutil.copyfile(source, folder / new_name)
+        os.chmod(folder / new_name, 0o600)
+    return new_name
 
 
 def discard(audit_id: int, stored_name: str) -> None:

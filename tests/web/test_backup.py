@@ -85,8 +85,8 @@ def test_demo_data_command_is_idempotent(app: Flask, runner) -> None:  # type: i
     from audit_app.models import Audit, User
 
     with app.app_context():
-        assert db.session.query(User).count() == 5
-        assert db.session.query(Audit).count() == 2
+        assert db.session.query(User).count() == 6
+        assert db.session.query(Audit).count() == 4
 
 
 def test_create_user_command(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]

@@ -411,3 +411,53 @@ def test_task_list_step_5_follows_the_data(as_lead: Visitor, cast: Cast) -> None
             {f"{subject}-decision": "agreed", f"{subject}-version": "0"},
         )
     assert _status(as_lead.get(overview), "Commissioners’ comments") == "Completed"
+
+
+def test_a_new_version_is_a_draft_copy_published_as_version_2(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    audit_id = cast.dementia.id
+    as_lead.post(
+        f"/audits/{audit_id}/ratings/breaks/dementia",
+        {"rag": "amber", "maturity": "early", "rationale": "North only", "version": ""},
+    )
+    as_lead.post(f"/audits/{audit_id}/publish", {"note": ""})
+    page = as_lead.post(f"/audits/{audit_id}/new-version", {})
+    new_id = int(page.response.location.rsplit("/", 1)[1])
+    overview = as_lead.get(f"/audits/{new_id}")
+    assert "Version 2, started from version 1" in overview.soup.select_one("#version").get_text(
+        " ", strip=True
+    )
+    # The copy is editable; the published version is not; nothing needs confirming.
+    as_lead.post(
+        f"/audits/{new_id}/ratings/breaks/dementia",
+        {"rag": "green", "maturity": "early", "rationale": "Now countywide", "version": "1"},
+    )
+    with app.app_context():
+        ratings = {
+            r.audit_id: (r.rag, r.needs_confirmation) for r in db.session.scalars(select(Rating))
+        }
+    assert ratings == {audit_id: ("amber", False), new_id: ("green", False)}
+    # Asking again goes to the version that exists.
+    again = as_lead.post(f"/audits/{audit_id}/new-version", {})
+    assert again.response.location.endswith(f"/audits/{new_id}")
+    _switch(as_lead, "commissioner@example.org")
+    as_lead.get(f"/audits/{new_id}", status=404)
+    as_lead.get(f"/audits/{audit_id}")
+    _switch(as_lead, "lead@example.org")
+    as_lead.post(f"/audits/{new_id}/publish", {"note": "Countywide breaks"})
+    with app.app_context():
+        numbers = dict(
+            db.session.execute(select(Publication.audit_id, Publication.version_number)).all()
+        )
+    assert numbers == {audit_id: 1, new_id: 2}
+
+
+def test_only_a_lead_starts_a_new_version_and_only_of_a_published_audit(
+    as_lead: Visitor, cast: Cast
+) -> None:
+    as_lead.post(f"/audits/{cast.draft.id}/new-version", {}, status=400)
+    _switch(as_lead, "partner@example.org")
+    as_lead.post(f"/audits/{cast.published.id}/new-version", {}, status=404)
+    _switch(as_lead, "commissioner@example.org")
+    as_lead.post(f"/audits/{cast.published.id}/new-version", {}, status=404)

@@ -1,0 +1,252 @@
+"""Cycles: start the next cycle, confirm carried judgements, compare with an
+earlier audit, and compare areas.
+
+Starting a cycle and confirming judgements are the lead's (404 for anyone
+else). Any member may compare the audit with earlier ones they can open; a
+commissioner sees published audits only (`audit_or_404`, `visible_audits`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
+
+from audit_app.cycles.forms import CompareAreasForm, ConfirmForm, EarlierAuditForm, NextCycleForm
+from audit_app.models.audit import LEAD
+from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD, COMMISSIONER
+from audit_app.services import benchmarking, cycle_comparison, cycles, judgements
+from audit_app.services.access import account_role_required, audit_or_404
+from audit_app.services.changes import SaveFailed, StaleEdit
+
+bp = Blueprint("cycles", __name__)
+
+SAVE_FAILED = "The new audit could not be started because the database did not respond. Nothing was saved: try again."
+
+
+def _next_year(source: Any) -> dict[str, Any]:
+    """Suggested answers: the cycle, period and title a year on."""
+    cycle = source.cycle
+    suggested = cycle
+    if len(cycle) == 7 and cycle[:4].isdigit() and cycle[5:].isdigit():
+        start = int(cycle[:4]) + 1
+        suggested = f"{start}/{(start + 1) % 100:02d}"
+
+    def year_on(day: date) -> date:
+        try:
+            return day.replace(year=day.year + 1)
+        except ValueError:  # 29 February
+            return day.replace(year=day.year + 1, day=28)
+
+    return {
+        "title": source.title.replace(cycle, suggested) if cycle in source.title else "",
+        "cycle": suggested if suggested != cycle else "",
+        "period_start": year_on(source.period_start),
+        "period_end": year_on(source.period_end),
+    }
+
+
+@bp.route("/audits/<int:audit_id>/next-cycle", methods=["GET", "POST"])
+@login_required
+def next_cycle(audit_id: int) -> BaseResponse | str:
+    source, _ = audit_or_404(audit_id, roles=(LEAD,), allow_published=True)
+    form = NextCycleForm(source, data=_next_year(source) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            audit = cycles.start_next_cycle(
+                source,
+                current_user,
+                cycles.NextCycle(
+                    title=form.title.data or "",
+                    cycle=form.cycle.data or "",
+                    period_start=form.period_start.data,
+                    period_end=form.period_end.data,
+                ),
+            )
+        except SaveFailed:
+            form.form_errors.append(SAVE_FAILED)
+        else:
+            flash(
+                f"Audit ‘{audit.title}’ started from ‘{source.title}’. "
+                "Judgements carried forward need confirming."
+            )
+            return redirect(url_for("audits.overview", audit_id=audit.id))
+    return render_template("cycles/next_cycle.html", audit=source, form=form)
+
+
+@bp.route("/audits/<int:audit_id>/to-confirm")
+@login_required
+def to_confirm(audit_id: int) -> str:
+    audit, _ = audit_or_404(audit_id, roles=(LEAD,))
+    ratings, cells = cycles.needing_confirmation(audit)
+    grades = judgements.rating_grid(audit)
+    return render_template(
+        "cycles/to_confirm.html",
+        audit=audit,
+        ratings=ratings,
+        cells=cells,
+        framework=grades.framework,
+        groups={g.code: g for g, _ in grades.framework.groups_flat()},
+    )
+
+
+def _confirm(audit: Any, record: Any, label: str, back: str) -> BaseResponse:
+    form = ConfirmForm()
+    # No version (a forged or broken form) could confirm a judgement the lead never saw.
+    if not form.validate_on_submit() or record.id is None or form.version.data is None:
+        abort(400)
+    if not record.needs_confirmation:
+        flash(f"Already confirmed: {label}.")
+        return redirect(back)
+    try:
+        cycles.confirm_unchanged(audit, record, form.version.data, current_user, label)
+    except StaleEdit:
+        flash(
+            f"Someone changed {label} after you opened it. Check it below, then confirm or change it."
+        )
+        return redirect(back)
+    except SaveFailed:
+        flash(
+            "Your confirmation could not be saved because the database did not respond. Try again."
+        )
+        return redirect(back)
+    flash(f"Confirmed unchanged: {label}.")
+    return redirect(url_for("cycles.to_confirm", audit_id=audit.id))
+
+
+@bp.route("/audits/<int:audit_id>/ratings/<intervention>/<group>/confirm", methods=["POST"])
+@login_required
+def confirm_rating(audit_id: int, intervention: str, group: str) -> BaseResponse:
+    audit, _ = audit_or_404(audit_id, roles=(LEAD,))
+    rating, framework, carer_group = judgements.rating_cell(audit, intervention, group)
+    label = judgements.rating_label(framework, intervention, carer_group)
+    back = url_for("ratings.cell", audit_id=audit.id, intervention=intervention, group=group)
+    return _confirm(audit, rating, label, back)
+
+
+@bp.route("/audits/<int:audit_id>/checklist/<sub_outcome>/<group>/confirm", methods=["POST"])
+@login_required
+def confirm_checklist(audit_id: int, sub_outcome: str, group: str) -> BaseResponse:
+    audit, _ = audit_or_404(audit_id, roles=(LEAD,))
+    judgement, _, carer_group = judgements.checklist_cell(audit, sub_outcome, group)
+    label = f"{sub_outcome} – {carer_group.name}"
+    back = url_for(
+        "ratings.checklist_cell", audit_id=audit.id, sub_outcome=sub_outcome, group=group
+    )
+    return _confirm(audit, judgement, label, back)
+
+
+def _chosen_earlier(audit: Any) -> tuple[EarlierAuditForm, Any]:
+    """The compare form and the earlier audit it names (None with an error, or none exist)."""
+    choices = cycle_comparison.earlier_audits(audit)
+    form = EarlierAuditForm(request.args)
+    form.earlier.choices = [
+        (choice.id, f"{choice.title} ({choice.cycle}, {choice.status_label.lower()})")
+        for choice in choices
+    ]
+    if "earlier" not in request.args:
+        chosen = cycle_comparison.default_earlier(audit, choices)
+        form.earlier.data = chosen.id if chosen else None
+        return form, chosen
+    if not form.validate():
+        return form, None
+    return form, next(choice for choice in choices if choice.id == form.earlier.data)
+
+
+@bp.route("/audits/<int:audit_id>/compare")
+@login_required
+def compare(audit_id: int) -> str:
+    audit, role = audit_or_404(audit_id)
+    form, earlier = _chosen_earlier(audit)
+    comparison = chart = None
+    if earlier is not None:
+        comparison = cycle_comparison.compare_audits(earlier, audit)
+        chart = cycle_comparison.changes_chart(comparison)
+    return render_template(
+        "cycles/compare.html",
+        audit=audit,
+        role=role,
+        form=form,
+        comparison=comparison,
+        chart=chart,
+        changes=cycle_comparison.CHANGES,
+    )
+
+
+@bp.route("/audits/<int:audit_id>/compare.csv")
+@login_required
+def compare_csv(audit_id: int) -> Response:
+    audit, _ = audit_or_404(audit_id)
+    _, earlier = _chosen_earlier(audit)
+    if earlier is None:
+        abort(404)
+    comparison = cycle_comparison.compare_audits(earlier, audit)
+    filename = re.sub(r"[^A-Za-z0-9-]", "-", f"changes-{earlier.cycle}-to-{audit.cycle}") + ".csv"
+    return Response(
+        cycle_comparison.changes_csv(comparison),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# Comparing areas
+
+
+def _chosen_areas() -> tuple[CompareAreasForm, list[Any] | None]:
+    """The form, and the audits it names when they are a valid choice."""
+    choices = benchmarking.comparable_audits(current_user)
+    form = CompareAreasForm(request.args)
+    form.audits.choices = [
+        (audit.id, f"{audit.area.name}: {audit.title} ({audit.cycle})") for audit in choices
+    ]
+    if not ({"audits", "submit"} & set(request.args)) or not form.validate():
+        return form, None
+    by_id = {audit.id: audit for audit in choices}
+    return form, [by_id[i] for i in dict.fromkeys(form.audits.data or [])]
+
+
+@bp.route("/compare-areas")
+@account_role_required(COMMISSIONER, CARERS_LEAD, ADMINISTRATOR)
+def compare_areas() -> str:
+    form, chosen = _chosen_areas()
+    tables = benchmarking.benchmark(chosen) if chosen else []
+    return render_template(
+        "cycles/compare_areas.html",
+        form=form,
+        chosen=chosen or [],
+        tables=tables,
+        query=[("audits", audit.id) for audit in chosen or []],
+    )
+
+
+@bp.route("/compare-areas.xlsx")
+@account_role_required(COMMISSIONER, CARERS_LEAD, ADMINISTRATOR)
+def compare_areas_xlsx() -> Response:
+    _, chosen = _chosen_areas()
+    if not chosen:
+        abort(404)
+    return Response(
+        benchmarking.workbook(chosen, benchmarking.benchmark(chosen)),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="area-comparison.xlsx"'},
+    )
+
+
+@bp.route("/compare-areas/<key>.csv")
+@account_role_required(COMMISSIONER, CARERS_LEAD, ADMINISTRATOR)
+def compare_areas_csv(key: str) -> Response:
+    _, chosen = _chosen_areas()
+    if not chosen:
+        abort(404)
+    table = next((t for t in benchmarking.benchmark(chosen) if t.key == key), None)
+    if table is None:
+        abort(404)
+    return Response(
+        benchmarking.table_csv(table),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="area-comparison-{table.key}.csv"'},
+    )

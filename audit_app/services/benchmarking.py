@@ -1,0 +1,263 @@
+"""Cross-area benchmarking: published audits of several areas side by side.
+
+Each table is built by one function in TABLE_BUILDERS from the chosen audits'
+grades; the page, the XLSX and the CSVs all render those same tables. Add a
+builder (such as indicators, when they exist) by appending to TABLE_BUILDERS.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from audit_app.models import Audit, User
+from audit_app.services.access import visible_audits
+from audit_app.services.audit_grades import AuditGrades, grades_of
+from audit_app.services.cycle_comparison import safe_cell
+from hub_model.checklist import CHECKLIST_RULE, ChecklistCell, summarise_cells
+from hub_model.ratings import RULE, SPREAD_RULE, Summary, frame_from_grids, levels, summarise_many
+from hub_model.scales import ChecklistStatus, Rag, label
+
+REGION = "All chosen areas"
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A summary grade and how many members are at each level."""
+
+    grade: StrEnum
+    counts: tuple[tuple[StrEnum, int], ...]
+
+    @property
+    def grade_text(self) -> str:
+        return label(self.grade)
+
+    @property
+    def counts_text(self) -> str:
+        return ", ".join(f"{n} {label(level).lower()}" for level, n in self.counts)
+
+    @classmethod
+    def of(cls, summary: Summary[StrEnum]) -> Spread:
+        return cls(summary.grade, tuple(summary.spread.items()))
+
+
+@dataclass(frozen=True)
+class Row:
+    code: str
+    name: str
+    cells: list[Spread | None]  # one per column; None: not in that audit
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    sheet: str  # the XLSX sheet's name: 31 characters at most, no colon
+    title: str
+    rule: str
+    row_heading: str
+    scale: type[StrEnum]
+    columns: list[str]
+    rows: list[Row]
+
+    @property
+    def levels(self) -> tuple[StrEnum, ...]:
+        return levels(self.scale)
+
+    def flat_head(self) -> list[str]:
+        head = [f"{self.row_heading} code", self.row_heading]
+        for column in self.columns:
+            head.append(f"{column}: summary")
+            head.extend(f"{column}: {label(level).lower()}" for level in self.levels)
+        return head
+
+    def flat_rows(self) -> list[list[str | int]]:
+        """Each row as spreadsheet values: summary words, then counts."""
+        out: list[list[str | int]] = []
+        for row in self.rows:
+            values: list[str | int] = [row.code, row.name]
+            for cell in row.cells:
+                if cell is None:
+                    values.append("Not in this audit")
+                    values.extend([""] * len(self.levels))
+                else:
+                    values.append(label(cell.grade))
+                    values.extend(n for _, n in cell.counts)
+            out.append(values)
+        return out
+
+
+TableBuilder = Callable[[Sequence[AuditGrades], list[str]], Table]
+
+
+def comparable_audits(user: User) -> list[Audit]:
+    """Published audits the user may open, by area then cycle."""
+    audits = [audit for audit, _ in visible_audits(user) if audit.is_published]
+    return sorted(audits, key=lambda a: (a.area.name, a.cycle, a.title))
+
+
+def can_compare_areas(user: User) -> bool:
+    return len({audit.area_id for audit in comparable_audits(user)}) >= 2
+
+
+def column_labels(audits: Sequence[Audit]) -> list[str]:
+    """The area's name, with the cycle (and title) where that alone is ambiguous."""
+    names = [audit.area.name for audit in audits]
+    labels = [
+        name if names.count(name) == 1 else f"{name} {audit.cycle}"
+        for name, audit in zip(names, audits, strict=True)
+    ]
+    return [
+        text if labels.count(text) == 1 else f"{text} ({audit.title})"
+        for text, audit in zip(labels, audits, strict=True)
+    ]
+
+
+def _spread_from_frame(frame: pd.DataFrame, key: tuple[str, str], scale: type[StrEnum]) -> Spread:
+    row = frame.loc[key]
+    return Spread(
+        scale(row["grade"]), tuple((level, int(row[str(level)])) for level in levels(scale))
+    )
+
+
+def interventions_table(grades: Sequence[AuditGrades], columns: list[str]) -> Table:
+    """Per intervention, each area's weakest-link summary and spread, and the
+    region's (every chosen area's carer groups together)."""
+    by_area = {column: g.rag for column, g in zip(columns, grades, strict=True)}
+    per_area = summarise_many(frame_from_grids(by_area), Rag)
+    region_cells = {
+        (intervention, f"{column}|{group}"): grade
+        for column, grid in by_area.items()
+        for (intervention, group), grade in grid.items()
+    }
+    region = summarise_many(frame_from_grids({REGION: region_cells}), Rag)
+    names: dict[str, str] = {}
+    for g in grades:
+        for intervention in g.framework.interventions:
+            names.setdefault(intervention.code, intervention.name)
+    rows = []
+    for code, name in names.items():
+        cells: list[Spread | None] = [
+            _spread_from_frame(per_area, (column, code), Rag)
+            if (column, code) in per_area.index
+            else None
+            for column in columns
+        ]
+        cells.append(_spread_from_frame(region, (REGION, code), Rag))
+        rows.append(Row(code, name, cells))
+    return Table(
+        "interventions",
+        "Interventions",
+        "Interventions: red, amber, green",
+        f"{RULE} {SPREAD_RULE} The regional column counts every carer group of every "
+        "chosen area together. Interventions are matched by code.",
+        "Intervention",
+        Rag,
+        [*columns, REGION],
+        rows,
+    )
+
+
+def _outcomes_table(
+    grades: Sequence[AuditGrades], columns: list[str], which: str, scale: type[StrEnum]
+) -> Table:
+    titles: dict[str, str] = {}
+    per_area: list[dict[str, Spread]] = []
+    everything: dict[str, list[tuple[str, ChecklistCell]]] = {}
+    for column, g in zip(columns, grades, strict=True):
+        for outcome in g.framework.adult_outcomes():
+            titles.setdefault(outcome.code, f"{outcome.code}: {outcome.short_title}")
+        views = g.outcomes()
+        per_area.append(
+            {code: Spread.of(getattr(v.checklist.overall, which)) for code, v in views.items()}
+        )
+        for code, subs in g.sub_outcomes().items():
+            everything.setdefault(code, []).extend(
+                (
+                    f"{column}|{sub}: {group}",
+                    ChecklistCell(g.status[(sub, group)], g.indicator[(sub, group)]),
+                )
+                for sub in subs
+                for group in g.group_codes
+            )
+    rows = []
+    for code, title in titles.items():
+        cells: list[Spread | None] = [area.get(code) for area in per_area]
+        cells.append(Spread.of(getattr(summarise_cells(everything.get(code, [])), which)))
+        rows.append(Row(code, title, cells))
+    what = "services in place" if which == "status" else "outcome indicator"
+    return Table(
+        f"outcomes_{which}",
+        f"Outcomes - {'in place' if which == 'status' else 'indicator'}",
+        f"Outcomes: Appendix A checklist, {what}",
+        f"{CHECKLIST_RULE} Each area counts every sub-outcome of the outcome for every "
+        "carer group it assesses; the regional column counts all of them together.",
+        "Outcome",
+        scale,
+        [*columns, REGION],
+        rows,
+    )
+
+
+def outcome_status_table(grades: Sequence[AuditGrades], columns: list[str]) -> Table:
+    return _outcomes_table(grades, columns, "status", ChecklistStatus)
+
+
+def outcome_indicator_table(grades: Sequence[AuditGrades], columns: list[str]) -> Table:
+    return _outcomes_table(grades, columns, "indicator", Rag)
+
+
+# The extension point: each builder turns the chosen audits into one table.
+TABLE_BUILDERS: list[TableBuilder] = [
+    interventions_table,
+    outcome_status_table,
+    outcome_indicator_table,
+]
+
+
+def benchmark(audits: Sequence[Audit]) -> list[Table]:
+    grades = [grades_of(audit) for audit in audits]
+    columns = column_labels(audits)
+    return [build(grades, columns) for build in TABLE_BUILDERS]
+
+
+def workbook(audits: Sequence[Audit], tables: Sequence[Table]) -> bytes:
+    """One sheet per table, after a sheet naming the audits compared."""
+    book = Workbook()
+    about = book.active
+    assert about is not None
+    about.title = "Audits compared"
+    about.append(["Column", "Area", "Audit", "Cycle", "Published"])
+    for column, audit in zip(column_labels(audits), audits, strict=True):
+        published = audit.published_at.date().isoformat() if audit.published_at else ""
+        about.append(
+            [safe_cell(v) for v in (column, audit.area.name, audit.title, audit.cycle, published)]
+        )
+    for table in tables:
+        sheet = book.create_sheet(table.sheet)
+        sheet.append(table.flat_head())
+        for row in table.flat_rows():
+            sheet.append([safe_cell(v) for v in row])
+        sheet.append([])
+        sheet.append([f"How this is worked out: {table.rule}"])
+    for sheet in book.worksheets:
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def table_csv(table: Table) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([safe_cell(v) for v in table.flat_head()])
+    for row in table.flat_rows():
+        writer.writerow([safe_cell(v) for v in row])
+    return buffer.getvalue()

@@ -1,0 +1,328 @@
+"""Comparing an audit with an earlier one of the same area and scope.
+
+Cells and outcomes are matched by code (hub_model.comparison), so audits on
+different framework versions compare wherever their codes agree.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from flask_login import current_user
+from sqlalchemy import select
+
+from audit_app.extensions import db
+from audit_app.models import Audit
+from audit_app.services.access import can_see, member_role
+from audit_app.services.audit_grades import AuditGrades, grades_of
+from hub_model.comparison import RULE, compare, compare_outcomes, compare_summaries, tally
+from hub_model.scales import Change, label
+
+CHANGES = tuple(Change)
+# The words the pages, chart and CSV use: "dropped" reads better than "removed"
+# for a cell that the later audit no longer rates or no longer has.
+CHANGE_WORDS = {change: label(change) for change in Change} | {Change.REMOVED: "Dropped"}
+
+
+def earlier_audits(audit: Audit) -> list[Audit]:
+    """Audits of the same area and scope that began before ``audit``, newest first,
+    that the current user may open."""
+    candidates = db.session.scalars(
+        select(Audit)
+        .where(
+            Audit.area_id == audit.area_id,
+            Audit.id != audit.id,
+            Audit.period_start < audit.period_start,
+        )
+        .order_by(Audit.period_start.desc(), Audit.id.desc())
+    )
+    scope = sorted(audit.scope or [])
+    return [
+        earlier
+        for earlier in candidates
+        if sorted(earlier.scope or []) == scope
+        and can_see(current_user, earlier, member_role(current_user, earlier))
+    ]
+
+
+def default_earlier(audit: Audit, choices: list[Audit]) -> Audit | None:
+    """The audit this one was started from, if it is a choice; else the latest."""
+    for choice in choices:
+        if choice.id == audit.previous_audit_id:
+            return choice
+    return choices[0] if choices else None
+
+
+@dataclass(frozen=True)
+class CellChange:
+    grid: str
+    row: str
+    row_name: str
+    group: str
+    group_name: str
+    earlier: str
+    later: str
+    change: Change
+
+
+@dataclass(frozen=True)
+class GridChanges:
+    key: str
+    title: str
+    cells: list[CellChange]
+
+    @property
+    def tally(self) -> dict[Change, int]:
+        return tally(cell.change for cell in self.cells)
+
+    @property
+    def moved(self) -> list[CellChange]:
+        return [cell for cell in self.cells if cell.change is not Change.UNCHANGED]
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    code: str
+    name: str
+    earlier: tuple[str, str, str]  # checklist status, indicator, interventions (labels)
+    later: tuple[str, str, str]
+    changes: tuple[Change, Change, Change]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    earlier: Audit
+    later: Audit
+    grids: list[GridChanges]
+    outcomes: list[OutcomeRow]
+    per_intervention: list[tuple[str, dict[Change, int]]]
+    # Each intervention's weakest-link summary: (name, earlier, later, change).
+    summaries: list[tuple[str, str, str, Change]]
+    rule: str = RULE
+
+    @property
+    def across_versions(self) -> bool:
+        return (self.earlier.framework_id, self.earlier.framework_version) != (
+            self.later.framework_id,
+            self.later.framework_version,
+        )
+
+
+def _names(before: AuditGrades, after: AuditGrades) -> dict[str, dict[str, str]]:
+    """Readable names for codes, the later framework's where both have one."""
+    names: dict[str, dict[str, str]] = {"intervention": {}, "group": {}, "sub_outcome": {}}
+    for grades in (before, after):
+        fw = grades.framework
+        names["intervention"].update({i.code: i.name for i in fw.interventions})
+        names["group"].update({g.code: g.name for g, _ in fw.groups_flat()})
+        names["sub_outcome"].update({s.code: f"{s.code}: {s.indicator}" for s in fw.checklist})
+    return names
+
+
+def _grid(
+    key: str,
+    title: str,
+    row_kind: str,
+    earlier: Mapping[tuple[str, str], StrEnum],
+    later: Mapping[tuple[str, str], StrEnum],
+    names: dict[str, dict[str, str]],
+) -> GridChanges:
+    cells = []
+    for (row, group), change in compare(earlier, later).items():
+        before, after = earlier.get((row, group)), later.get((row, group))
+        cells.append(
+            CellChange(
+                grid=title,
+                row=row,
+                row_name=names[row_kind].get(row, row),
+                group=group,
+                group_name=names["group"].get(group, group),
+                earlier=label(before) if before is not None else "Not in this audit",
+                later=label(after) if after is not None else "Not in this audit",
+                change=change,
+            )
+        )
+    return GridChanges(key, title, cells)
+
+
+def compare_audits(earlier: Audit, later: Audit) -> Comparison:
+    before, after = grades_of(earlier), grades_of(later)
+    names = _names(before, after)
+    grids = [
+        _grid("rag", "Red, amber, green", "intervention", before.rag, after.rag, names),
+        _grid("maturity", "Maturity", "intervention", before.maturity, after.maturity, names),
+        _grid(
+            "checklist_status",
+            "Checklist: services in place",
+            "sub_outcome",
+            before.status,
+            after.status,
+            names,
+        ),
+        _grid(
+            "checklist_indicator",
+            "Checklist: outcome indicator",
+            "sub_outcome",
+            before.indicator,
+            after.indicator,
+            names,
+        ),
+    ]
+    per_intervention: dict[str, list[Change]] = {}
+    for cell in grids[0].cells:
+        per_intervention.setdefault(cell.row_name, []).append(cell.change)
+    return Comparison(
+        earlier=earlier,
+        later=later,
+        grids=grids,
+        outcomes=_outcome_rows(before, after),
+        per_intervention=[(name, tally(found)) for name, found in per_intervention.items()],
+        summaries=_summary_rows(before, after, names["intervention"]),
+    )
+
+
+def _summary_rows(
+    before: AuditGrades, after: AuditGrades, names: dict[str, str]
+) -> list[tuple[str, str, str, Change]]:
+    old, new = before.rag_summaries(), after.rag_summaries()
+
+    def text(summaries: Mapping[str, Any], code: str) -> str:
+        return label(summaries[code].grade) if code in summaries else "Not in this audit"
+
+    return [
+        (names.get(code, code), text(old, code), text(new, code), change)
+        for code, change in compare_summaries(old, new).items()
+    ]
+
+
+def _outcome_rows(before: AuditGrades, after: AuditGrades) -> list[OutcomeRow]:
+    old, new = before.outcomes(), after.outcomes()
+    titles = {o.code: o.short_title for o in before.framework.outcomes}
+    titles.update({o.code: o.short_title for o in after.framework.outcomes})
+
+    def grades(views: Mapping[str, Any], code: str) -> tuple[str, str, str]:
+        view = views.get(code)
+        if view is None:
+            return ("Not in this audit",) * 3
+        overall = view.checklist.overall
+        return (
+            label(overall.status.grade),
+            label(overall.indicator.grade),
+            label(view.interventions.grade),
+        )
+
+    return [
+        OutcomeRow(
+            code=code,
+            name=titles.get(code, code),
+            earlier=grades(old, code),
+            later=grades(new, code),
+            changes=(change.status, change.indicator, change.interventions),
+        )
+        for code, change in compare_outcomes(old, new).items()
+    ]
+
+
+# --- the chart ---------------------------------------------------------------
+
+# Okabe-Ito colours, told apart by most colour-blind readers; hatching tells
+# them apart in greyscale print too.
+_STYLE: dict[Change, tuple[str, str]] = {
+    Change.IMPROVED: ("#009E73", ""),
+    Change.WORSENED: ("#D55E00", "///"),
+    Change.UNCHANGED: ("#BBBBBB", ""),
+    Change.NEW: ("#0072B2", ".."),
+    Change.REMOVED: ("#CC79A7", "xx"),
+}
+
+
+def changes_chart(comparison: Comparison) -> str:
+    """An SVG bar chart of RAG cell changes per intervention, as a data: URI for an
+    <img> in the page (the table beside it holds the same numbers).
+
+    A data: image keeps the SVG's own styling working under the app's CSP, which
+    forbids inline styles in the page itself.
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    rows = comparison.per_intervention
+    figure = Figure(figsize=(9, 0.36 * len(rows) + 1.6))
+    axes = figure.add_subplot()
+    names = [name for name, _ in rows][::-1]
+    left = [0] * len(rows)
+    for change in CHANGES:
+        counts = [counts[change] for _, counts in rows][::-1]
+        colour, hatch = _STYLE[change]
+        axes.barh(
+            names,
+            counts,
+            left=left,
+            color=colour,
+            hatch=hatch,
+            edgecolor="#0b0c0c",
+            linewidth=0.5,
+            label=CHANGE_WORDS[change],
+        )
+        left = [a + b for a, b in zip(left, counts, strict=True)]
+    axes.set_xlabel("Carer groups (red, amber, green cells)")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.tick_params(labelsize=10)
+    axes.legend(ncols=5, loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=10, frameon=False)
+    axes.spines[["top", "right"]].set_visible(False)
+    figure.tight_layout()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg")
+    encoded = base64.b64encode(buffer.getvalue().encode()).decode()
+    return f"data:image/svg+xml;base64,{encoded}"
+
+
+# --- CSV ---------------------------------------------------------------------
+
+CSV_HEADER = [
+    "Grid",
+    "Row code",
+    "Row",
+    "Carer group code",
+    "Carer group",
+    "Earlier",
+    "Later",
+    "Change",
+]
+
+
+def safe_cell(value: Any) -> Any:
+    """A spreadsheet cannot run text as a formula: prefix what looks like one."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def changes_csv(comparison: Comparison) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    for grid in comparison.grids:
+        for cell in grid.cells:
+            writer.writerow(
+                [
+                    safe_cell(value)
+                    for value in (
+                        cell.grid,
+                        cell.row,
+                        cell.row_name,
+                        cell.group,
+                        cell.group_name,
+                        cell.earlier,
+                        cell.later,
+                        CHANGE_WORDS[cell.change],
+                    )
+                ]
+            )
+    return buffer.getvalue()

@@ -1,0 +1,475 @@
+"""Starting an audit from an earlier one: the next cycle, or a new version.
+
+`clone_audit` copies an audit in one transaction. Which columns of which
+models it copies is declared below (`COPIED`), next to what it deliberately
+leaves behind and why (`NOT_COPIED`, `NOT_CLONED`); a test checks that the two
+together cover every column of every model, so a new column forces a decision.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from audit_app.extensions import db
+from audit_app.models import (
+    Action,
+    ActionPlan,
+    ActionUpdate,
+    Agreement,
+    Audit,
+    AuditMembership,
+    ChangeEvent,
+    ChecklistJudgement,
+    CommissionerComment,
+    EvidenceAttachment,
+    EvidenceReturn,
+    FeedbackItem,
+    FeedbackSummary,
+    Finding,
+    FundingContribution,
+    GatheringMethod,
+    Invitation,
+    LinkedSource,
+    Objective,
+    Organisation,
+    OutcomePriority,
+    PlanningAnswer,
+    PopulationStatistic,
+    Priority,
+    Publication,
+    Rating,
+    RatingProposal,
+    Stakeholder,
+    User,
+)
+from audit_app.models.audit import DRAFT, LEAD
+from audit_app.services import uploads
+from audit_app.services.changes import Change, SaveFailed, save
+from audit_app.services.evidence import ACCEPTED
+
+# Every audit-scoped record keeps who last changed it and when (provenance of a
+# carried judgement); its version starts again at 1 in the new audit.
+_TRACKED = ("updated_by_id", "updated_at")
+
+COPIED: dict[type, tuple[str, ...]] = {
+    Audit: ("area_id", "scope", "framework_id", "framework_version", "framework", "description"),
+    AuditMembership: ("user_id", "role"),
+    Stakeholder: (
+        "name",
+        "organisation",
+        "type_code",
+        "subtype_code",
+        "groups",
+        "engagement",
+        "notes",
+        *_TRACKED,
+    ),
+    PopulationStatistic: (
+        "measure",
+        "value",
+        "unit",
+        "geography_level",
+        "geography_name",
+        "group_code",
+        "community",
+        "source",
+        "year",
+        "notes",
+        *_TRACKED,
+    ),
+    LinkedSource: ("kind", "title", "url", "year", "notes", *_TRACKED),
+    EvidenceReturn: (
+        "organisation_id",
+        "author_id",
+        "service_name",
+        "description",
+        "interventions",
+        "groups_reached",
+        "groups_not_reached",
+        "numbers_reached",
+        "organisations_engaged",
+        "could_engage_better",
+        "quality_marks",
+        "satisfaction",
+        "caseload_profile",
+        "outcome_baseline",
+        "outcome_follow_up",
+        "pathway_element",
+        "funding_mode",
+        "unit_cost",
+        "unit_cost_notes",
+        "contact_time",
+        "evidence_date",
+        "review_by",
+        "status",
+        "lead_comments",
+        "submitted_at",
+        "decided_at",
+        *_TRACKED,
+    ),
+    EvidenceAttachment: (
+        "filename",
+        "content_type",
+        "size",
+        "uploaded_by_id",
+        "uploaded_at",
+    ),
+    ChecklistJudgement: (
+        "sub_outcome",
+        "group_code",
+        "status",
+        "indicator",
+        "rationale",
+        *_TRACKED,
+    ),
+    Rating: (
+        "intervention",
+        "group_code",
+        "rag",
+        "maturity",
+        "rationale",
+        "reached",
+        "not_reached",
+        "provision",
+        "duplication",
+        "barriers",
+        *_TRACKED,
+    ),
+    PlanningAnswer: ("question", "answer", *_TRACKED),
+    GatheringMethod: (
+        "method",
+        "description",
+        "groups",
+        "costs",
+        "cost_amount",
+        "alternatives",
+        "planned_for",
+        *_TRACKED,
+    ),
+    Finding: (
+        "method",
+        "held_on",
+        "participants",
+        "groups",
+        "key_messages",
+        "outcomes",
+        *_TRACKED,
+    ),
+    OutcomePriority: ("outcome", "rank", "said_by", *_TRACKED),
+    Priority: ("rank", "title", "description", "carers_said", "outcomes", *_TRACKED),
+    ActionPlan: ("strategic_outcomes", "key_risks", *_TRACKED),
+    Objective: ("position", "title", *_TRACKED),
+    Action: (
+        "description",
+        "target_measure",
+        "due_by",
+        "timescale",
+        "leads",
+        "capacity",
+        "service",
+        "interventions",
+        "sub_outcomes",
+        "groups",
+        "kind_of_change",
+        "commissioning_route",
+        *_TRACKED,
+    ),
+    FundingContribution: ("partner", "amount", "breaks_share", "notes", *_TRACKED),
+}
+
+_OWN = {"id": "a new row", "audit_id": "the new audit", "version": "starts again at 1"}
+
+# Columns of copied models that are set afresh rather than copied, and why.
+NOT_COPIED: dict[type, dict[str, str]] = {
+    Audit: {
+        "id": "a new audit",
+        "title": "given by the lead",
+        "cycle": "given by the lead",
+        "period_start": "given by the lead",
+        "period_end": "given by the lead",
+        "status": "the new audit starts as a draft",
+        "revision": "the new audit's own revision counter",
+        "previous_audit_id": "set to the audit it was started from",
+        "created_by_id": "the person who started it",
+        "created_at": "when it was started",
+        "updated_at": "when it was started",
+        "published_at": "not published yet",
+    },
+    AuditMembership: {"id": "a new row", "audit_id": "the new audit", "added_at": "now"},
+    EvidenceAttachment: {
+        "id": "a new row",
+        "evidence_id": "the carried evidence return",
+        "stored_name": "a new name, hard-linked to the same stored file",
+    },
+    ChecklistJudgement: {**_OWN, "needs_confirmation": "set by carry_forward"},
+    Rating: {**_OWN, "needs_confirmation": "set by carry_forward"},
+    Action: {**_OWN, "objective_id": "the carried objective"},
+    **{
+        model: dict(_OWN)
+        for model in (
+            Stakeholder,
+            PopulationStatistic,
+            LinkedSource,
+            EvidenceReturn,
+            PlanningAnswer,
+            GatheringMethod,
+            Finding,
+            OutcomePriority,
+            Priority,
+            ActionPlan,
+            Objective,
+            FundingContribution,
+        )
+    },
+}
+
+# Models not carried into the new audit at all, and why.
+NOT_CLONED: dict[type, str] = {
+    User: "accounts are not part of an audit",
+    Organisation: "organisations are shared by every audit",
+    Invitation: "invitations are one-time links to the earlier audit",
+    ChangeEvent: "the trail of the earlier audit stays with it",
+    RatingProposal: "partners' proposals were about the earlier audit's ratings",
+    ActionUpdate: "progress updates report on the earlier period",
+    Publication: "a new cycle or version is a draft until its lead publishes it",
+    CommissionerComment: "commissioners commented on the earlier version",
+    Agreement: "commissioners agreed (or not) to the earlier version's plan",
+    FeedbackSummary: "'you said, we did' reports on what the earlier version changed",
+    FeedbackItem: "'you said, we did' reports on what the earlier version changed",
+}
+
+# Association tables: evidence links are re-made to the carried returns.
+LINK_TABLES = ("rating_evidence", "checklist_evidence")
+
+
+@dataclass(frozen=True)
+class NextCycle:
+    title: str
+    cycle: str
+    period_start: date
+    period_end: date
+
+
+def _copy(model: type, source: Any, **values: Any) -> Any:
+    fields = {name: copy.deepcopy(getattr(source, name)) for name in COPIED[model]}
+    return model(**fields, **values)
+
+
+def _rows(model: Any, audit: Audit, *where: Any) -> list[Any]:
+    return list(
+        db.session.scalars(
+            select(model).where(model.audit_id == audit.id, *where).order_by(model.id)
+        )
+    )
+
+
+def clone_audit(
+    source: Audit,
+    by: User,
+    *,
+    title: str,
+    cycle: str,
+    period_start: date,
+    period_end: date,
+    carry_forward: bool,
+) -> Audit:
+    """A new draft audit of the same area and scope, started from ``source``.
+
+    With ``carry_forward`` (the next cycle) every carried rating and checklist
+    cell needs confirmation until someone confirms or changes it; without it
+    (a new version of the same audit) judgements keep their flags as they are.
+    Accepted evidence returns come across (their files hard-linked); draft,
+    submitted and returned ones stay behind. One transaction: raises SaveFailed
+    and leaves nothing behind if the database refuses.
+    """
+    linked_files: list[tuple[int, str]] = []
+    try:
+        audit = _copy(
+            Audit,
+            source,
+            title=title,
+            cycle=cycle,
+            period_start=period_start,
+            period_end=period_end,
+            status=DRAFT,
+            revision=0,
+            previous_audit_id=source.id,
+            created_by=by,
+        )
+        db.session.add(audit)
+        db.session.flush()
+        _carry_people(source, audit, by)
+        evidence = _carry_evidence(source, audit, linked_files)
+        carried = _carry_judgements(source, audit, evidence, carry_forward)
+        _carry_records(source, audit)
+        db.session.add(
+            ChangeEvent(
+                audit_id=audit.id,
+                user=by,
+                entity="audit",
+                entity_id=audit.id,
+                label=audit.title,
+                action="created",
+                old=None,
+                new={
+                    "started_from": source.id,
+                    "carry_forward": carry_forward,
+                    "judgements_carried": carried,
+                },
+            )
+        )
+        db.session.commit()
+    except (SQLAlchemyError, OSError) as error:
+        db.session.rollback()
+        for audit_id, stored_name in linked_files:
+            uploads.discard(audit_id, stored_name)
+        raise SaveFailed(str(error)) from error
+    return audit
+
+
+def start_next_cycle(source: Audit, by: User, plan: NextCycle) -> Audit:
+    """The next cycle of ``source``: everything carried, every judgement to confirm."""
+    return clone_audit(
+        source,
+        by,
+        title=plan.title,
+        cycle=plan.cycle,
+        period_start=plan.period_start,
+        period_end=plan.period_end,
+        carry_forward=True,
+    )
+
+
+def _carry_people(source: Audit, audit: Audit, by: User) -> None:
+    members = _rows(AuditMembership, source)
+    for membership in members:
+        db.session.add(_copy(AuditMembership, membership, audit_id=audit.id))
+    # An administrator starting the cycle without being a member still leads it.
+    if by.is_admin and all(m.user_id != by.id for m in members):
+        db.session.add(AuditMembership(audit_id=audit.id, user_id=by.id, role="lead"))
+
+
+def _carry_evidence(
+    source: Audit, audit: Audit, linked_files: list[tuple[int, str]]
+) -> dict[int, EvidenceReturn]:
+    """Accepted returns of ``source`` as returns of ``audit``, keyed by their old id."""
+    carried: dict[int, EvidenceReturn] = {}
+    for old in _rows(EvidenceReturn, source, EvidenceReturn.status == ACCEPTED):
+        new = _copy(EvidenceReturn, old, audit_id=audit.id)
+        for attachment in old.attachments:
+            stored_name = uploads.link_into(source.id, attachment.stored_name, audit.id)
+            linked_files.append((audit.id, stored_name))
+            new.attachments.append(_copy(EvidenceAttachment, attachment, stored_name=stored_name))
+        db.session.add(new)
+        carried[old.id] = new
+    return carried
+
+
+def _carry_judgements(
+    source: Audit, audit: Audit, evidence: dict[int, EvidenceReturn], carry_forward: bool
+) -> int:
+    """Ratings and checklist cells with their evidence links; how many were carried."""
+    count = 0
+    for model in (Rating, ChecklistJudgement):
+        for old in _rows(model, source):
+            new = _copy(
+                model,
+                old,
+                audit_id=audit.id,
+                needs_confirmation=True if carry_forward else old.needs_confirmation,
+            )
+            new.evidence = [evidence[e.id] for e in old.evidence if e.id in evidence]
+            db.session.add(new)
+            count += 1
+    return count
+
+
+_PLAIN_RECORDS = (
+    Stakeholder,
+    PopulationStatistic,
+    LinkedSource,
+    PlanningAnswer,
+    GatheringMethod,
+    Finding,
+    OutcomePriority,
+    Priority,
+    ActionPlan,
+    FundingContribution,
+)
+
+
+def _carry_records(source: Audit, audit: Audit) -> None:
+    """Step 1, Step 2 and Step 4 records; actions keep their objectives."""
+    for model in _PLAIN_RECORDS:
+        for old in _rows(model, source):
+            db.session.add(_copy(model, old, audit_id=audit.id))
+    objectives: dict[int, Objective] = {}
+    for old in _rows(Objective, source):
+        objectives[old.id] = _copy(Objective, old, audit_id=audit.id)
+        db.session.add(objectives[old.id])
+    db.session.flush()
+    for old in _rows(Action, source):
+        new_objective = objectives.get(old.objective_id) if old.objective_id else None
+        db.session.add(
+            _copy(
+                Action,
+                old,
+                audit_id=audit.id,
+                objective_id=new_objective.id if new_objective else None,
+            )
+        )
+
+
+def needing_confirmation(audit: Audit) -> tuple[list[Rating], list[ChecklistJudgement]]:
+    """The carried judgements nobody has confirmed or changed yet."""
+    ratings = _rows(Rating, audit, Rating.needs_confirmation.is_(True))
+    cells = _rows(ChecklistJudgement, audit, ChecklistJudgement.needs_confirmation.is_(True))
+    return ratings, cells
+
+
+def all_models() -> Iterable[type]:
+    """Every mapped model, for the test that guards the copy plan."""
+    return [mapper.class_ for mapper in db.Model.registry.mappers]
+
+
+def confirm_unchanged(
+    audit: Audit,
+    record: Rating | ChecklistJudgement,
+    loaded_version: int | None,
+    user: User,
+    label: str,
+) -> None:
+    """Confirm a carried judgement as it stands: clears its flag, in the trail.
+
+    Raises StaleEdit if it changed since the page was loaded, SaveFailed if the
+    database refuses.
+    """
+    entity = "rating" if isinstance(record, Rating) else "checklist"
+    save(Change(audit, record, {"needs_confirmation": False}, entity, label, loaded_version), user)
+
+
+@dataclass(frozen=True)
+class CycleFacts:
+    """What the overview says about cycles: judgements to confirm, comparisons."""
+
+    to_confirm: int
+    can_compare: bool
+    can_start_next: bool
+
+
+def overview_facts(audit: Audit, role: str) -> CycleFacts:
+    from audit_app.services.cycle_comparison import earlier_audits
+
+    ratings, cells = needing_confirmation(audit) if role == LEAD else ([], [])
+    return CycleFacts(
+        to_confirm=len(ratings) + len(cells),
+        can_compare=bool(earlier_audits(audit)),
+        can_start_next=role == LEAD,
+    )

@@ -1,0 +1,444 @@
+"""Starting an audit from an earlier one: every record and column carried, or
+deliberately left behind (services.cycles)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import inspect, select
+
+from audit_app.extensions import db
+from audit_app.models import (
+    Action,
+    ActionPlan,
+    ActionUpdate,
+    Audit,
+    AuditMembership,
+    ChangeEvent,
+    ChecklistJudgement,
+    EvidenceAttachment,
+    EvidenceReturn,
+    Finding,
+    FundingContribution,
+    GatheringMethod,
+    LinkedSource,
+    Objective,
+    OutcomePriority,
+    PlanningAnswer,
+    PopulationStatistic,
+    Priority,
+    Rating,
+    RatingProposal,
+    Stakeholder,
+    User,
+)
+from audit_app.services import cycles, uploads
+from tests.web.conftest import Cast
+
+WHEN = datetime(2026, 5, 6, 7, 8, 9, tzinfo=UTC)
+
+
+def test_every_column_of_every_model_is_copied_or_deliberately_left() -> None:
+    """Fails when a model gains a column (or a new model appears) that the clone
+    plan does not mention: decide whether the next cycle carries it."""
+    for model in cycles.all_models():
+        columns = {column.key for column in inspect(model).column_attrs}
+        if model in cycles.NOT_CLONED:
+            assert model not in cycles.COPIED
+            continue
+        assert model in cycles.COPIED, f"{model.__name__} is neither cloned nor excluded"
+        copied = set(cycles.COPIED[model])
+        excluded = set(cycles.NOT_COPIED[model])
+        assert not copied & excluded, f"{model.__name__}: {copied & excluded} in both"
+        assert copied | excluded == columns, (
+            f"{model.__name__}: not decided {columns - copied - excluded}, "
+            f"unknown {(copied | excluded) - columns}"
+        )
+    link_tables = {
+        table.name
+        for table in db.metadata.sorted_tables
+        if not any(table is inspect(m).local_table for m in cycles.all_models())
+    }
+    assert link_tables == set(cycles.LINK_TABLES)
+
+
+def _fill(audit: Audit, lead: User, partner: User) -> dict[type, list[Any]]:
+    """One record of every kind, every copied column set to something."""
+    text = "Carried text"
+    common = {"updated_by_id": lead.id, "updated_at": WHEN}
+    accepted = EvidenceReturn(
+        audit_id=audit.id,
+        organisation_id=partner.organisation_id,
+        author_id=partner.id,
+        service_name="Dementia advice line",
+        description=text,
+        interventions=["information"],
+        groups_reached=["dementia"],
+        groups_not_reached=["bme"],
+        numbers_reached=640,
+        organisations_engaged=text,
+        could_engage_better=text,
+        quality_marks=["pqasso"],
+        satisfaction="92% satisfied",
+        caseload_profile=text,
+        outcome_baseline=text,
+        outcome_follow_up=text,
+        pathway_element="support",
+        funding_mode="core_funding",
+        unit_cost=Decimal("12.50"),
+        unit_cost_notes=text,
+        contact_time="1 hour",
+        evidence_date=date(2026, 5, 1),
+        review_by=date(2027, 5, 1),
+        status="accepted",
+        lead_comments="Thank you",
+        submitted_at=WHEN,
+        decided_at=WHEN,
+        **common,
+    )
+    draft = EvidenceReturn(
+        audit_id=audit.id, author_id=partner.id, service_name="Draft return", status="draft"
+    )
+    submitted = EvidenceReturn(
+        audit_id=audit.id, author_id=partner.id, service_name="Submitted", status="submitted"
+    )
+    returned = EvidenceReturn(
+        audit_id=audit.id, author_id=partner.id, service_name="Returned", status="returned"
+    )
+    stored = uploads.store(
+        audit.id, uploads.CheckedFile("report.pdf", "application/pdf", b"%PDF-1.4 carried")
+    )
+    accepted.attachments.append(
+        EvidenceAttachment(
+            filename="report.pdf",
+            stored_name=stored,
+            content_type="application/pdf",
+            size=16,
+            uploaded_by_id=partner.id,
+            uploaded_at=WHEN,
+        )
+    )
+    rating = Rating(
+        audit_id=audit.id,
+        intervention="breaks",
+        group_code="dementia",
+        rag="amber",
+        maturity="intermediate",
+        rationale="Waiting lists",
+        reached=text,
+        not_reached=text,
+        provision="under",
+        duplication=text,
+        barriers=text,
+        evidence=[accepted, submitted],
+        **common,
+    )
+    cell = ChecklistJudgement(
+        audit_id=audit.id,
+        sub_outcome="1a",
+        group_code="dementia",
+        status="partly",
+        indicator="amber",
+        rationale="Some in place",
+        evidence=[accepted],
+        **common,
+    )
+    objective = Objective(audit_id=audit.id, position=2, title="Breaks", **common)
+    records: dict[type, list[Any]] = {
+        EvidenceReturn: [accepted],
+        EvidenceAttachment: accepted.attachments,
+        Rating: [rating],
+        ChecklistJudgement: [cell],
+        Stakeholder: [
+            Stakeholder(
+                audit_id=audit.id,
+                name="Forum",
+                organisation="Centre",
+                type_code="carers",
+                subtype_code="mutual",
+                groups=["dementia"],
+                engagement="engaged",
+                notes=text,
+                **common,
+            )
+        ],
+        PopulationStatistic: [
+            PopulationStatistic(
+                audit_id=audit.id,
+                measure="Carers",
+                value=Decimal("6120.00"),
+                unit="people",
+                geography_level="ward",
+                geography_name="North ward",
+                group_code="dementia",
+                community="Polish",
+                source="Census",
+                year=2021,
+                notes=text,
+                **common,
+            )
+        ],
+        LinkedSource: [
+            LinkedSource(
+                audit_id=audit.id,
+                kind="jsna",
+                title="JSNA",
+                url="https://example.org",
+                year=2025,
+                notes=text,
+                **common,
+            )
+        ],
+        PlanningAnswer: [
+            PlanningAnswer(audit_id=audit.id, question="risks_gaps", answer=text, **common)
+        ],
+        GatheringMethod: [
+            GatheringMethod(
+                audit_id=audit.id,
+                method="focus_group",
+                description=text,
+                groups=["dementia"],
+                costs=text,
+                cost_amount=Decimal("640.00"),
+                alternatives=text,
+                planned_for=date(2026, 6, 1),
+                **common,
+            )
+        ],
+        Finding: [
+            Finding(
+                audit_id=audit.id,
+                method="focus_group",
+                held_on=date(2026, 6, 10),
+                participants=14,
+                groups=["dementia"],
+                key_messages=text,
+                outcomes=["2"],
+                **common,
+            )
+        ],
+        OutcomePriority: [
+            OutcomePriority(audit_id=audit.id, outcome="2", rank=1, said_by=text, **common)
+        ],
+        Priority: [
+            Priority(
+                audit_id=audit.id,
+                rank=1,
+                title="Breaks",
+                description=text,
+                carers_said=text,
+                outcomes=["2"],
+                **common,
+            )
+        ],
+        ActionPlan: [
+            ActionPlan(audit_id=audit.id, strategic_outcomes=text, key_risks=text, **common)
+        ],
+        Objective: [objective],
+        Action: [
+            Action(
+                audit_id=audit.id,
+                objective=objective,
+                description="Tender",
+                target_measure=text,
+                due_by=date(2027, 3, 31),
+                timescale="By March",
+                leads=[{"post": "Lead", "organisation": "Council"}],
+                capacity=text,
+                service=text,
+                interventions=["breaks"],
+                sub_outcomes=["1a"],
+                groups=["dementia"],
+                kind_of_change="commission",
+                commissioning_route="open_tender",
+                **common,
+            )
+        ],
+        FundingContribution: [
+            FundingContribution(
+                audit_id=audit.id,
+                partner="Council",
+                amount=Decimal("1000.00"),
+                breaks_share=Decimal("60.00"),
+                notes=text,
+                **common,
+            )
+        ],
+    }
+    db.session.add_all([draft, submitted, returned])
+    for rows in records.values():
+        db.session.add_all(rows)
+    db.session.flush()
+    records[Action][0].updates.append(
+        ActionUpdate(on=date(2026, 10, 1), rag="green", commentary="On track")
+    )
+    db.session.add(
+        RatingProposal(
+            audit_id=audit.id,
+            intervention="breaks",
+            group_code="dementia",
+            rag="green",
+            maturity="advanced",
+            proposed_by_id=partner.id,
+            proposed_at=WHEN,
+        )
+    )
+    audit.description = "Why this audit"
+    db.session.commit()
+    return records
+
+
+def _clone(
+    app: Flask, cast: Cast, carry_forward: bool
+) -> tuple[Audit, Audit, dict[type, list[Any]]]:
+    source = db.session.get(Audit, cast.published.id)
+    lead = db.session.get(User, cast.lead.id)
+    partner = db.session.get(User, cast.partner.id)
+    assert source and lead and partner
+    records = _fill(source, lead, partner)
+    new = cycles.clone_audit(
+        source,
+        lead,
+        title="Carers of people with dementia 2027/28",
+        cycle="2027/28",
+        period_start=date(2027, 4, 1),
+        period_end=date(2028, 3, 31),
+        carry_forward=carry_forward,
+    )
+    return source, new, records
+
+
+def test_clone_copies_every_record_and_column(app: Flask, cast: Cast) -> None:
+    with app.app_context():
+        source, new, records = _clone(app, cast, carry_forward=True)
+        assert (new.title, new.cycle, new.status, new.previous_audit_id) == (
+            "Carers of people with dementia 2027/28",
+            "2027/28",
+            "draft",
+            source.id,
+        )
+        assert (new.period_start, new.period_end) == (date(2027, 4, 1), date(2028, 3, 31))
+        for name in cycles.COPIED[Audit]:
+            assert getattr(new, name) == getattr(source, name), name
+        for model, olds in records.items():
+            if model is EvidenceAttachment:
+                news = list(
+                    db.session.scalars(
+                        select(EvidenceAttachment)
+                        .join(EvidenceReturn)
+                        .where(EvidenceReturn.audit_id == new.id)
+                    )
+                )
+            else:
+                news = list(db.session.scalars(select(model).where(model.audit_id == new.id)))
+            assert len(news) == len(olds), model.__name__
+            for old, carried in zip(olds, news, strict=True):
+                for name in cycles.COPIED[model]:
+                    value = getattr(old, name)
+                    assert value not in (None, "", []), f"fixture leaves {model.__name__}.{name}"
+                    assert getattr(carried, name) == value, f"{model.__name__}.{name}"
+                assert carried.id != old.id
+
+
+def test_clone_keeps_members_and_links_evidence_to_the_carried_returns(
+    app: Flask, cast: Cast
+) -> None:
+    with app.app_context():
+        source, new, _ = _clone(app, cast, carry_forward=True)
+        members = {
+            (m.user_id, m.role)
+            for m in db.session.scalars(
+                select(AuditMembership).where(AuditMembership.audit_id == new.id)
+            )
+        }
+        assert members == {
+            (cast.lead.id, "lead"),
+            (cast.partner.id, "partner"),
+            (cast.partner2.id, "partner"),
+            (cast.commissioner.id, "commissioner"),
+        }
+        returns = list(
+            db.session.scalars(select(EvidenceReturn).where(EvidenceReturn.audit_id == new.id))
+        )
+        assert [r.service_name for r in returns] == ["Dementia advice line"]
+        rating = db.session.scalar(select(Rating).where(Rating.audit_id == new.id))
+        cell = db.session.scalar(
+            select(ChecklistJudgement).where(ChecklistJudgement.audit_id == new.id)
+        )
+        assert rating and cell
+        # The submitted return stays behind, so its link does too.
+        assert [e.id for e in rating.evidence] == [returns[0].id]
+        assert [e.id for e in cell.evidence] == [returns[0].id]
+        attachment = returns[0].attachments[0]
+        old_attachment = db.session.scalar(
+            select(EvidenceAttachment)
+            .join(EvidenceReturn)
+            .where(EvidenceReturn.audit_id == source.id)
+        )
+        assert old_attachment and attachment.stored_name != old_attachment.stored_name
+        carried_file = uploads.path_of(new.id, attachment.stored_name)
+        assert carried_file is not None and carried_file.read_bytes() == b"%PDF-1.4 carried"
+        action = db.session.scalar(select(Action).where(Action.audit_id == new.id))
+        objective = db.session.scalar(select(Objective).where(Objective.audit_id == new.id))
+        assert action and objective and action.objective_id == objective.id
+        assert action.updates == []
+        assert (
+            db.session.scalar(select(RatingProposal).where(RatingProposal.audit_id == new.id))
+            is None
+        )
+        event = db.session.scalar(select(ChangeEvent).where(ChangeEvent.audit_id == new.id))
+        assert event and event.new == {
+            "started_from": source.id,
+            "carry_forward": True,
+            "judgements_carried": 2,
+        }
+
+
+@pytest.mark.parametrize("carry_forward", [True, False])
+def test_carry_forward_marks_every_judgement_to_confirm(
+    app: Flask, cast: Cast, carry_forward: bool
+) -> None:
+    with app.app_context():
+        _, new, _ = _clone(app, cast, carry_forward=carry_forward)
+        flags = [
+            r.needs_confirmation
+            for model in (Rating, ChecklistJudgement)
+            for r in db.session.scalars(select(model).where(model.audit_id == new.id))
+        ]
+        assert flags == [carry_forward, carry_forward]
+        ratings, cells = cycles.needing_confirmation(new)
+        assert len(ratings) + len(cells) == (2 if carry_forward else 0)
+
+
+def test_clone_leaves_nothing_behind_when_the_database_refuses(
+    app: Flask, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from audit_app.services.changes import SaveFailed
+
+    with app.app_context():
+        source = db.session.get(Audit, cast.published.id)
+        lead = db.session.get(User, cast.lead.id)
+        assert source and lead
+        before = db.session.scalar(select(db.func.count()).select_from(Audit))
+
+        def refuse(*args: Any, **kwargs: Any) -> None:
+            from sqlalchemy.exc import OperationalError
+
+            raise OperationalError("INSERT", {}, Exception("database went away"))
+
+        monkeypatch.setattr(cycles, "_carry_records", refuse)
+        with pytest.raises(SaveFailed):
+            cycles.clone_audit(
+                source,
+                lead,
+                title="x",
+                cycle="2027/28",
+                period_start=date(2027, 4, 1),
+                period_end=date(2028, 3, 31),
+                carry_forward=True,
+            )
+        assert db.session.scalar(select(db.func.count()).select_from(Audit)) == before
