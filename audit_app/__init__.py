@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from audit_app.audits.views import bp as audits_bp
     from audit_app.auth.views import bp as auth_bp
     from audit_app.evidence.views import bp as evidence_bp
+    from audit_app.indicators.views import bp as indicators_bp
     from audit_app.main.views import bp as main_bp
     from audit_app.needs.views import bp as needs_bp
     from audit_app.plan.views import bp as plan_bp
@@ -138,5 +139,6 @@ def _register_blueprints(app: Flask) -> None:
         needs_bp,
         evidence_bp,
         plan_bp,
+        indicators_bp,
     ):
         app.register_blueprint(blueprint)

@@ -1,0 +1,115 @@
+"""The report card's curve as a chart: history, target, and the forecast if nothing changes.
+
+`curve_chart` is a pure function of its data returning SVG or PNG bytes, so a
+per-revision chart cache can wrap it. Lines differ by style and marker as well
+as colour, so the chart reads in greyscale and for colour-blind readers.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import matplotlib
+
+matplotlib.use("Agg")
+from matplotlib.figure import Figure  # noqa: E402  (after choosing the Agg backend)
+
+from audit_app.services import indicators as step3  # noqa: E402
+from hub_model.indicator_trend import DEFAULT_AHEAD, forecast  # noqa: E402
+
+# Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
+RESULT_COLOUR = "#0072B2"
+TARGET_COLOUR = "#000000"
+FORECAST_COLOUR = "#D55E00"
+
+
+@dataclass(frozen=True)
+class Curve:
+    """The data a report card chart draws, and the table beside it shows."""
+
+    title: str
+    unit_suffix: str  # "%" or ""
+    periods: tuple[str, ...]
+    results: tuple[Decimal | None, ...]
+    targets: tuple[Decimal | None, ...]
+    forecast_periods: tuple[str, ...]
+    forecast: tuple[Decimal, ...]
+
+
+def curve_of(rows: Sequence[step3.Row], ahead: int = DEFAULT_AHEAD) -> Curve:
+    """The curve of an indicator's assessed values, oldest first."""
+    results = tuple(row.assessment.result for row in rows)
+    projected = forecast(results, ahead)
+    title = f"{rows[0].indicator.ref} {rows[0].indicator.title}" if rows else ""
+    unit = rows[0].indicator.unit if rows else ""
+    return Curve(
+        title=title,
+        unit_suffix="%" if unit == "percentage" else "",
+        periods=tuple(row.value.period_label for row in rows),
+        results=results,
+        targets=tuple(row.value.target for row in rows),
+        forecast_periods=tuple(f"Forecast {n}" for n in range(1, len(projected) + 1)),
+        forecast=projected,
+    )
+
+
+def curve_chart(curve: Curve, fmt: str = "svg") -> bytes:
+    """The chart as ``fmt`` ("svg" or "png") bytes."""
+    if fmt not in {"svg", "png"}:
+        raise ValueError(f"unknown chart format {fmt!r}")
+    figure = Figure(figsize=(7.2, 3.8), dpi=100)
+    axes = figure.subplots()
+    labels = list(curve.periods) + list(curve.forecast_periods)
+    steps = list(range(len(labels)))
+    known = [(i, float(v)) for i, v in enumerate(curve.results) if v is not None]
+    if known:
+        axes.plot(
+            *zip(*known, strict=True),
+            color=RESULT_COLOUR,
+            linestyle="-",
+            linewidth=2.5,
+            marker="o",
+            markersize=7,
+            label="Result",
+        )
+    targets = [(i, float(v)) for i, v in enumerate(curve.targets) if v is not None]
+    if targets:
+        axes.plot(
+            *zip(*targets, strict=True),
+            color=TARGET_COLOUR,
+            linestyle="--",
+            linewidth=1.5,
+            marker="_",
+            markersize=14,
+            label="Target",
+        )
+    if curve.forecast and known:
+        start = known[-1]
+        points = [start] + [
+            (len(curve.periods) + n, float(v)) for n, v in enumerate(curve.forecast)
+        ]
+        axes.plot(
+            *zip(*points, strict=True),
+            color=FORECAST_COLOUR,
+            linestyle=":",
+            linewidth=2.5,
+            marker="^",
+            markersize=7,
+            label="Forecast if nothing changes",
+        )
+    axes.set_xticks(steps, labels, fontsize=9)
+    axes.tick_params(axis="x", labelrotation=20)
+    if curve.unit_suffix:
+        axes.yaxis.set_major_formatter(lambda value, _pos: f"{value:g}{curve.unit_suffix}")
+    axes.grid(axis="y", color="#b1b4b6", linewidth=0.6)
+    axes.spines[["top", "right"]].set_visible(False)
+    if known or targets:
+        axes.legend(loc="best", fontsize=9, frameon=False)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    metadata = {"Date": None} if fmt == "svg" else {}
+    figure.savefig(buffer, format=fmt, metadata=metadata)
+    return buffer.getvalue()
