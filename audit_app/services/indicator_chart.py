@@ -60,6 +60,12 @@ def curve_chart(curve: Curve, fmt: str = "svg") -> bytes:
     """The chart as ``fmt`` ("svg" or "png") bytes."""
     if fmt not in {"svg", "png"}:
         raise ValueError(f"unknown chart format {fmt!r}")
+    # A fixed salt keeps SVG ids, and so the bytes, the same for the same curve.
+    with matplotlib.rc_context({"svg.hashsalt": "carers-hub-report-card"}):
+        return _draw(curve, fmt)
+
+
+def _draw(curve: Curve, fmt: str) -> bytes:
     figure = Figure(figsize=(7.2, 3.8), dpi=100)
     axes = figure.subplots()
     labels = list(curve.periods) + list(curve.forecast_periods)
@@ -82,8 +88,9 @@ def curve_chart(curve: Curve, fmt: str = "svg") -> bytes:
             color=TARGET_COLOUR,
             linestyle="--",
             linewidth=1.5,
-            marker="_",
-            markersize=14,
+            marker="s",
+            markersize=5,
+            markerfacecolor="white",
             label="Target",
         )
     if curve.forecast and known:
@@ -98,10 +105,11 @@ def curve_chart(curve: Curve, fmt: str = "svg") -> bytes:
             linewidth=2.5,
             marker="^",
             markersize=7,
+            markevery=list(range(1, len(points))),  # not over the last result's circle
             label="Forecast if nothing changes",
         )
-    axes.set_xticks(steps, labels, fontsize=9)
-    axes.tick_params(axis="x", labelrotation=20)
+    # Right-aligned, slanted labels stay inside the figure however long the last one is.
+    axes.set_xticks(steps, labels, fontsize=9, rotation=20, ha="right", rotation_mode="anchor")
     if curve.unit_suffix:
         axes.yaxis.set_major_formatter(lambda value, _pos: f"{value:g}{curve.unit_suffix}")
     axes.grid(axis="y", color="#b1b4b6", linewidth=0.6)

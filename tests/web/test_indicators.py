@@ -815,3 +815,141 @@ def test_the_dashboard_reproduces_seed_002(app: Flask, as_lead: Visitor, cast: C
         "5",
     ]
     assert len(page.soup.select("#intentions tbody tr")) == 5
+
+
+# The report card (seed 004).
+
+
+def test_the_report_card_shows_the_curve_with_its_table_and_forecast(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    indicator_id = _make_indicator(
+        app,
+        cast.draft.id,
+        decimals=1,
+        accountability="population",
+        why_it_matters="Carers known early reach crisis less often.",
+        story="Flat for a year.",
+        partners="Northshire Carers Centre",
+        what_works="Self-assessment forms.",
+        responsible_officers="Carers lead",
+        data_owner="Performance team",
+        data_gaps="No ward-level data.",
+        interventions=["breaks"],
+        outcomes=["1"],
+    )
+    for n, (label, end, numerator) in enumerate(
+        [
+            ("Q1", date(2026, 3, 31), 20),
+            ("Q2", date(2026, 6, 30), 18),
+            ("Q3", date(2026, 9, 30), 16),
+            ("Q4", date(2026, 12, 31), 25),
+        ]
+    ):
+        _make_value(
+            app,
+            indicator_id,
+            period_label=label,
+            period_end=end,
+            numerator=Decimal(numerator),
+            target=Decimal(20 + n),
+        )
+    from audit_app.models.plan import Action
+
+    with app.app_context():
+        db.session.add(
+            Action(
+                audit_id=cast.draft.id,
+                description="Commission more breaks",
+                leads=[],
+                interventions=["breaks"],
+            )
+        )
+        db.session.commit()
+    url = f"/audits/{cast.draft.id}/indicators/{indicator_id}/report-card"
+    page = as_lead.get(url)
+    assert page.h1 == "LOC1: Carers assessed"
+    for heading in (
+        "Why it matters",
+        "The story behind the baseline",
+        "The curve",
+        "Partners with a role to play",
+        "What works",
+        "Actions",
+        "Responsible officers",
+        "Data owner",
+        "Data gaps",
+    ):
+        assert page.soup.find("h2", string=heading) is not None, heading
+    assert "Population accountability" in page.text
+    assert "Commission more breaks" in page.soup.select_one("#actions + ul").get_text()
+    svg = page.soup.select_one("#curve ~ .govuk-grid-row svg")
+    assert svg is not None
+    rows = [
+        [c.get_text(" ", strip=True) for c in tr.select("th, td")]
+        for tr in page.soup.select("#curve-table tbody tr")
+    ]
+    assert [row[:3] for row in rows[:4]] == [
+        ["Q1", "20.0%", "20.0%"],
+        ["Q2", "18.0%", "21.0%"],
+        ["Q3", "16.0%", "22.0%"],
+        ["Q4", "25.0%", "23.0%"],
+    ]
+    # Least squares through 20, 18, 16, 25: slope 1.3, intercept 17.8 → 23.0, 24.3.
+    assert [row[:2] for row in rows[4:]] == [["Forecast 1", "23.0%"], ["Forecast 2", "24.3%"]]
+    # Q1–Q3 fell by 2 a quarter; Q4's 25% beats the 14% that trend forecast.
+    assert "the curve has turned" in page.soup.select_one("#turned").get_text()
+    png = as_lead.client.get(f"{url}.png")
+    assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
+
+
+def test_a_report_card_with_no_periods_says_so(app: Flask, as_lead: Visitor, cast: Cast) -> None:
+    indicator_id = _make_indicator(app, cast.draft.id)
+    page = as_lead.get(f"/audits/{cast.draft.id}/indicators/{indicator_id}/report-card")
+    assert "No periods recorded yet." in page.text
+    assert page.soup.select_one("svg") is None or not page.soup.select("#curve-table")
+    png = as_lead.client.get(f"/audits/{cast.draft.id}/indicators/{indicator_id}/report-card.png")
+    assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
+
+
+# The demo audit.
+
+
+def test_the_demo_dementia_audit_has_indicators_worth_exploring(
+    app: Flask, runner: Any, visitor: Visitor
+) -> None:
+    assert "Demo data loaded." in runner.invoke(args=["demo-data"]).output
+    with app.app_context():
+        audit_id = (
+            db.session.scalars(
+                select(Audit).where(Audit.title.like("Carers of people with dementia%"))
+            )
+            .one()
+            .id
+        )
+        indicators = db.session.scalars(select(Indicator)).all()
+        assert len(indicators) == 8
+        assert all(len(i.values) == 3 for i in indicators)
+        assert {i.kind for i in indicators} >= {
+            "ni135",
+            "gp_register",
+            "non_carer_services",
+            "added_value",
+            "statistical_return",
+            "local",
+        }
+    visitor.sign_in("commissioner@demo.test", "demo-password")
+    page = visitor.get(f"/audits/{audit_id}/indicators/dashboard")
+    overall = _cells(page, "#summary-overall")
+    # Shares are of the 8 that reported, the not rated one included (hub_model's rule).
+    assert overall[1:5] == ["25% (2)", "25% (2)", "25% (2)", "13% (1)"]
+    assert "1 not rated" in page.soup.select_one("#summary-notes").get_text(" ", strip=True)
+    assert len(page.soup.select("#not-met tbody tr")) == 5
+    assert len(page.soup.select("#met tbody tr")) == 2
+    assert len(page.soup.select("#not-assessed tbody tr")) == 1
+    for tr in page.soup.select("#missed-comments tbody tr"):
+        comments, proposed = [td.get_text(strip=True) for td in tr.select("td")]
+        assert comments and proposed
+    for indicator in indicators:
+        card = visitor.get(f"/audits/{audit_id}/indicators/{indicator.id}/report-card")
+        assert card.soup.select_one("#curve-table") is not None
