@@ -8,6 +8,7 @@ as colour, so the chart reads in greyscale and for colour-blind readers.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -120,4 +121,26 @@ def _draw(curve: Curve, fmt: str) -> bytes:
     buffer = io.BytesIO()
     metadata = {"Date": None} if fmt == "svg" else {}
     figure.savefig(buffer, format=fmt, metadata=metadata)
-    return buffer.getvalue()
+    return csp_safe_svg(buffer.getvalue()) if fmt == "svg" else buffer.getvalue()
+
+
+_STYLE_ATTRIBUTE = re.compile(rb'style="([^"]*)"')
+_STYLE_ELEMENT = re.compile(rb"<style[^>]*>.*?</style>", re.DOTALL)
+_PROLOGUE = re.compile(rb"^.*?(?=<svg)", re.DOTALL)
+_ROOT_SIZE = re.compile(rb'(<svg[^>]*?) width="[^"]*" height="[^"]*"')
+
+
+def _as_attributes(match: re.Match[bytes]) -> bytes:
+    pairs = [part.split(b":", 1) for part in match.group(1).split(b";") if b":" in part]
+    return b" ".join(b'%s="%s"' % (name.strip(), value.strip()) for name, value in pairs)
+
+
+def csp_safe_svg(svg: bytes) -> bytes:
+    """Matplotlib's SVG made fit to inline under a CSP without 'unsafe-inline': style
+    attributes become presentation attributes, the <style> element goes, and the fixed
+    size goes so the chart scales to its column (the viewBox keeps its shape)."""
+    svg = _PROLOGUE.sub(b"", svg, count=1)
+    svg = _STYLE_ELEMENT.sub(b"", svg)
+    svg = _STYLE_ATTRIBUTE.sub(_as_attributes, svg)
+    # The dropped <style> set round line joins for everything; the root passes it down.
+    return _ROOT_SIZE.sub(rb'\1 stroke-linejoin="round"', svg, count=1)

@@ -91,7 +91,7 @@ class ReportCard:
     outcomes: str
     interventions: str
     actions: list[str]
-    proposed: list[step3.Row]
+    proposed: list[tuple[str, list[str]]]
     forecast_table: list[tuple[str, str]]
     forecast_rule: str
 
@@ -126,6 +126,11 @@ def report_card(audit: Audit, indicator: Indicator, framework: Framework) -> Rep
     )
 
 
-def proposed(rows: Sequence[step3.Row]) -> list[step3.Row]:
-    """The missed periods that carry a proposed intervention."""
-    return [row for row in rows if row.assessment.met is False and row.value.proposed_intervention]
+def proposed(rows: Sequence[step3.Row]) -> list[tuple[str, list[str]]]:
+    """Each proposed intervention of a missed period, once, with the periods proposing it."""
+    found: dict[str, list[str]] = {}
+    for row in rows:
+        text = row.value.proposed_intervention
+        if row.assessment.met is False and text:
+            found.setdefault(text, []).append(row.value.period_label)
+    return list(found.items())
