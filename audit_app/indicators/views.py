@@ -27,7 +27,7 @@ from audit_app.services import plan as step4
 from audit_app.services.access import audit_or_404
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.frameworks import framework_of
-from audit_app.services.indicator_chart import curve_chart, curve_of
+from audit_app.services.indicator_chart import report_card_chart
 
 bp = Blueprint("indicators", __name__, url_prefix="/audits/<int:audit_id>/indicators")
 
@@ -107,7 +107,7 @@ def report_card(audit_id: int, indicator_id: int) -> str:
         can_edit=role == LEAD,
         indicator=indicator,
         card=card,
-        svg=curve_chart(card.curve, "svg").decode() if card.rows else "",
+        svg=report_card_chart(indicator, "svg").decode() if card.rows else "",
         step3=step3,
     )
 
@@ -117,7 +117,7 @@ def report_card(audit_id: int, indicator_id: int) -> str:
 def report_card_png(audit_id: int, indicator_id: int) -> Response:
     audit, _ = audit_or_404(audit_id, roles=READERS)
     indicator = step3.record_or_404(step3.INDICATOR, audit, indicator_id)
-    png = curve_chart(curve_of(step3.rows_of(indicator)), "png")
+    png = report_card_chart(indicator, "png")
     return Response(png, mimetype="image/png")
 
 

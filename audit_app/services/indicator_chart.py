@@ -18,6 +18,7 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402  (after choosing the Agg backend)
 
+from audit_app.models.indicators import Indicator  # noqa: E402
 from audit_app.services import indicators as step3  # noqa: E402
 from hub_model.indicator_trend import DEFAULT_AHEAD, forecast  # noqa: E402
 
@@ -55,6 +56,12 @@ def curve_of(rows: Sequence[step3.Row], ahead: int = DEFAULT_AHEAD) -> Curve:
         forecast_periods=tuple(f"Forecast {n}" for n in range(1, len(projected) + 1)),
         forecast=projected,
     )
+
+
+def report_card_chart(indicator: Indicator, fmt: str = "svg") -> bytes:
+    """The report card chart of ``indicator`` as SVG or PNG bytes (what a chart cache keys
+    on: the audit's revision, the indicator's id and the format)."""
+    return curve_chart(curve_of(step3.rows_of(indicator)), fmt)
 
 
 def curve_chart(curve: Curve, fmt: str = "svg") -> bytes:

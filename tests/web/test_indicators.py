@@ -953,3 +953,11 @@ def test_the_demo_dementia_audit_has_indicators_worth_exploring(
     for indicator in indicators:
         card = visitor.get(f"/audits/{audit_id}/indicators/{indicator.id}/report-card")
         assert card.soup.select_one("#curve-table") is not None
+
+
+def test_an_administrator_may_add_indicators_like_a_lead(
+    app: Flask, as_admin: Visitor, cast: Cast
+) -> None:
+    as_admin.post(f"/audits/{cast.draft.id}/indicators/new", _indicator())
+    with app.app_context():
+        assert db.session.scalars(select(Indicator)).one().ref == "LOC1"
