@@ -127,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     from audit_app.auth.views import bp as auth_bp
     from audit_app.cycles.views import bp as cycles_bp
     from audit_app.evidence.views import bp as evidence_bp
+    from audit_app.indicators.views import bp as indicators_bp
     from audit_app.main.views import bp as main_bp
     from audit_app.maps.views import bp as maps_bp
     from audit_app.needs.views import bp as needs_bp
@@ -150,5 +151,6 @@ def _register_blueprints(app: Flask) -> None:
         tailoring_bp,
         maps_bp,
         cycles_bp,
+        indicators_bp,
     ):
         app.register_blueprint(blueprint)

@@ -2,6 +2,7 @@
 
 from audit_app.models.audit import Audit, AuditMembership, Invitation
 from audit_app.models.evidence import EvidenceAttachment, EvidenceReturn
+from audit_app.models.indicators import Indicator, IndicatorValue
 from audit_app.models.judgements import ChecklistJudgement, Rating, RatingProposal
 from audit_app.models.needs import Finding, GatheringMethod, OutcomePriority, PlanningAnswer
 from audit_app.models.organisation import Organisation
@@ -46,6 +47,8 @@ __all__ = [
     "ChecklistJudgement",
     "EvidenceAttachment",
     "EvidenceReturn",
+    "Indicator",
+    "IndicatorValue",
     "Invitation",
     "LinkedSource",
     "Organisation",

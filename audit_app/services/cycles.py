@@ -35,6 +35,8 @@ from audit_app.models import (
     Finding,
     FundingContribution,
     GatheringMethod,
+    Indicator,
+    IndicatorValue,
     Invitation,
     LinkedSource,
     Objective,
@@ -182,6 +184,16 @@ COPIED: dict[type, tuple[str, ...]] = {
         *_TRACKED,
     ),
     FundingContribution: ("partner", "amount", "breaks_share", "notes", *_TRACKED),
+    Indicator: tuple(
+        c.name for c in Indicator.__table__.columns if c.name not in {"id", "audit_id", "version"}
+    ),
+    # Values are the indicator's history: the next cycle's report cards draw the
+    # curve through them.
+    IndicatorValue: tuple(
+        c.name
+        for c in IndicatorValue.__table__.columns
+        if c.name not in {"id", "audit_id", "indicator_id", "version"}
+    ),
 }
 
 _OWN = {"id": "a new row", "audit_id": "the new audit", "version": "starts again at 1"}
@@ -211,6 +223,7 @@ NOT_COPIED: dict[type, dict[str, str]] = {
     ChecklistJudgement: {**_OWN, "needs_confirmation": "set by carry_forward"},
     Rating: {**_OWN, "needs_confirmation": "set by carry_forward"},
     Action: {**_OWN, "objective_id": "the carried objective"},
+    IndicatorValue: {**_OWN, "indicator_id": "the carried indicator"},
     **{
         model: dict(_OWN)
         for model in (
@@ -226,6 +239,7 @@ NOT_COPIED: dict[type, dict[str, str]] = {
             ActionPlan,
             Objective,
             FundingContribution,
+            Indicator,
         )
     },
 }
@@ -406,7 +420,8 @@ _PLAIN_RECORDS = (
 
 
 def _carry_records(source: Audit, audit: Audit) -> None:
-    """Step 1, Step 2 and Step 4 records; actions keep their objectives."""
+    """Step 1, 2 and 4 records and indicators; actions keep their objectives, indicators
+    their values."""
     for model in _PLAIN_RECORDS:
         for old in _rows(model, source):
             db.session.add(_copy(model, old, audit_id=audit.id))
@@ -425,6 +440,11 @@ def _carry_records(source: Audit, audit: Audit) -> None:
                 objective_id=new_objective.id if new_objective else None,
             )
         )
+    for old_indicator in _rows(Indicator, source):
+        indicator = _copy(Indicator, old_indicator, audit_id=audit.id)
+        for value in old_indicator.values:
+            indicator.values.append(_copy(IndicatorValue, value, audit_id=audit.id))
+        db.session.add(indicator)
 
 
 def needing_confirmation(audit: Audit) -> tuple[list[Rating], list[ChecklistJudgement]]:

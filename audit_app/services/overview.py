@@ -31,6 +31,7 @@ from audit_app.models import (
     Stakeholder,
 )
 from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
+from audit_app.services import indicators as step3
 from audit_app.services import judgements
 from audit_app.services.frameworks import framework_of
 from hub_model.completeness import completeness
@@ -134,6 +135,22 @@ def _evidence(audit: Audit) -> tuple[str, str]:
     )
 
 
+def _indicators(audit: Audit) -> tuple[str, str]:
+    """Completed once every indicator has a result for its latest period."""
+    found = step3.indicators(audit)
+    reported = sum(1 for i in found if (rows := step3.rows_of(i)) and rows[-1].assessment.reported)
+    if not found:
+        return NOT_STARTED, "Completed once every indicator has a result for its latest period."
+    return (
+        COMPLETED if reported == len(found) else IN_PROGRESS,
+        f"{reported} of {_plural(len(found), 'indicator')} with a result for the latest period.",
+    )
+
+
+def _newest(*events: ChangeEvent | None) -> ChangeEvent | None:
+    return max((e for e in events if e is not None), key=lambda e: e.id, default=None)
+
+
 def steps(audit: Audit, role: str) -> list[Step]:
     """The task list for ``audit`` as ``role`` sees it, statuses computed from the data."""
     visible = []
@@ -164,6 +181,7 @@ def _all_steps(audit: Audit) -> list[Step]:
     stakeholder_status, stakeholder_rule = _stakeholders(audit)
     (rating_status, rating_rule), (check_status, check_rule) = _judged(audit)
     evidence_status, evidence_rule = _evidence(audit)
+    indicator_status, indicator_rule = _indicators(audit)
     everyone = (LEAD, PARTNER, COMMISSIONER)
     return [
         Step(
@@ -273,6 +291,14 @@ def _all_steps(audit: Audit) -> list[Step]:
                     rating_status,
                     rating_rule,
                     last.get("rating"),
+                    everyone,
+                ),
+                Section(
+                    "Indicators",
+                    "indicators.index",
+                    indicator_status,
+                    indicator_rule,
+                    _newest(last.get("indicator"), last.get("indicator value")),
                     everyone,
                 ),
             ],

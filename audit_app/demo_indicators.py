@@ -1,0 +1,270 @@
+"""Demo indicators for the dementia audit: eight indicators over three quarters, so the
+dashboard shows every RAG level, a no-polarity indicator, met and missed targets with
+comments, and report cards with curves that have (and have not) turned."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from audit_app.models import Audit, User
+from audit_app.models.indicators import Indicator, IndicatorValue
+from audit_app.services.changes import Change, save_all
+
+QUARTERS = (
+    ("Jan–Mar 2026", date(2026, 3, 31)),
+    ("Apr–Jun 2026", date(2026, 6, 30)),
+    ("Jul–Sep 2026", date(2026, 9, 30)),
+)
+OWNER = "Performance and intelligence team, Northshire County Council"
+
+# (definition, [(numerator, denominator or None, target), ...] per quarter,
+#  previous for the first quarter, (comments, proposed intervention) when missed)
+INDICATORS: list[dict[str, Any]] = [
+    {
+        "definition": {
+            "ref": "NI135",
+            "title": "Carers receiving a service or advice and information as a % of people "
+            "receiving a community-based service",
+            "kind": "ni135",
+            "catalogue_ref": "NI135",
+            "indicator_type": "strategic",
+            "unit": "percentage",
+            "polarity": "higher",
+            "decimals": 1,
+            "green_amber_within": Decimal("1"),
+            "red_amber_within": Decimal("2.5"),
+            "comparator_group": "IPF comparator group",
+            "outcomes": ["1"],
+            "interventions": ["information", "breaks"],
+            "accountability": "population",
+            "why_it_matters": "Carers who are known and supported early are less likely to "
+            "reach crisis; NI 135 shows how many carers of people using community services "
+            "get anything at all.",
+            "story": "The rate stalled at 23% in 2025 while carers' assessments waited. "
+            "Self-assessment forms through GP surgeries and libraries (as seed 000 describes) "
+            "began in April 2026.",
+            "partners": "Northshire Carers Centre; Northshire Memory Support; GP practices",
+            "what_works": "Self-assessment forms offering a choice of an information pack or "
+            "a full assessment; carers' workers in memory clinics.",
+            "responsible_officers": "Lead: carers lead, Northshire County Council",
+            "data_gaps": "Mental health trust returns arrive a quarter late.",
+        },
+        "values": [("462", "2000", "26"), ("472", "2000", "27"), ("560", "2022", "28")],
+        "first_previous": "22.8",
+        "missed": (
+            "Up from 23.6% to 27.7% after self-assessment forms went out through GP "
+            "surgeries, but still short of the 28% target.",
+            "Extend the forms to memory clinics and follow up every returned form within "
+            "two weeks.",
+        ),
+    },
+    {
+        "definition": {
+            "ref": "A4a.1",
+            "title": "Carers on GP registers",
+            "kind": "gp_register",
+            "catalogue_ref": "A4a.1",
+            "indicator_type": "strategic",
+            "unit": "count",
+            "polarity": "higher",
+            "green_amber_within": Decimal("5"),
+            "red_amber_within": Decimal("10"),
+            "outcomes": ["4"],
+            "interventions": ["information"],
+            "accountability": "population",
+            "why_it_matters": "A carer flagged on the GP record is offered health checks and "
+            "flu jabs and can be referred for support.",
+            "story": "Registers grew after the primary care carers' champions scheme.",
+            "responsible_officers": "Primary care manager, Northshire ICB",
+        },
+        "values": [("3900", None, "4000"), ("4150", None, "4200"), ("4480", None, "4400")],
+        "first_previous": "3720",
+        "missed": (
+            "Carers' champions were in post in only half the practices.",
+            "Fund champions in the remaining practices.",
+        ),
+    },
+    {
+        "definition": {
+            "ref": "A1c.1",
+            "title": "Carers identified by health, social care, leisure, housing and "
+            "education services",
+            "kind": "non_carer_services",
+            "catalogue_ref": "A1c.1",
+            "indicator_type": "critical",
+            "unit": "count",
+            "polarity": "higher",
+            "green_amber_within": Decimal("5"),
+            "red_amber_within": Decimal("15"),
+            "outcomes": ["1"],
+            "interventions": ["information"],
+            "accountability": "performance",
+            "data_gaps": "Leisure and housing services do not yet record carers.",
+        },
+        "values": [("310", None, "330"), ("335", None, "345"), ("352", None, "360")],
+        "first_previous": "290",
+        "missed": (
+            "Hospital wards identify most carers; leisure and housing services hardly any.",
+            "Carer awareness training for housing officers in the next quarter.",
+        ),
+    },
+    {
+        "definition": {
+            "ref": "A1b.2",
+            "title": "Carers provided with a support plan",
+            "kind": "statistical_return",
+            "catalogue_ref": "A1b.2",
+            "indicator_type": "strategic",
+            "unit": "count",
+            "polarity": "higher",
+            "green_amber_within": Decimal("2"),
+            "red_amber_within": Decimal("5"),
+            "outcomes": ["1", "4"],
+            "interventions": ["emotional_support"],
+            "accountability": "performance",
+            "why_it_matters": "A support plan turns an assessment into help.",
+            "story": "Two of five carers' workers left in the spring and were not replaced.",
+        },
+        "values": [("620", None, "650"), ("590", None, "680"), ("540", None, "700")],
+        "first_previous": "640",
+        "missed": (
+            "Falling for two quarters: two carers' workers' posts are vacant.",
+            "Recruit to the vacant posts; the carers' centre to write plans for carers it "
+            "assesses.",
+        ),
+    },
+    {
+        "definition": {
+            "ref": "AV.hospital_discharge",
+            "title": "Emergency readmissions within 28 days of people who have a carer",
+            "kind": "added_value",
+            "catalogue_ref": "AV.hospital_discharge",
+            "indicator_type": "critical",
+            "unit": "percentage",
+            "polarity": "lower",
+            "decimals": 1,
+            "green_amber_within": Decimal("2"),
+            "red_amber_within": Decimal("10"),
+            "comparator_group": "Family group of councils",
+            "outcomes": ["4"],
+            "interventions": ["changes_transitions"],
+            "accountability": "population",
+            "why_it_matters": "§8.1: carer support adds value when people it helps stay out "
+            "of hospital.",
+        },
+        "values": [("124", "1000", "12"), ("118", "1000", "11.8"), ("115", "1027", "11.5")],
+        "first_previous": "12.9",
+        "missed": (
+            "Winter pressures; discharge planning rarely involved the carer.",
+            "Carers' workers on the two acute wards.",
+        ),
+    },
+    {
+        "definition": {
+            "ref": "AV.discharge_home",
+            "title": "Proportion of discharges to home rather than to residential care",
+            "kind": "added_value",
+            "catalogue_ref": "AV.discharge_home",
+            "indicator_type": "critical",
+            "unit": "percentage",
+            "polarity": "higher",
+            "decimals": 1,
+            "green_amber_within": Decimal("3"),
+            "red_amber_within": Decimal("8"),
+            "outcomes": ["4"],
+            "interventions": ["changes_transitions", "breaks"],
+        },
+        "values": [("468", "600", "80"), ("465", "600", "80"), ("457", "600", "80")],
+        "first_previous": "79.1",
+        "missed": (
+            "Fewer discharges home as carers of people with advanced dementia say they "
+            "cannot cope without breaks.",
+            "Emergency respite beds for carers of people leaving hospital.",
+        ),
+    },
+    {
+        "definition": {
+            "ref": "A1b.5",
+            "title": "Carers' complaints and their outcomes",
+            "kind": "statistical_return",
+            "catalogue_ref": "A1b.5",
+            "indicator_type": "critical",
+            "unit": "count",
+            "polarity": "none",
+            "outcomes": ["1"],
+            "story": "Read for themes, not counted for performance: most were about "
+            "cancelled sitting visits.",
+        },
+        "values": [("14", None, None), ("9", None, None), ("11", None, None)],
+        "first_previous": None,
+        "missed": ("", ""),
+    },
+    {
+        "definition": {
+            "ref": "LOCAL1",
+            "title": "Carers of people with dementia who have an emergency plan",
+            "kind": "local",
+            "indicator_type": "strategic",
+            "unit": "percentage",
+            "polarity": "higher",
+            "decimals": 1,
+            "green_amber_within": Decimal("5"),
+            "red_amber_within": Decimal("10"),
+            "outcomes": ["4"],
+            "interventions": ["emergency_support"],
+            "accountability": "performance",
+            "why_it_matters": "Carers told the focus groups that their biggest worry is what "
+            "happens to the person they care for if they fall ill.",
+            "data_gaps": "Plans held by the memory service are not yet counted.",
+        },
+        "values": [("180", "1000", "20"), ("210", "1000", "22.5"), ("245", "1000", "25")],
+        "first_previous": "15",
+        "missed": (
+            "Rising by three points a quarter but just short of target.",
+            "Offer an emergency plan at every carer's assessment and review.",
+        ),
+    },
+]
+
+
+def _number(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text).quantize(Decimal("0.000001"))
+
+
+def _value_fields(indicator: Indicator, spec: dict[str, Any], n: int) -> dict[str, Any]:
+    numerator, denominator, target = spec["values"][n]
+    label, end = QUARTERS[n]
+    figures: dict[str, Any] = {
+        "indicator_id": indicator.id,
+        "period_label": label,
+        "period_end": end,
+        "numerator": _number(numerator),
+        "denominator": _number(denominator),
+        "target": _number(target),
+        "previous": _number(spec["first_previous"]) if n == 0 else None,
+        "expected_to_report": True,
+    }
+    if indicator.polarity == "none" or target is None:
+        return figures
+    result = Decimal(numerator) * (100 if denominator else 1) / Decimal(denominator or 1)
+    higher = indicator.polarity == "higher"
+    if (result < Decimal(target)) if higher else (result > Decimal(target)):
+        figures["comments"], figures["proposed_intervention"] = spec["missed"]
+    return figures
+
+
+def add_demo_indicators(audit: Audit, lead: User) -> None:
+    """Eight indicators with three quarters each, saved through the audit trail."""
+    for spec in INDICATORS:
+        definition = spec["definition"]
+        indicator = Indicator(audit_id=audit.id)
+        values = {"data_owner": OWNER, **definition}
+        label = f"{definition['ref']} {definition['title']}"[:300]
+        save_all([Change(audit, indicator, values, "indicator", label)], lead)
+        for n in range(len(QUARTERS)):
+            value = IndicatorValue(audit_id=audit.id)
+            fields = _value_fields(indicator, spec, n)
+            label = f"{indicator.ref} {fields['period_label']}"
+            save_all([Change(audit, value, fields, "indicator value", label)], lead)

@@ -1,0 +1,1 @@
+"""Step 3 indicators: values per period, the dashboard (seed 002) and report cards (seed 004)."""

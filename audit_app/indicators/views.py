@@ -1,0 +1,291 @@
+"""Step 3 indicators: the list by period, definitions, values, the dashboard (seed 002)
+and report cards (seed 004).
+
+The audit's lead (and an administrator) adds and changes indicators and their
+values. Partners may read the list, the dashboard and the report cards of any
+audit they are in; commissioners those of published audits (`audit_or_404`
+hides drafts from them). Every other page is the lead's alone: 404 for anyone else.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
+
+from audit_app.indicators.forms import indicator_form, loaded_version, prefill, value_form
+from audit_app.models import Audit
+from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
+from audit_app.models.indicators import Indicator, IndicatorValue
+from audit_app.record_pages import SAVE_FAILED, Kind, confirm_delete
+from audit_app.services import indicator_dashboard as dashboard_service
+from audit_app.services import indicators as step3
+from audit_app.services import plan as step4
+from audit_app.services.access import audit_or_404
+from audit_app.services.changes import SaveFailed, StaleEdit
+from audit_app.services.frameworks import framework_of
+from audit_app.services.indicator_chart import report_card_chart
+
+bp = Blueprint("indicators", __name__, url_prefix="/audits/<int:audit_id>/indicators")
+
+READERS = (LEAD, PARTNER, COMMISSIONER)
+EDITORS = (LEAD,)
+
+INDICATOR = Kind(
+    step3.INDICATOR,
+    "indicator",
+    "indicators.index",
+    "indicators.edit_indicator",
+    "indicators.delete_indicator",
+    "indicator_id",
+    "indicators/indicator_form.html",
+)
+VALUE = Kind(
+    step3.VALUE,
+    "period value",
+    "indicators.index",
+    "indicators.edit_value",
+    "indicators.delete_value",
+    "value_id",
+    "indicators/value_form.html",
+)
+
+
+# Pages everyone in the audit may read.
+
+
+@bp.route("")
+@login_required
+def index(audit_id: int) -> str:
+    audit, role = audit_or_404(audit_id, roles=READERS)
+    found = step3.indicators(audit)
+    return render_template(
+        "indicators/index.html",
+        audit=audit,
+        can_edit=role == LEAD,
+        indicators=[(indicator, step3.rows_of(indicator)) for indicator in found],
+        step3=step3,
+    )
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard(audit_id: int) -> str:
+    audit, role = audit_or_404(audit_id, roles=READERS)
+    ends = step3.period_ends(audit)
+    as_of = _as_of(request.args.get("as_of", ""), ends)
+    return render_template(
+        "indicators/dashboard.html",
+        audit=audit,
+        can_edit=role == LEAD,
+        ends=ends,
+        as_of=as_of,
+        board=dashboard_service.dashboard(audit, as_of, date.today()),
+        step3=step3,
+        step4=step4,
+    )
+
+
+def _as_of(text: str, ends: list[date]) -> date | None:
+    """The chosen period end, if it is one of the audit's; else the newest."""
+    chosen = next((end for end in ends if end.isoformat() == text), None)
+    return chosen or (ends[0] if ends else None)
+
+
+@bp.route("/<int:indicator_id>/report-card")
+@login_required
+def report_card(audit_id: int, indicator_id: int) -> str:
+    audit, role = audit_or_404(audit_id, roles=READERS)
+    indicator = step3.record_or_404(step3.INDICATOR, audit, indicator_id)
+    card = dashboard_service.report_card(audit, indicator, framework_of(audit))
+    return render_template(
+        "indicators/report_card.html",
+        audit=audit,
+        can_edit=role == LEAD,
+        indicator=indicator,
+        card=card,
+        svg=report_card_chart(indicator, "svg").decode() if card.rows else "",
+        step3=step3,
+    )
+
+
+@bp.route("/<int:indicator_id>/report-card.png")
+@login_required
+def report_card_png(audit_id: int, indicator_id: int) -> Response:
+    audit, _ = audit_or_404(audit_id, roles=READERS)
+    indicator = step3.record_or_404(step3.INDICATOR, audit, indicator_id)
+    png = report_card_chart(indicator, "png")
+    return Response(png, mimetype="image/png")
+
+
+# The catalogue, and adding or changing an indicator.
+
+
+@bp.route("/catalogue")
+@login_required
+def catalogue(audit_id: int) -> str:
+    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    taken = {indicator.catalogue_ref for indicator in step3.indicators(audit)}
+    return render_template(
+        "indicators/catalogue.html",
+        audit=audit,
+        entries=step3.catalogue(framework_of(audit)),
+        taken=taken,
+        step3=step3,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def add_indicator(audit_id: int) -> BaseResponse | str:
+    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    return _edit_indicator(audit, None)
+
+
+@bp.route("/<int:indicator_id>", methods=["GET", "POST"])
+@login_required
+def edit_indicator(audit_id: int, indicator_id: int) -> BaseResponse | str:
+    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    return _edit_indicator(audit, step3.record_or_404(step3.INDICATOR, audit, indicator_id))
+
+
+def _edit_indicator(audit: Audit, record: Indicator | None) -> BaseResponse | str:
+    framework = framework_of(audit)
+    taken = {i.ref for i in step3.indicators(audit) if record is None or i.id != record.id}
+    form = indicator_form(framework, taken, record if request.method == "GET" else None)
+    if record is None and request.method == "GET":
+        entry = step3.catalogue_entry(framework, request.args.get("from"))
+        if entry is not None:
+            prefill(form, entry)
+        else:
+            form.kind.data = "local"
+    theirs = None
+    if form.validate_on_submit():
+        try:
+            saved = step3.save(
+                step3.INDICATOR, audit, record, form.values(), loaded_version(form), current_user
+            )
+        except StaleEdit:
+            theirs = record
+            form.version.errors = ["Someone else changed this indicator while you were editing"]
+            form.version.data = str(record.version) if record is not None else ""
+        except SaveFailed:
+            form.submit.errors = [SAVE_FAILED]
+        else:
+            flash(f"Indicator ‘{step3.label_of_record(step3.INDICATOR, saved)}’ saved.")
+            return redirect(
+                url_for("indicators.index", audit_id=audit.id) + f"#indicator-{saved.id}"
+            )
+    return render_template(
+        INDICATOR.template,
+        audit=audit,
+        form=form,
+        record=record,
+        theirs=theirs,
+        rows=step3.describe(None, theirs) if theirs else [],
+        entry=step3.catalogue_entry(framework, form.catalogue_ref.data),
+        cancel_url=url_for("indicators.index", audit_id=audit.id),
+        delete_url=(
+            url_for(INDICATOR.delete_endpoint, audit_id=audit.id, record_id=record.id)
+            if record is not None
+            else None
+        ),
+    )
+
+
+# A period's value.
+
+
+@bp.route("/<int:indicator_id>/values/new", methods=["GET", "POST"])
+@login_required
+def add_value(audit_id: int, indicator_id: int) -> BaseResponse | str:
+    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    indicator = step3.record_or_404(step3.INDICATOR, audit, indicator_id)
+    return _edit_value(audit, indicator, None)
+
+
+@bp.route("/values/<int:value_id>", methods=["GET", "POST"])
+@login_required
+def edit_value(audit_id: int, value_id: int) -> BaseResponse | str:
+    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    record = step3.record_or_404(step3.VALUE, audit, value_id)
+    return _edit_value(audit, record.indicator, record)
+
+
+def _edit_value(
+    audit: Audit, indicator: Indicator, record: IndicatorValue | None
+) -> BaseResponse | str:
+    taken = {v.period_end for v in indicator.values if record is None or v.id != record.id}
+
+    def assessor(values: dict[str, Any], period_end: date | None) -> Any:
+        return step3.assess_values(indicator, values, period_end)
+
+    form = value_form(indicator.unit, taken, assessor, record if request.method == "GET" else None)
+    theirs = None
+    if form.validate_on_submit():
+        values = {**form.values(), "indicator_id": indicator.id}
+        try:
+            step3.save(
+                step3.VALUE,
+                audit,
+                record,
+                values,
+                loaded_version(form),
+                current_user,
+                indicator,
+            )
+        except StaleEdit:
+            theirs = record
+            form.version.errors = ["Someone else changed this period while you were editing"]
+            form.version.data = str(record.version) if record is not None else ""
+        except SaveFailed:
+            form.submit.errors = [SAVE_FAILED]
+        else:
+            flash(f"{indicator.ref} {form.period_label.data} saved.")
+            return redirect(
+                url_for("indicators.index", audit_id=audit.id) + f"#indicator-{indicator.id}"
+            )
+    return render_template(
+        VALUE.template,
+        audit=audit,
+        indicator=indicator,
+        form=form,
+        record=record,
+        theirs=theirs,
+        rows=step3.describe(indicator, theirs) if theirs else [],
+        definition=step3.definition(indicator),
+        step3=step3,
+        cancel_url=url_for("indicators.index", audit_id=audit.id),
+        delete_url=(
+            url_for(VALUE.delete_endpoint, audit_id=audit.id, record_id=record.id)
+            if record is not None
+            else None
+        ),
+    )
+
+
+# Deleting, after a confirmation page.
+
+
+@bp.route("/<int:record_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_indicator(audit_id: int, record_id: int) -> BaseResponse | str:
+    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    return confirm_delete(
+        INDICATOR,
+        audit,
+        record_id,
+        step3,
+        "plan/confirm_delete.html",
+        "Its values for every period are deleted with it.",
+    )
+
+
+@bp.route("/values/<int:record_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_value(audit_id: int, record_id: int) -> BaseResponse | str:
+    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    return confirm_delete(VALUE, audit, record_id, step3, "plan/confirm_delete.html")

@@ -1,0 +1,153 @@
+"""The report card's curve as a chart: history, target, and the forecast if nothing changes.
+
+`curve_chart` is a pure function of its data returning SVG or PNG bytes, so a
+per-revision chart cache can wrap it. Lines differ by style and marker as well
+as colour, so the chart reads in greyscale and for colour-blind readers.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import matplotlib
+
+matplotlib.use("Agg")
+from matplotlib.figure import Figure  # noqa: E402  (after choosing the Agg backend)
+
+from audit_app.models.indicators import Indicator  # noqa: E402
+from audit_app.services import indicators as step3  # noqa: E402
+from hub_model.indicator_trend import DEFAULT_AHEAD, forecast  # noqa: E402
+
+# Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
+RESULT_COLOUR = "#0072B2"
+TARGET_COLOUR = "#000000"
+FORECAST_COLOUR = "#D55E00"
+
+
+@dataclass(frozen=True)
+class Curve:
+    """The data a report card chart draws, and the table beside it shows."""
+
+    title: str
+    unit_suffix: str  # "%" or ""
+    periods: tuple[str, ...]
+    results: tuple[Decimal | None, ...]
+    targets: tuple[Decimal | None, ...]
+    forecast_periods: tuple[str, ...]
+    forecast: tuple[Decimal, ...]
+
+
+def curve_of(rows: Sequence[step3.Row], ahead: int = DEFAULT_AHEAD) -> Curve:
+    """The curve of an indicator's assessed values, oldest first."""
+    results = tuple(row.assessment.result for row in rows)
+    projected = forecast(results, ahead)
+    title = f"{rows[0].indicator.ref} {rows[0].indicator.title}" if rows else ""
+    unit = rows[0].indicator.unit if rows else ""
+    return Curve(
+        title=title,
+        unit_suffix="%" if unit == "percentage" else "",
+        periods=tuple(row.value.period_label for row in rows),
+        results=results,
+        targets=tuple(row.value.target for row in rows),
+        forecast_periods=tuple(f"Forecast {n}" for n in range(1, len(projected) + 1)),
+        forecast=projected,
+    )
+
+
+def report_card_chart(indicator: Indicator, fmt: str = "svg") -> bytes:
+    """The report card chart of ``indicator`` as SVG or PNG bytes (what a chart cache keys
+    on: the audit's revision, the indicator's id and the format)."""
+    return curve_chart(curve_of(step3.rows_of(indicator)), fmt)
+
+
+def curve_chart(curve: Curve, fmt: str = "svg") -> bytes:
+    """The chart as ``fmt`` ("svg" or "png") bytes."""
+    if fmt not in {"svg", "png"}:
+        raise ValueError(f"unknown chart format {fmt!r}")
+    # A fixed salt keeps SVG ids, and so the bytes, the same for the same curve.
+    with matplotlib.rc_context({"svg.hashsalt": "carers-hub-report-card"}):
+        return _draw(curve, fmt)
+
+
+def _draw(curve: Curve, fmt: str) -> bytes:
+    figure = Figure(figsize=(7.2, 3.8), dpi=100)
+    axes = figure.subplots()
+    labels = list(curve.periods) + list(curve.forecast_periods)
+    steps = list(range(len(labels)))
+    known = [(i, float(v)) for i, v in enumerate(curve.results) if v is not None]
+    if known:
+        axes.plot(
+            *zip(*known, strict=True),
+            color=RESULT_COLOUR,
+            linestyle="-",
+            linewidth=2.5,
+            marker="o",
+            markersize=7,
+            label="Result",
+        )
+    targets = [(i, float(v)) for i, v in enumerate(curve.targets) if v is not None]
+    if targets:
+        axes.plot(
+            *zip(*targets, strict=True),
+            color=TARGET_COLOUR,
+            linestyle="--",
+            linewidth=1.5,
+            marker="s",
+            markersize=5,
+            markerfacecolor="white",
+            label="Target",
+        )
+    if curve.forecast and known:
+        start = known[-1]
+        points = [start] + [
+            (len(curve.periods) + n, float(v)) for n, v in enumerate(curve.forecast)
+        ]
+        axes.plot(
+            *zip(*points, strict=True),
+            color=FORECAST_COLOUR,
+            linestyle=":",
+            linewidth=2.5,
+            marker="^",
+            markersize=7,
+            markevery=list(range(1, len(points))),  # not over the last result's circle
+            label="Forecast if nothing changes",
+        )
+    # Right-aligned, slanted labels stay inside the figure however long the last one is.
+    axes.set_xticks(steps, labels, fontsize=9, rotation=20, ha="right", rotation_mode="anchor")
+    if curve.unit_suffix:
+        axes.yaxis.set_major_formatter(lambda value, _pos: f"{value:g}{curve.unit_suffix}")
+    axes.grid(axis="y", color="#b1b4b6", linewidth=0.6)
+    axes.spines[["top", "right"]].set_visible(False)
+    if known or targets:
+        axes.legend(loc="best", fontsize=9, frameon=False)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    metadata = {"Date": None} if fmt == "svg" else {}
+    figure.savefig(buffer, format=fmt, metadata=metadata)
+    return csp_safe_svg(buffer.getvalue()) if fmt == "svg" else buffer.getvalue()
+
+
+_STYLE_ATTRIBUTE = re.compile(rb'style="([^"]*)"')
+_STYLE_ELEMENT = re.compile(rb"<style[^>]*>.*?</style>", re.DOTALL)
+_PROLOGUE = re.compile(rb"^.*?(?=<svg)", re.DOTALL)
+_ROOT_SIZE = re.compile(rb'(<svg[^>]*?) width="[^"]*" height="[^"]*"')
+
+
+def _as_attributes(match: re.Match[bytes]) -> bytes:
+    pairs = [part.split(b":", 1) for part in match.group(1).split(b";") if b":" in part]
+    return b" ".join(b'%s="%s"' % (name.strip(), value.strip()) for name, value in pairs)
+
+
+def csp_safe_svg(svg: bytes) -> bytes:
+    """Matplotlib's SVG made fit to inline under a CSP without 'unsafe-inline': style
+    attributes become presentation attributes, the <style> element goes, and the fixed
+    size goes so the chart scales to its column (the viewBox keeps its shape)."""
+    svg = _PROLOGUE.sub(b"", svg, count=1)
+    svg = _STYLE_ELEMENT.sub(b"", svg)
+    svg = _STYLE_ATTRIBUTE.sub(_as_attributes, svg)
+    # The dropped <style> set round line joins for everything; the root passes it down.
+    return _ROOT_SIZE.sub(rb'\1 stroke-linejoin="round"', svg, count=1)
