@@ -125,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     from audit_app.main.views import bp as main_bp
     from audit_app.needs.views import bp as needs_bp
     from audit_app.plan.views import bp as plan_bp
+    from audit_app.questionnaires.views import bp as questionnaires_bp
     from audit_app.ratings.views import bp as ratings_bp
     from audit_app.stakeholders.views import bp as stakeholders_bp
 
@@ -138,5 +139,6 @@ def _register_blueprints(app: Flask) -> None:
         needs_bp,
         evidence_bp,
         plan_bp,
+        questionnaires_bp,
     ):
         app.register_blueprint(blueprint)

@@ -13,6 +13,11 @@ from audit_app.models.plan import (
     Objective,
     Priority,
 )
+from audit_app.models.questionnaires import (
+    Questionnaire,
+    QuestionnaireImport,
+    QuestionnaireResponse,
+)
 from audit_app.models.stakeholders import LinkedSource, PopulationStatistic, Stakeholder
 from audit_app.models.trail import ChangeEvent
 from audit_app.models.user import User
@@ -28,6 +33,9 @@ __all__ = [
     "OutcomePriority",
     "PlanningAnswer",
     "Priority",
+    "Questionnaire",
+    "QuestionnaireImport",
+    "QuestionnaireResponse",
     "Audit",
     "AuditMembership",
     "ChangeEvent",

@@ -25,6 +25,8 @@ from audit_app.models import (
     PlanningAnswer,
     PopulationStatistic,
     Priority,
+    Questionnaire,
+    QuestionnaireResponse,
     Stakeholder,
 )
 from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
@@ -130,6 +132,27 @@ def _evidence(audit: Audit) -> tuple[str, str]:
     )
 
 
+def _questionnaires(audit: Audit) -> tuple[str, str]:
+    opened = _count(Questionnaire, audit)
+    closed = _count(Questionnaire, audit, Questionnaire.status == "closed")
+    answers = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(QuestionnaireResponse)
+            .join(Questionnaire, Questionnaire.id == QuestionnaireResponse.questionnaire_id)
+            .where(Questionnaire.audit_id == audit.id)
+        )
+        or 0
+    )
+    rule = (
+        f"{_plural(opened, 'questionnaire')} opened, {closed} closed, {_plural(answers, 'response')}. "
+        "Completed once every questionnaire opened is closed with answers."
+    )
+    if opened == 0:
+        return NOT_STARTED, rule
+    return (COMPLETED if closed == opened and answers else IN_PROGRESS), rule
+
+
 def steps(audit: Audit, role: str) -> list[Step]:
     """The task list for ``audit`` as ``role`` sees it, statuses computed from the data."""
     visible = []
@@ -159,6 +182,7 @@ def _all_steps(audit: Audit) -> list[Step]:
     stakeholder_status, stakeholder_rule = _stakeholders(audit)
     (rating_status, rating_rule), (check_status, check_rule) = _judged(audit)
     evidence_status, evidence_rule = _evidence(audit)
+    questionnaire_status, questionnaire_rule = _questionnaires(audit)
     everyone = (LEAD, PARTNER, COMMISSIONER)
     return [
         Step(
@@ -217,6 +241,14 @@ def _all_steps(audit: Audit) -> list[Step]:
                     COMPLETED if methods else NOT_STARTED,
                     f"{_plural(methods, 'method')} planned.",
                     last.get("gathering method"),
+                ),
+                Section(
+                    "Questionnaires",
+                    "questionnaires.index",
+                    questionnaire_status,
+                    questionnaire_rule,
+                    last.get("questionnaire"),
+                    everyone,
                 ),
                 Section(
                     "Findings from focus groups and consultation",

@@ -15,6 +15,11 @@ PUBLIC_ENDPOINTS = {
     "auth.accept_invitation",
     "main.accessibility",
     "main.about",
+    # The carers' survey, by its public link.
+    "questionnaires.public_start",
+    "questionnaires.public_page",
+    "questionnaires.public_check",
+    "questionnaires.public_thanks",
 }
 
 
