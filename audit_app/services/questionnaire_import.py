@@ -238,6 +238,8 @@ def checked_rows(
     headers = [cell.strip() for cell in next(reader, [])]
     position = {header: index for index, header in enumerate(headers)}
     columns = [(question, mapping.get(question.code)) for question in definition.questions]
+    # Answers repeat a lot (the same choice on thousands of rows): read each text once.
+    known: list[dict[str, Any]] = [{} for _ in columns]
     for row_number, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -251,13 +253,22 @@ def checked_rows(
                     "reason": f"has {len(row)} cells but the first row names {len(headers)} columns",
                 }
             )
-        for question, header in columns:
-            cell = (
-                row[position[header]] if header in position and position[header] < len(row) else ""
-            )
+        for (question, header), seen in zip(columns, known, strict=True):
+            where = position.get(header) if header else None
+            cell = row[where] if where is not None and where < len(row) else ""
+            if cell in seen:
+                value = seen[cell]
+                if isinstance(value, AnswerError):
+                    problems.append(
+                        {"row": row_number, "column": header or question.code, "reason": str(value)}
+                    )
+                else:
+                    answers[question.code] = value
+                continue
             try:
-                answers[question.code] = parse_answer(question, cell)
+                answers[question.code] = seen[cell] = parse_answer(question, cell)
             except AnswerError as error:
+                seen[cell] = error
                 problems.append(
                     {"row": row_number, "column": header or question.code, "reason": str(error)}
                 )
