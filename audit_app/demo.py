@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from audit_app.demo_questionnaires import add_demo_questionnaires
 from audit_app.extensions import db
 from audit_app.models import Audit, AuditMembership, Organisation, User
 from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER, PUBLISHED
@@ -89,6 +90,9 @@ def load_demo() -> bool:
         _member(audit, users["commissioner@demo.test"], COMMISSIONER)
     db.session.commit()
     _fill_dementia_audit(dementia, users, organisations)
+    add_demo_questionnaires(
+        dementia, users["lead@demo.test"], [users["partner@demo.test"], users["partner2@demo.test"]]
+    )
     _rate(whole, users["lead@demo.test"], WHOLE_AREA_RATINGS)
     return True
 

@@ -834,3 +834,32 @@ def test_step_2_links_to_questionnaires_and_the_overview_shows_their_status(
         db.session.execute(text("UPDATE questionnaire SET status = 'closed'"))
         db.session.commit()
         assert status() == "Completed"
+
+
+def test_demo_dementia_audit_has_an_open_survey_with_real_results(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    with app.app_context():
+        audit = db.session.scalar(
+            select(Audit).where(Audit.title.like("Carers of people with dementia%"))
+        )
+        assert audit is not None
+        records = {r.definition_id: r for r in service.list_for(audit)}
+        survey = records["carers_survey"]
+        assert service.is_accepting(survey)
+        summary = service.results(audit, survey)
+        assert summary.responses == 40
+        assert summary.outcome_ranking()
+        assert any(
+            cell
+            for split in summary.splits
+            for cells in split.cells.values()
+            for cell in cells
+            if not cell.suppressed
+        )
+        sources = db.session.scalars(
+            select(QuestionnaireResponse.source).where(
+                QuestionnaireResponse.questionnaire_id == survey.id
+            )
+        )
+        assert set(sources) == {"online", "import"}
+        assert service.results(audit, records["partner_views"]).responses == 2
