@@ -42,6 +42,7 @@ from audit_app.questionnaires.forms import (
     page_form,
 )
 from audit_app.record_pages import SAVE_FAILED
+from audit_app.services import needs as step2
 from audit_app.services import questionnaire_import as importing
 from audit_app.services import questionnaires as service
 from audit_app.services.access import audit_or_404
@@ -533,3 +534,14 @@ class _Flow:
             action=url_for(self.check_endpoint, **self.url_args),
             **context,
         )
+
+
+@bp.app_template_global("outcomes_that_matter")
+def outcomes_that_matter(audit: Audit) -> list[tuple[int, str, str | None]]:
+    """Step 2's ranked outcomes (rank, title, who said so), for Step 4's priorities page."""
+    framework = framework_of(audit)
+    titles = {outcome.code: outcome.short_title for outcome in framework.outcomes}
+    return [
+        (row.rank, titles.get(row.outcome, row.outcome), row.said_by)
+        for row in step2.priorities(audit)
+    ]

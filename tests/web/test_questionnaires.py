@@ -801,6 +801,12 @@ def test_lead_takes_the_surveys_ranking_into_step_2(
             ("4", 2, "carers' survey (5 answers)"),
             ("2", 3, "carers' survey (5 answers)"),
         ]
+    step4 = as_lead.get(f"/audits/{cast.draft.id}/plan/priorities")
+    listed = step4.soup.select_one("#outcomes-that-matter")
+    assert listed is not None
+    assert [li.get_text(" ", strip=True) for li in listed.select("li")][0] == (
+        "Free from financial hardship (said by: carers' survey (5 answers))"
+    )
     as_lead.post(f"{base}/ranking", {}, csrf=False, status=400)
 
 
