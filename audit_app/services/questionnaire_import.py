@@ -184,16 +184,20 @@ def run(import_id: int) -> None:
     db.session.commit()
     good: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
-    for number, (_, answers, problems) in enumerate(
-        checked_rows(definition, started.content or "", started.mapping), start=1
-    ):
-        if problems:
-            errors.extend(problems)
-        else:
-            good.append(answers)
-        if number % CHUNK == 0:
-            started.rows_done = number
-            db.session.commit()
+    rows = checked_rows(definition, started.content or "", started.mapping)
+    try:
+        for number, (_, answers, problems) in enumerate(rows, start=1):
+            if problems:
+                errors.extend(problems)
+            else:
+                good.append(answers)
+            if number % CHUNK == 0:
+                started.rows_done = number
+                db.session.commit()
+    except csv.Error as error:
+        errors.append(
+            {"row": "", "column": "(whole file)", "reason": f"not a readable CSV: {error}"}
+        )
     started.rows_done = started.rows_total
     if errors:
         started.status = INVALID

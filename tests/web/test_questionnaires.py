@@ -869,3 +869,18 @@ def test_demo_dementia_audit_has_an_open_survey_with_real_results(app: Flask, ru
         )
         assert set(sources) == {"online", "import"}
         assert service.results(audit, records["partner_views"]).responses == 2
+
+
+def test_a_file_that_breaks_part_way_imports_nothing(app: Flask, cast: Cast) -> None:
+    questionnaire_id, _ = _open(app, cast.draft.id)
+    import_id = _start_import(app, questionnaire_id, "cares_for\ndementia\n")
+    with app.app_context():
+        started = db.session.get(QuestionnaireImport, import_id)
+        assert started is not None
+        # A cell longer than the csv module will read (131,072 characters).
+        started.content = 'cares_for\ndementia\n"' + "x" * 200_000 + '"\n'
+        db.session.commit()
+        importing.queue(started, {"cares_for": "cares_for"})
+        assert started.status == importing.INVALID
+        assert started.errors[-1]["column"] == "(whole file)"
+        assert service.answer_sets(db.session.get(Questionnaire, questionnaire_id)) == []  # type: ignore[arg-type]
