@@ -66,4 +66,5 @@ def settings(instance_path: str) -> dict[str, Any]:
             "SIGN_IN_LIMIT_PER_ADDRESS", "50 per 15 minutes"
         ),
         "INVITATION_DAYS": int(os.environ.get("INVITATION_DAYS", "7")),
+        "PUBLIC_SURVEY_LIMIT": os.environ.get("PUBLIC_SURVEY_LIMIT", "20 per hour"),
     }

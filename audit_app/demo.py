@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import select
 
 from audit_app.demo_indicators import add_demo_indicators
+from audit_app.demo_questionnaires import add_demo_questionnaires
 from audit_app.extensions import db
 from audit_app.models import Audit, AuditMembership, Organisation, User
 from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER, PUBLISHED
@@ -94,6 +95,9 @@ def load_demo() -> bool:
     _fill_dementia_audit(dementia, users, organisations)
     add_demo_indicators(dementia, users["lead@demo.test"])
     _feed_back(dementia, users)
+    add_demo_questionnaires(
+        dementia, users["lead@demo.test"], [users["partner@demo.test"], users["partner2@demo.test"]]
+    )
     _rate(whole, users["lead@demo.test"], WHOLE_AREA_RATINGS)
     _add_cycles_and_areas(dementia, snapshot, users, organisations)
     return True

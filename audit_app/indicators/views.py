@@ -26,6 +26,7 @@ from audit_app.services import indicators as step3
 from audit_app.services import plan as step4
 from audit_app.services.access import audit_or_404
 from audit_app.services.changes import SaveFailed, StaleEdit
+from audit_app.services.chart_cache import cached
 from audit_app.services.frameworks import framework_of
 from audit_app.services.indicator_chart import report_card_chart
 
@@ -55,6 +56,13 @@ VALUE = Kind(
 
 
 # Pages everyone in the audit may read.
+
+
+def _chart(audit: Audit, indicator: Any, fmt: str) -> bytes:
+    """The report card's chart, drawn once per audit revision (any change redraws it)."""
+    return cached(
+        audit, f"report-card-{indicator.id}.{fmt}", lambda: report_card_chart(indicator, fmt)
+    )
 
 
 @bp.route("")
@@ -107,7 +115,7 @@ def report_card(audit_id: int, indicator_id: int) -> str:
         can_edit=role == LEAD,
         indicator=indicator,
         card=card,
-        svg=report_card_chart(indicator, "svg").decode() if card.rows else "",
+        svg=_chart(audit, indicator, "svg").decode() if card.rows else "",
         step3=step3,
     )
 
@@ -117,7 +125,7 @@ def report_card(audit_id: int, indicator_id: int) -> str:
 def report_card_png(audit_id: int, indicator_id: int) -> Response:
     audit, _ = audit_or_404(audit_id, roles=READERS)
     indicator = step3.record_or_404(step3.INDICATOR, audit, indicator_id)
-    png = report_card_chart(indicator, "png")
+    png = _chart(audit, indicator, "png")
     return Response(png, mimetype="image/png")
 
 

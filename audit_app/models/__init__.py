@@ -21,6 +21,11 @@ from audit_app.models.publishing import (
     FeedbackSummary,
     Publication,
 )
+from audit_app.models.questionnaires import (
+    Questionnaire,
+    QuestionnaireImport,
+    QuestionnaireResponse,
+)
 from audit_app.models.stakeholders import LinkedSource, PopulationStatistic, Stakeholder
 from audit_app.models.trail import ChangeEvent
 from audit_app.models.user import User
@@ -41,6 +46,9 @@ __all__ = [
     "OutcomePriority",
     "PlanningAnswer",
     "Priority",
+    "Questionnaire",
+    "QuestionnaireImport",
+    "QuestionnaireResponse",
     "Audit",
     "AuditMembership",
     "ChangeEvent",

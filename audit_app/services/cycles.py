@@ -46,6 +46,9 @@ from audit_app.models import (
     PopulationStatistic,
     Priority,
     Publication,
+    Questionnaire,
+    QuestionnaireImport,
+    QuestionnaireResponse,
     Rating,
     RatingProposal,
     Stakeholder,
@@ -257,6 +260,10 @@ NOT_CLONED: dict[type, str] = {
     Agreement: "commissioners agreed (or not) to the earlier version's plan",
     FeedbackSummary: "'you said, we did' reports on what the earlier version changed",
     FeedbackItem: "'you said, we did' reports on what the earlier version changed",
+    Questionnaire: "answers belong to the audit they were gathered for; the Step 2 "
+    "ranking they fed is carried as outcome priorities",
+    QuestionnaireResponse: "answers belong to the audit they were gathered for",
+    QuestionnaireImport: "imports belong to the audit's own questionnaires",
 }
 
 # Association tables: evidence links are re-made to the carried returns.

@@ -28,6 +28,8 @@ from audit_app.models import (
     PlanningAnswer,
     PopulationStatistic,
     Priority,
+    Questionnaire,
+    QuestionnaireResponse,
     Stakeholder,
 )
 from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
@@ -151,6 +153,27 @@ def _newest(*events: ChangeEvent | None) -> ChangeEvent | None:
     return max((e for e in events if e is not None), key=lambda e: e.id, default=None)
 
 
+def _questionnaires(audit: Audit) -> tuple[str, str]:
+    opened = _count(Questionnaire, audit)
+    closed = _count(Questionnaire, audit, Questionnaire.status == "closed")
+    answers = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(QuestionnaireResponse)
+            .join(Questionnaire, Questionnaire.id == QuestionnaireResponse.questionnaire_id)
+            .where(Questionnaire.audit_id == audit.id)
+        )
+        or 0
+    )
+    rule = (
+        f"{_plural(opened, 'questionnaire')} opened, {closed} closed, {_plural(answers, 'response')}. "
+        "Completed once every questionnaire opened is closed with answers."
+    )
+    if opened == 0:
+        return NOT_STARTED, rule
+    return (COMPLETED if closed == opened and answers else IN_PROGRESS), rule
+
+
 def steps(audit: Audit, role: str) -> list[Step]:
     """The task list for ``audit`` as ``role`` sees it, statuses computed from the data."""
     visible = []
@@ -182,6 +205,7 @@ def _all_steps(audit: Audit) -> list[Step]:
     (rating_status, rating_rule), (check_status, check_rule) = _judged(audit)
     evidence_status, evidence_rule = _evidence(audit)
     indicator_status, indicator_rule = _indicators(audit)
+    questionnaire_status, questionnaire_rule = _questionnaires(audit)
     everyone = (LEAD, PARTNER, COMMISSIONER)
     return [
         Step(
@@ -247,6 +271,14 @@ def _all_steps(audit: Audit) -> list[Step]:
                     COMPLETED if methods else NOT_STARTED,
                     f"{_plural(methods, 'method')} planned.",
                     last.get("gathering method"),
+                ),
+                Section(
+                    "Questionnaires",
+                    "questionnaires.index",
+                    questionnaire_status,
+                    questionnaire_rule,
+                    last.get("questionnaire"),
+                    everyone,
                 ),
                 Section(
                     "Findings from focus groups and consultation",

@@ -16,6 +16,11 @@ PUBLIC_ENDPOINTS = {
     "main.accessibility",
     "main.about",
     "publishing.public_feedback",
+    # The carers' survey, by its public link.
+    "questionnaires.public_start",
+    "questionnaires.public_page",
+    "questionnaires.public_check",
+    "questionnaires.public_thanks",
 }
 
 

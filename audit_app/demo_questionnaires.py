@@ -1,0 +1,91 @@
+"""Demo questionnaires for the dementia audit: an open carers' survey with about 40
+varied responses and a partner questionnaire with a few answers, so a person
+exploring the demo sees real results (called from audit_app.demo)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+from audit_app.models import Audit, User
+from audit_app.services import questionnaire_import as importing
+from audit_app.services import questionnaires as service
+
+CHANGES = (
+    "A sitting service in the evenings so I can get some sleep",
+    "Someone to call who knows about dementia",
+    "Help filling in the attendance allowance forms",
+    "Day care that is open at weekends",
+    "GPs who ask how I am, not just how my husband is",
+    "Information in Punjabi and Urdu",
+    "Breaks that I can book at short notice",
+)
+
+
+def _carer(rng: random.Random) -> dict[str, Any]:
+    cares_for = ["dementia"]
+    if rng.random() < 0.35:
+        cares_for.insert(0, "older")
+    if rng.random() < 0.1:
+        cares_for.append("physical")
+    outcomes = ["own_life", "wellbeing", "money", "expert_partner"]
+    weights = [5, 4, 2, 3]
+    ranking: list[str] = []
+    while len(ranking) < 3:
+        choice = rng.choices(outcomes, weights)[0]
+        if choice not in ranking:
+            ranking.append(choice)
+    supports = [s for s in ("breaks", "information", "emotional", "peer") if rng.random() < 0.5]
+    return {
+        "cares_for": cares_for,
+        "age_band": rng.choices(["age_25_64", "age_65_plus", "age_16_24", None], [14, 22, 1, 3])[0],
+        "hours": rng.choice([None, 10, 20, 35, 50, 70, 100]),
+        "outcomes_rank": ranking,
+        "life_of_own": rng.choices([1, 2, 3, 4, 5], [8, 12, 9, 5, 2])[0],
+        "listened_to": rng.choices([1, 2, 3, 4, 5], [4, 9, 12, 9, 4])[0],
+        "wellbeing_scale": rng.choices([1, 2, 3, 4, 5], [6, 11, 11, 7, 3])[0],
+        "supports_used": supports or None,
+        "breaks_rating": rng.choice([3, 4, 4, 5]) if "breaks" in supports else None,
+        "one_change": rng.choice(CHANGES) if rng.random() < 0.4 else None,
+    }
+
+
+def add_demo_questionnaires(audit: Audit, lead: User, partners: list[User]) -> None:
+    today = date.today()
+    survey = service.open_questionnaire(
+        audit, "carers_survey", today - timedelta(days=21), today + timedelta(days=40), lead
+    )
+    rng = random.Random(2026)  # noqa: S311 (made-up demo answers)
+    answers = [_carer(rng) for _ in range(40)]
+    for carer in answers[:28]:
+        service.submit(survey, carer, None)
+    # The rest came in on paper at a memory café and were imported from a CSV.
+    definition = service.definition_of(survey)
+    paper = importing.start(
+        survey,
+        "memory-cafe-paper-surveys.csv",
+        importing.responses_csv(definition, answers[28:]).encode(),
+        lead,
+    )
+    importing.queue(paper, importing.guess_mapping(definition, paper.headers))
+
+    views = service.open_questionnaire(
+        audit, "partner_views", today - timedelta(days=14), today + timedelta(days=30), lead
+    )
+    said = [
+        ("specialist", 420, ["bme", "distance"], 4, "Carers of people with young-onset dementia"),
+        ("specialist", 180, ["bme", "lgbt"], 3, "Support in the evenings and at weekends"),
+    ]
+    for partner, (kind, identified, hard, joint, gap) in zip(partners, said, strict=False):
+        service.submit(
+            views,
+            {
+                "provider_kind": kind,
+                "carers_identified": identified,
+                "groups_hard_to_reach": hard,
+                "joint_working": joint,
+                "biggest_gap": gap,
+            },
+            partner,
+        )

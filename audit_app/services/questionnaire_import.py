@@ -1,0 +1,279 @@
+"""Importing questionnaire responses collected elsewhere (paper, another survey tool).
+
+The steps: upload a CSV (its headers are read); map its columns to the
+questions; then every row is checked and, only if every row is good, all are
+saved in one transaction. A file with any bad row imports nothing and the
+import keeps a report of every bad row (row number, column, reason).
+
+Progress: the check commits ``rows_done`` every :data:`CHUNK` rows (the import
+record only, never a response), so a status page can show how far it got. The
+import runs as an RQ job when REDIS_URL is set, inline otherwise.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import Any
+
+from flask import abort, current_app
+from sqlalchemy import insert, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from audit_app.extensions import db
+from audit_app.models import Questionnaire, QuestionnaireImport, QuestionnaireResponse, User
+from audit_app.services.questionnaires import definition_of
+from hub_model.questionnaire import AnswerError, answer_text, parse_answer
+from hub_model.questionnaire import Questionnaire as Definition
+
+CHUNK = 1000
+LARGEST_ROWS = 100_000
+MAPPING, QUEUED, CHECKING, SAVING, DONE, INVALID, FAILED = (
+    "mapping",
+    "queued",
+    "checking",
+    "saving",
+    "done",
+    "invalid",
+    "failed",
+)
+FINISHED = {DONE, INVALID, FAILED}
+STATUS_LABELS = {
+    MAPPING: "Waiting for the columns to be matched",
+    QUEUED: "Waiting to start",
+    CHECKING: "Checking rows",
+    SAVING: "Saving responses",
+    DONE: "Imported",
+    INVALID: "Not imported: some rows have problems",
+    FAILED: "Not imported: the database refused the import",
+}
+
+
+class ImportRefused(ValueError):
+    """The uploaded file cannot be read as a CSV of responses."""
+
+
+def template_csv(definition: Definition) -> str:
+    """A CSV with one column per question (its code), for filling in elsewhere."""
+    out = io.StringIO()
+    csv.writer(out).writerow([question.code for question in definition.questions])
+    return out.getvalue()
+
+
+def responses_csv(definition: Definition, answer_sets: list[Mapping[str, Any]]) -> str:
+    """``answer_sets`` as a CSV in the template's shape (used by tests and the benchmark)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([question.code for question in definition.questions])
+    for answers in answer_sets:
+        writer.writerow([answer_text(q, answers.get(q.code)) for q in definition.questions])
+    return out.getvalue()
+
+
+def read_upload(raw: bytes) -> tuple[str, list[str], int]:
+    """The text, header row and number of data rows of an uploaded CSV."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportRefused("The file must be a CSV saved as UTF-8") from error
+    if "\x00" in text:
+        raise ImportRefused("The file must be a CSV, not a spreadsheet or other binary file")
+    try:
+        reader = csv.reader(io.StringIO(text))
+        headers = [cell.strip() for cell in next(reader, [])]
+        rows = sum(1 for row in reader if any(cell.strip() for cell in row))
+    except csv.Error as error:
+        raise ImportRefused(f"The file is not a readable CSV: {error}") from error
+    if not any(headers):
+        raise ImportRefused("The file is empty: the first row must name the columns")
+    if len(set(headers)) != len(headers):
+        raise ImportRefused("Two columns have the same name in the first row")
+    if rows == 0:
+        raise ImportRefused("The file has no responses below its first row")
+    if rows > LARGEST_ROWS:
+        raise ImportRefused(f"The file has more than {LARGEST_ROWS:,} responses")
+    return text, headers, rows
+
+
+def start(record: Questionnaire, filename: str, raw: bytes, user: User) -> QuestionnaireImport:
+    """Store an uploaded CSV, ready for its columns to be matched to the questions."""
+    text, headers, rows = read_upload(raw)
+    started = QuestionnaireImport(
+        questionnaire_id=record.id,
+        filename=(filename or "responses.csv")[:200],
+        status=MAPPING,
+        headers=headers,
+        mapping=guess_mapping(definition_of(record), headers),
+        content=text,
+        rows_total=rows,
+        rows_done=0,
+        errors=[],
+        created_by_id=user.id,
+    )
+    db.session.add(started)
+    db.session.commit()
+    return started
+
+
+def guess_mapping(definition: Definition, headers: list[str]) -> dict[str, str]:
+    """Question code -> the header that names it by code or by its words."""
+    by_name = {header.casefold(): header for header in headers}
+    mapping = {}
+    for question in definition.questions:
+        for name in (question.code, question.text):
+            if name.casefold() in by_name:
+                mapping[question.code] = by_name[name.casefold()]
+                break
+    return mapping
+
+
+def import_or_404(record: Questionnaire, import_id: int) -> QuestionnaireImport:
+    found = db.session.get(QuestionnaireImport, import_id)
+    if found is None or found.questionnaire_id != record.id:
+        abort(404)
+    return found
+
+
+def recent(record: Questionnaire) -> list[QuestionnaireImport]:
+    return list(
+        db.session.scalars(
+            select(QuestionnaireImport)
+            .where(QuestionnaireImport.questionnaire_id == record.id)
+            .order_by(QuestionnaireImport.id.desc())
+            .limit(10)
+        )
+    )
+
+
+def queue(started: QuestionnaireImport, mapping: Mapping[str, str]) -> None:
+    """Set the column mapping and run the import: on RQ if configured, else now."""
+    started.mapping = dict(mapping)
+    started.status = QUEUED
+    started.rows_done = 0
+    started.errors = []
+    db.session.commit()
+    redis_url = current_app.config.get("REDIS_URL")
+    if redis_url:
+        from redis import Redis
+        from rq import Queue
+
+        Queue("imports", connection=Redis.from_url(redis_url)).enqueue(import_job, started.id)
+    else:
+        run(started.id)
+
+
+def import_job(import_id: int) -> None:
+    """The RQ job: an app context of its own, then :func:`run`."""
+    from audit_app import create_app
+
+    with create_app().app_context():
+        run(import_id)
+
+
+def run(import_id: int) -> None:
+    """Check every row, then save all of them in one transaction, or none."""
+    started = db.session.get(QuestionnaireImport, import_id)
+    if started is None or started.status != QUEUED:
+        return
+    record = db.session.get(Questionnaire, started.questionnaire_id)
+    assert record is not None
+    definition = definition_of(record)
+    started.status = CHECKING
+    db.session.commit()
+    good: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    rows = checked_rows(definition, started.content or "", started.mapping)
+    try:
+        for number, (_, answers, problems) in enumerate(rows, start=1):
+            if problems:
+                errors.extend(problems)
+            else:
+                good.append(answers)
+            if number % CHUNK == 0:
+                started.rows_done = number
+                db.session.commit()
+    except csv.Error as error:
+        errors.append(
+            {"row": "", "column": "(whole file)", "reason": f"not a readable CSV: {error}"}
+        )
+    started.rows_done = started.rows_total
+    if errors:
+        started.status = INVALID
+        started.errors = errors
+        db.session.commit()
+        return
+    started.status = SAVING
+    db.session.commit()
+    _save(record, started, good)
+
+
+def _save(record: Questionnaire, started: QuestionnaireImport, good: list[dict[str, Any]]) -> None:
+    today = date.today()
+    try:
+        db.session.execute(
+            insert(QuestionnaireResponse),
+            [
+                {
+                    "questionnaire_id": record.id,
+                    "answers": answers,
+                    "answered_on": today,
+                    "source": "import",
+                    "import_id": started.id,
+                }
+                for answers in good
+            ],
+        )
+        started.status = DONE
+        started.content = None  # the responses are stored; the file is no longer needed
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        started.status = FAILED
+        db.session.commit()
+
+
+def checked_rows(
+    definition: Definition, text: str, mapping: Mapping[str, str]
+) -> Iterator[tuple[int, dict[str, Any], list[dict[str, Any]]]]:
+    """Each data row: its row number (the header is row 1), its answers, its problems."""
+    reader = csv.reader(io.StringIO(text))
+    headers = [cell.strip() for cell in next(reader, [])]
+    position = {header: index for index, header in enumerate(headers)}
+    columns = [(question, mapping.get(question.code)) for question in definition.questions]
+    # Answers repeat a lot (the same choice on thousands of rows): read each text once.
+    known: list[dict[str, Any]] = [{} for _ in columns]
+    for row_number, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        answers: dict[str, Any] = {}
+        problems: list[dict[str, Any]] = []
+        if len(row) > len(headers):
+            problems.append(
+                {
+                    "row": row_number,
+                    "column": "(whole row)",
+                    "reason": f"has {len(row)} cells but the first row names {len(headers)} columns",
+                }
+            )
+        for (question, header), seen in zip(columns, known, strict=True):
+            where = position.get(header) if header else None
+            cell = row[where] if where is not None and where < len(row) else ""
+            if cell in seen:
+                value = seen[cell]
+                if isinstance(value, AnswerError):
+                    problems.append(
+                        {"row": row_number, "column": header or question.code, "reason": str(value)}
+                    )
+                else:
+                    answers[question.code] = value
+                continue
+            try:
+                answers[question.code] = seen[cell] = parse_answer(question, cell)
+            except AnswerError as error:
+                seen[cell] = error
+                problems.append(
+                    {"row": row_number, "column": header or question.code, "reason": str(error)}
+                )
+        yield row_number, answers, problems
