@@ -26,6 +26,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
+    if app.config.get("ALLOW_TEST_EMAIL_DOMAINS"):
+        import email_validator
+
+        # email-validator refuses reserved domains process-wide; development only.
+        if "test" in email_validator.SPECIAL_USE_DOMAIN_NAMES:
+            email_validator.SPECIAL_USE_DOMAIN_NAMES.remove("test")
     _init_templates(app)
     _init_extensions(app)
     _register_blueprints(app)

@@ -57,6 +57,9 @@ def settings(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(Path(instance_path) / "uploads")),
         "REDIS_URL": redis_url,
+        # The demo accounts use the reserved .test domain; in development people may
+        # invite them. Elsewhere .test addresses are refused like any special-use domain.
+        "ALLOW_TEST_EMAIL_DOMAINS": development,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") == "1",
         "SIGN_IN_LIMIT_PER_ACCOUNT": os.environ.get(

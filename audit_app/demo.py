@@ -94,6 +94,7 @@ def load_demo() -> bool:
     db.session.commit()
     _fill_dementia_audit(dementia, users, organisations)
     add_demo_indicators(dementia, users["lead@demo.test"])
+    add_demo_indicators(whole, users["lead@demo.test"])  # a draft to enter periods in
     _feed_back(dementia, users)
     add_demo_questionnaires(
         dementia, users["lead@demo.test"], [users["partner@demo.test"], users["partner2@demo.test"]]

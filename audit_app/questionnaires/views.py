@@ -146,7 +146,7 @@ def _show(audit: Audit, record: Questionnaire, form: StatusForm) -> str:
 @bp.route(f"{PREFIX}/<int:questionnaire_id>/status", methods=["POST"])
 @login_required
 def change_status(audit_id: int, questionnaire_id: int) -> BaseResponse | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = audit_or_404(audit_id, roles=EDITORS, allow_published=True)
     record = service.questionnaire_or_404(audit, questionnaire_id)
     form = StatusForm()
     if form.validate_on_submit():
@@ -260,7 +260,7 @@ def template(audit_id: int, questionnaire_id: int) -> Response:
 @bp.route(f"{PREFIX}/<int:questionnaire_id>/import", methods=["GET", "POST"])
 @login_required
 def upload(audit_id: int, questionnaire_id: int) -> BaseResponse | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = audit_or_404(audit_id, roles=EDITORS, allow_published=True)
     record = service.questionnaire_or_404(audit, questionnaire_id)
     definition = service.definition_of(record, framework_of(audit))
     form = UploadForm()
@@ -288,7 +288,7 @@ def upload(audit_id: int, questionnaire_id: int) -> BaseResponse | str:
 )
 @login_required
 def columns(audit_id: int, questionnaire_id: int, import_id: int) -> BaseResponse | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = audit_or_404(audit_id, roles=EDITORS, allow_published=True)
     record = service.questionnaire_or_404(audit, questionnaire_id)
     started = importing.import_or_404(record, import_id)
     status_url = url_for(
@@ -338,7 +338,7 @@ def import_status(audit_id: int, questionnaire_id: int, import_id: int) -> str:
 
 
 def _answerable(audit_id: int, questionnaire_id: int) -> tuple[Audit, Questionnaire]:
-    audit, role = audit_or_404(audit_id)
+    audit, role = audit_or_404(audit_id, allow_published=True)
     record = service.questionnaire_or_404(audit, questionnaire_id)
     if not service.may_answer(record, role):
         abort(404)

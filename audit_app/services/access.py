@@ -7,7 +7,9 @@ The rules (DESIGN.md, "Who uses it and for what"):
 - a person who may not see an audit gets 404, so its existence is not revealed;
 - a published audit is a fixed version: any write to it is refused (409) unless
   the view says the write belongs to a published version (commissioners'
-  comments and agreement, inviting people, "you said, we did", new versions).
+  comments and agreement, inviting people, "you said, we did", new versions,
+  the next cycle, and gathering views: answering, importing and closing
+  questionnaires goes on after publication and feeds the next version).
 """
 
 from __future__ import annotations

@@ -53,7 +53,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "UPLOAD_FOLDER": str(folder / "uploads"),
         "SECRET_KEY": "browser-test-secret",
         "AUDIT_ENV": "development",
+        # Every browser test signs in from one address, often as the same account;
+        # the limits themselves are tested through the test client (tests/web).
         "SIGN_IN_LIMIT_PER_ADDRESS": "1000 per minute",
+        "SIGN_IN_LIMIT_PER_ACCOUNT": "1000 per minute",
     }
     env.pop("TEST_DATABASE_URL", None)
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]

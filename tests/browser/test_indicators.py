@@ -10,11 +10,12 @@ from typing import Any
 from tests.browser import axe
 from tests.browser.conftest import sign_in
 
-DEMENTIA = "Carers of people with dementia in Northshire 2026/27"
+DEMENTIA = "Carers of people with dementia in Northshire 2026/27"  # published
+WHOLE_AREA = "All carers in Northshire 2026/27"  # a draft
 
 
-def _open_indicators(page: Any) -> str:
-    page.get_by_role("link", name=DEMENTIA).click()
+def _open_indicators(page: Any, title: str = DEMENTIA) -> str:
+    page.get_by_role("link", name=title).click()
     page.wait_for_url(re.compile(r".*/audits/\d+$"))
     page.get_by_role("link", name="Indicators", exact=True).click()
     page.wait_for_url(re.compile(r".*/indicators$"))
@@ -23,7 +24,7 @@ def _open_indicators(page: Any) -> str:
 
 def test_lead_enters_a_period_and_reads_the_dashboard(page: Any) -> None:
     sign_in(page, "lead@demo.test")
-    indicators_url = _open_indicators(page)
+    indicators_url = _open_indicators(page, WHOLE_AREA)
     assert page.locator("h1").inner_text() == "Indicators"
     assert page.locator("section.app-indicator").count() == 8
     axe.check(page, "lead indicators list")
