@@ -38,6 +38,7 @@ def test_empty_sign_in_focuses_the_error_summary_whose_links_reach_the_fields(pa
     page.goto("/sign-in")
     page.get_by_role("button", name="Sign in").click()
     summary = page.locator(".govuk-error-summary")
+    summary.wait_for()  # the POST's answer has loaded (is_visible() does not wait)
     assert summary.is_visible()
     # GOV.UK Frontend moves focus to the summary so screen readers announce it.
     page.wait_for_function("document.activeElement.classList.contains('govuk-error-summary')")
