@@ -846,7 +846,9 @@ def test_demo_dementia_audit_has_an_open_survey_with_real_results(app: Flask, ru
     assert runner.invoke(args=["demo-data"]).exit_code == 0
     with app.app_context():
         audit = db.session.scalar(
-            select(Audit).where(Audit.title.like("Carers of people with dementia%"))
+            select(Audit).where(
+                Audit.title == "Carers of people with dementia in Northshire 2026/27"
+            )
         )
         assert audit is not None
         records = {r.definition_id: r for r in service.list_for(audit)}
