@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from audit_app.audits.views import bp as audits_bp
     from audit_app.auth.views import bp as auth_bp
     from audit_app.evidence.views import bp as evidence_bp
+    from audit_app.exports.views import bp as exports_bp
     from audit_app.main.views import bp as main_bp
     from audit_app.maps.views import bp as maps_bp
     from audit_app.needs.views import bp as needs_bp
@@ -144,5 +145,6 @@ def _register_blueprints(app: Flask) -> None:
         publishing_bp,
         tailoring_bp,
         maps_bp,
+        exports_bp,
     ):
         app.register_blueprint(blueprint)
