@@ -116,6 +116,22 @@ def columns(export: ExportTable, headers: tuple[str, ...]) -> ExportTable:
     return ExportTable(export.slug, export.title, headers, rows)
 
 
+def shown(export: ExportTable) -> ExportTable:
+    """The table as a page shows it: amounts with thousands separators, dates in words."""
+
+    def text(value: Cell) -> Cell:
+        if isinstance(value, Decimal):
+            return f"{value:,f}"
+        if isinstance(value, datetime):
+            return value.strftime("%-d %B %Y at %H:%M UTC")
+        if isinstance(value, date):
+            return value.strftime("%-d %B %Y")
+        return value
+
+    rows = [tuple(text(v) for v in row) for row in export.rows]
+    return ExportTable(export.slug, export.title, export.headers, rows)
+
+
 def build_all(ctx: ExportContext) -> Iterator[ExportTable]:
     for slug in TABLES:
         yield build(ctx, slug)
@@ -249,7 +265,7 @@ def summary(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]
         ("Carer groups nothing reaches at amber or better", len(data.gaps.unreached)),
         ("Priority changes", len(plan_service.priorities(audit))),
         ("Actions in the plan", len(actions)),
-        ("Funding (total)", plan_service.funding_total(funding)),
+        ("Funding in total (£)", plan_service.funding_total(funding)),
     ]
     return ("Item", "Value"), rows
 

@@ -63,7 +63,7 @@ def data_uri(body: bytes, mimetype: str) -> str:
 
 @section("summary", "Summary")
 def _summary(ctx: ExportContext) -> dict[str, Any]:
-    return {"table": exports.build(ctx, "summary")}
+    return {"table": exports.shown(exports.build(ctx, "summary"))}
 
 
 @section("wheels", "Hub wheels")
@@ -111,8 +111,13 @@ def _gap_map(ctx: ExportContext) -> dict[str, Any]:
     from hub_model import reach
     from hub_model.gap_map import RULES
 
+    gaps = exports.build(ctx, "gap_map")
+    state = gaps.headers.index("State")
+    red = [row for row in gaps.rows if row[state] == "Red"]
+    unrated = [row[:4] for row in gaps.rows if row[state] != "Red"]
     return {
-        "table": exports.build(ctx, "gap_map"),
+        "red": exports.ExportTable(gaps.slug, gaps.title, gaps.headers, red),
+        "not_rated": exports.ExportTable(gaps.slug, gaps.title, gaps.headers[:4], unrated),
         "unreached": [ctx.data.group_name(g) for g in ctx.data.gaps.unreached],
         "outcomes": ctx.data.gaps.outcomes,
         "rules": RULES,
@@ -136,10 +141,10 @@ def _plan(ctx: ExportContext) -> dict[str, Any]:
     header = plan_service.header(ctx.audit)
     funding = plan_service.funding(ctx.audit)
     return {
-        "priorities": exports.build(ctx, "priorities"),
+        "priorities": exports.shown(exports.build(ctx, "priorities")),
         "header": header,
-        "actions": exports.columns(exports.build(ctx, "action_plan"), PLAN_COLUMNS),
-        "funding": exports.build(ctx, "funding"),
+        "actions": exports.shown(exports.columns(exports.build(ctx, "action_plan"), PLAN_COLUMNS)),
+        "funding": exports.shown(exports.build(ctx, "funding")),
         "funding_total": plan_service.money(plan_service.funding_total(funding)),
         "breaks_total": plan_service.money(plan_service.breaks_total(funding)),
     }
