@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from audit_app.auth.views import bp as auth_bp
     from audit_app.cycles.views import bp as cycles_bp
     from audit_app.evidence.views import bp as evidence_bp
+    from audit_app.exports.views import bp as exports_bp
     from audit_app.indicators.views import bp as indicators_bp
     from audit_app.main.views import bp as main_bp
     from audit_app.maps.views import bp as maps_bp
@@ -160,5 +161,6 @@ def _register_blueprints(app: Flask) -> None:
         cycles_bp,
         indicators_bp,
         questionnaires_bp,
+        exports_bp,
     ):
         app.register_blueprint(blueprint)

@@ -1,0 +1,121 @@
+"""Download and print an audit; import an audit from its JSON export.
+
+Every member of an audit may download its report, PDF, XLSX and CSVs
+(commissioners only once it is published: `audit_or_404` hides drafts from
+them); each shows only what that person may see in the app. The JSON export
+holds every row of the audit, partners' unshared evidence included, so it is
+the lead's alone. Importing is for carers leads and administrators.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from audit_app.exports.forms import ImportForm
+from audit_app.extensions import db
+from audit_app.models import Organisation
+from audit_app.models.audit import LEAD
+from audit_app.models.types import utcnow
+from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD
+from audit_app.services import audit_json, exports, report
+from audit_app.services.access import account_role_required, audit_or_404
+from audit_app.services.audits import area_choices
+
+bp = Blueprint("exports", __name__)
+
+PREFIX = "/audits/<int:audit_id>/exports"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DEFAULT_IMPORT_LIMIT = 5 * 1024 * 1024
+
+
+def _context(audit_id: int, roles: tuple[str, ...] | None = None) -> exports.ExportContext:
+    audit, role = audit_or_404(audit_id) if roles is None else audit_or_404(audit_id, roles)
+    return exports.ExportContext(audit, current_user, role)
+
+
+def _download(body: bytes, mimetype: str, name: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route(PREFIX + "/")
+@login_required
+def index(audit_id: int) -> str:
+    ctx = _context(audit_id)
+    return render_template(
+        "exports/index.html",
+        audit=ctx.audit,
+        role=ctx.role,
+        ctx=ctx,
+        tables=exports.TABLES.values(),
+        is_lead=ctx.role == LEAD,
+        not_included=[*audit_json.NOT_EXPORTED.values(), audit_json.ATTACHMENTS_NOTE],
+    )
+
+
+@bp.route(PREFIX + "/report")
+@login_required
+def report_page(audit_id: int) -> str:
+    ctx = _context(audit_id)
+    return report.render(ctx, "base.html")
+
+
+@bp.route(PREFIX + "/report.pdf")
+@login_required
+def pdf(audit_id: int) -> Response:
+    ctx = _context(audit_id)
+    return _download(report.pdf_bytes(ctx), "application/pdf", exports.filename(ctx, "report.pdf"))
+
+
+@bp.route(PREFIX + "/tables.xlsx")
+@login_required
+def xlsx(audit_id: int) -> Response:
+    ctx = _context(audit_id)
+    return _download(exports.xlsx_bytes(ctx), XLSX, exports.filename(ctx, "tables.xlsx"))
+
+
+@bp.route(PREFIX + "/csv/<slug>.csv")
+@login_required
+def csv(audit_id: int, slug: str) -> Response:
+    ctx = _context(audit_id)
+    if slug not in exports.TABLES:
+        abort(404)
+    body = exports.csv_bytes(exports.build(ctx, slug))
+    return _download(body, "text/csv", exports.filename(ctx, f"{slug}.csv"))
+
+
+@bp.route(PREFIX + "/audit.json")
+@login_required
+def json_export(audit_id: int) -> Response:
+    ctx = _context(audit_id, (LEAD,))
+    body = audit_json.dumps(audit_json.export_document(ctx.audit))
+    return _download(body, "application/json", exports.filename(ctx, "audit.json"))
+
+
+def import_limit() -> int:
+    return int(current_app.config.get("MAX_IMPORT_BYTES") or DEFAULT_IMPORT_LIMIT)
+
+
+@bp.route("/audits/import", methods=["GET", "POST"])
+@account_role_required(CARERS_LEAD, ADMINISTRATOR)
+def import_audit() -> Response | str:
+    form = ImportForm()
+    form.area_id.choices = area_choices()
+    if form.validate_on_submit():
+        area = db.session.get(Organisation, form.area_id.data)
+        assert area is not None
+        try:
+            document = audit_json.parse(form.file.data.read(import_limit() + 1), import_limit())
+            audit = audit_json.import_document(document, area, form.title.data, current_user)
+        except audit_json.ImportFailed as failed:
+            form.file.errors = [str(failed)]
+        else:
+            flash(f"Imported as a new draft audit: {audit.title}")
+            return redirect(url_for("audits.overview", audit_id=audit.id))
+    return render_template(
+        "exports/import.html", form=form, limit_mb=import_limit() // (1024 * 1024), now=utcnow()
+    )

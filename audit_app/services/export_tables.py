@@ -1,0 +1,377 @@
+"""The tables of an audit's exports, each registered with :func:`exports.table`.
+
+Each builder takes the :class:`ExportContext` and returns headers and rows,
+built from the existing services and the hub_model rules; their order here
+is the order of the XLSX sheets and of the CSV list.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from audit_app.models.types import utcnow
+from audit_app.services import evidence as evidence_service
+from audit_app.services import maps
+from audit_app.services import plan as plan_service
+from audit_app.services import stakeholders as stakeholder_service
+from audit_app.services.exports import DRAFT_MARK, Cell, ExportContext, table
+from audit_app.services.scope import scope_description
+from hub_model.scales import label
+
+
+@table("summary", "Summary")
+def summary(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    audit, data = ctx.audit, ctx.data
+    gaps = data.gaps.outcomes
+    rated = sum(1 for grade in data.rag.values() if grade.value != "not_rated")
+    judged = sum(
+        1
+        for cell in data.checklist.values()
+        if cell.status.value != "not_rated" or cell.indicator.value != "not_rated"
+    )
+    actions = plan_service.actions(audit)
+    funding = plan_service.funding(audit)
+    status = (
+        f"{DRAFT_MARK}: not published, may change"
+        if ctx.is_draft
+        else f"Published on {audit.published_at:%-d %B %Y}"
+        if audit.published_at
+        else "Published"
+    )
+    rows: list[tuple[Cell, ...]] = [
+        ("Title", ctx.title),
+        ("Status", status),
+        ("Area", audit.area.name),
+        ("Cycle", audit.cycle),
+        ("Period", f"{audit.period_start:%-d %B %Y} to {audit.period_end:%-d %B %Y}"),
+        ("Carers covered", scope_description(audit, ctx.framework)),
+        ("Framework", f"{ctx.framework.title} (version {audit.framework_version})"),
+        ("Exported on", utcnow().strftime("%-d %B %Y at %H:%M UTC")),
+        ("Carer groups assessed", len(data.groups)),
+        ("Stakeholders", len(stakeholder_service.stakeholders(audit))),
+        ("Evidence returns you can see", len(_evidence(ctx))),
+        ("Intervention ratings set", rated),
+        ("Checklist cells judged", judged),
+        ("Red gaps", sum(len(o.red) for o in gaps)),
+        ("Red gaps with no action in the plan", sum(len(o.unaddressed) for o in gaps)),
+        ("Cells not rated", sum(len(o.not_rated) for o in gaps)),
+        ("Carer groups nothing reaches at amber or better", len(data.gaps.unreached)),
+        ("Priority changes", len(plan_service.priorities(audit))),
+        ("Actions in the plan", len(actions)),
+        ("Funding in total (£)", plan_service.funding_total(funding)),
+    ]
+    return ("Item", "Value"), rows
+
+
+def _grid(ctx: ExportContext, kind: str) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    data = ctx.data
+    grid: Any = data.rag if kind == "rag" else data.maturity
+    summaries: Any = data.rag_summaries if kind == "rag" else data.maturity_summaries
+    headers = ("Intervention", *(g.name for g in data.groups), "Summary (weakest rated group)")
+    rows: list[tuple[Cell, ...]] = []
+    for item in data.interventions:
+        cells = [_grade(grid.get((item.code, g.code))) for g in data.groups]
+        rows.append((item.name, *cells, summaries[item.code].text))
+    return headers, rows
+
+
+def _grade(grade: Any) -> str:
+    return label(grade) if grade is not None else "Not rated"
+
+
+@table("rag_map", "RAG map")
+def rag_map(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    return _grid(ctx, "rag")
+
+
+@table("maturity_map", "Maturity map")
+def maturity_map(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    return _grid(ctx, "maturity")
+
+
+@table("appendix_a_map", "Appendix A map")
+def appendix_a_map(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    data = ctx.data
+    headers = ("Outcome", "Sub-outcome", "Outcome indicator", *(g.name for g in data.groups))
+    headers += ("Services in place (summary)", "Indicator (summary)")
+    rows: list[tuple[Cell, ...]] = []
+    for outcome in data.outcomes:
+        for sub in outcome.sub_outcomes:
+            cells = []
+            for group in data.groups:
+                cell = data.checklist.get((sub.code, group.code))
+                if cell is None:
+                    cells.append("Not rated")
+                else:
+                    cells.append(f"{label(cell.status)}; indicator {label(cell.indicator).lower()}")
+            summary_ = data.checklist_summaries[sub.code]
+            rows.append(
+                (
+                    f"{outcome.code}. {outcome.short_title}",
+                    sub.code,
+                    sub.name,
+                    *cells,
+                    summary_.status.text,
+                    summary_.indicator.text,
+                )
+            )
+    return headers, rows
+
+
+@table("gap_map", "Gap map")
+def gap_map(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    data = ctx.data
+    visible = {str(e.id): e for e in _evidence(ctx)}
+    action_names = maps.action_names(ctx.audit)
+    headers = (
+        "Outcome",
+        "Kind",
+        "Intervention or sub-outcome",
+        "Carer group",
+        "State",
+        "Why",
+        "Evidence",
+        "Actions in the plan",
+    )
+    rows: list[tuple[Cell, ...]] = []
+    for og in data.gaps.outcomes:
+        outcome = data.outcome(og.outcome)
+        for gap in og.gaps:
+            is_intervention = gap.kind.value == "intervention"
+            rows.append(
+                (
+                    f"{outcome.code}. {outcome.short_title}",
+                    "Intervention" if is_intervention else "Checklist",
+                    data.intervention_name(gap.row) if is_intervention else gap.row,
+                    data.group_name(gap.group),
+                    "Red" if gap.state.value == "red" else "Not rated",
+                    gap.why,
+                    _evidence_text(gap.evidence, visible),
+                    "; ".join(action_names.get(a, f"Action {a}") for a in gap.actions)
+                    or ("No action addresses this" if gap.state.value == "red" else ""),
+                )
+            )
+    return headers, rows
+
+
+def _evidence_text(ids: tuple[str, ...], visible: dict[str, Any]) -> str:
+    shown = [visible[i].service_name for i in ids if i in visible]
+    hidden = len(ids) - len(shown)
+    text = "; ".join(shown)
+    if hidden:
+        text += f"{'; ' if text else ''}{hidden} not shared with you"
+    return text
+
+
+@table("stakeholders", "Stakeholders")
+def stakeholders(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    fw = ctx.framework
+    headers = ("Name", "Organisation", "Type", "Subtype", "Carer groups", "Engagement", "Notes")
+    rows: list[tuple[Cell, ...]] = [
+        (
+            s.name,
+            s.organisation,
+            stakeholder_service.type_name(fw, s.type_code),
+            stakeholder_service.subtype_label(fw, s.subtype_code),
+            stakeholder_service.group_names(fw, s.groups),
+            stakeholder_service.engagement_label(s.engagement),
+            s.notes,
+        )
+        for s in stakeholder_service.stakeholders(ctx.audit)
+    ]
+    return headers, rows
+
+
+@table("population", "Population statistics")
+def population(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    fw = ctx.framework
+    headers = (
+        "What is measured",
+        "Value",
+        "Unit",
+        "Geography",
+        "Locality or ward",
+        "Carer group",
+        "Community",
+        "Source",
+        "Year",
+        "Notes",
+    )
+    rows: list[tuple[Cell, ...]] = [
+        (
+            s.measure,
+            s.value,
+            s.unit.replace("_", " "),
+            s.geography_level,
+            s.geography_name,
+            stakeholder_service.group_name(fw, s.group_code),
+            s.community,
+            s.source,
+            s.year,
+            s.notes,
+        )
+        for s in stakeholder_service.statistics(ctx.audit)
+    ]
+    return headers, rows
+
+
+@table("priorities", "Priorities")
+def priorities(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    headers = ("Rank", "Priority change", "Description", "What carers said", "Outcomes")
+    rows: list[tuple[Cell, ...]] = [
+        (
+            p.rank,
+            p.title,
+            p.description,
+            p.carers_said,
+            plan_service.outcome_names(ctx.framework, p.outcomes),
+        )
+        for p in plan_service.priorities(ctx.audit)
+    ]
+    return headers, rows
+
+
+@table("action_plan", "Action plan")
+def action_plan(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    fw = ctx.framework
+    headers = (
+        "Objective",
+        "Action",
+        "Target or measure",
+        "Due by",
+        "Timescale",
+        "Leads",
+        "Delivery capacity",
+        "Activity or service",
+        "Interventions",
+        "Sub-outcomes",
+        "Carer groups",
+        "Kind of change",
+        "Commissioning route",
+        "Latest progress",
+        "Latest update on",
+        "Latest commentary",
+    )
+    rows: list[tuple[Cell, ...]] = []
+    for action in plan_service.actions(ctx.audit):
+        latest = plan_service.latest(action)
+        rows.append(
+            (
+                action.objective.title if action.objective else "",
+                action.description,
+                action.target_measure,
+                action.due_by,
+                action.timescale,
+                plan_service.leads_text(action.leads),
+                action.capacity,
+                action.service,
+                plan_service.intervention_names(fw, action.interventions),
+                ", ".join(action.sub_outcomes or []),
+                plan_service.group_names(fw, action.groups),
+                plan_service.list_label(fw, "kinds_of_change", action.kind_of_change),
+                plan_service.list_label(fw, "commissioning_routes", action.commissioning_route),
+                plan_service.rag_label(plan_service.rag_of(action)),
+                latest.on if latest else None,
+                latest.commentary if latest else None,
+            )
+        )
+    return headers, rows
+
+
+@table("funding", "Funding")
+def funding(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    headers = ("Partner", "Contribution (£)", "Share spent on breaks (%)", "Notes")
+    rows: list[tuple[Cell, ...]] = [
+        (row.partner, row.amount, row.breaks_share, row.notes)
+        for row in plan_service.funding(ctx.audit)
+    ]
+    return headers, rows
+
+
+def _evidence(ctx: ExportContext) -> list[Any]:
+    return evidence_service.visible_returns(ctx.audit, ctx.user, ctx.role)
+
+
+@table("evidence", "Evidence returns")
+def evidence(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    fw = ctx.framework
+    headers = (
+        "Service",
+        "Organisation",
+        "Status",
+        "Interventions",
+        "Groups reached",
+        "Groups not reached",
+        "Numbers reached",
+        "Quality marks",
+        "Satisfaction",
+        "Unit cost (£)",
+        "Date of evidence",
+        "Review by",
+    )
+    rows: list[tuple[Cell, ...]] = [
+        (
+            e.service_name,
+            e.organisation.name if e.organisation else "",
+            e.status_label,
+            plan_service.intervention_names(fw, e.interventions),
+            plan_service.group_names(fw, e.groups_reached),
+            plan_service.group_names(fw, e.groups_not_reached),
+            e.numbers_reached,
+            ", ".join(
+                plan_service.list_label(fw, "quality_marks", m) for m in e.quality_marks or []
+            ),
+            e.satisfaction,
+            e.unit_cost,
+            e.evidence_date,
+            e.review_by,
+        )
+        for e in _evidence(ctx)
+    ]
+    return headers, rows
+
+
+@table("indicators", "Indicators")
+def indicators(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    """Every period of every indicator, assessed by the hub_model rules (seed 002's columns)."""
+    from audit_app.services import indicators as step3
+
+    headers = (
+        "Ref",
+        "Description",
+        "Type",
+        "Period",
+        "Previous",
+        "Target",
+        "Numerator/denominator",
+        "Result",
+        "Target variance",
+        "Direction of travel",
+        "RAG",
+        "Benchmarking",
+        "Comments",
+        "Proposed intervention",
+    )
+    rows: list[tuple[Cell, ...]] = []
+    for indicator in step3.indicators(ctx.audit):
+        for row in step3.rows_of(indicator):
+            found = row.assessment
+            rows.append(
+                (
+                    indicator.ref,
+                    indicator.title,
+                    indicator.indicator_type.capitalize(),
+                    row.value.period_label,
+                    found.previous_text,
+                    found.target_text,
+                    found.numerator_denominator,
+                    found.result_text,
+                    found.variance_text,
+                    label(found.direction),
+                    label(found.rag),
+                    row.benchmark_text,
+                    row.value.comments or "",
+                    row.value.proposed_intervention or "",
+                )
+            )
+    return headers, rows

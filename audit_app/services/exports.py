@@ -1,0 +1,222 @@
+"""An audit's tables for export: one registry, written out as XLSX and CSV.
+
+Each table is built by a function registered with :func:`table` (they live in
+:mod:`audit_app.services.export_tables`), taking the
+:class:`ExportContext` (the audit, who is looking and their role) and
+returning headers and rows; the XLSX has one sheet per table in registry
+order, and each table also downloads as its own CSV. A later area (indicators,
+questionnaires) adds its tables with one decorated function each.
+
+What a person sees here is what they may see in the app: evidence returns are
+those :func:`services.evidence.visible_returns` allows (a commissioner sees
+accepted returns of a published version only), and a draft says DRAFT.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from audit_app.models import Audit, User
+from audit_app.services import maps
+from audit_app.services.frameworks import framework_of
+from hub_model.framework import Framework
+
+Cell = str | int | float | Decimal | date | datetime | None
+
+DRAFT_MARK = "DRAFT"
+
+
+@dataclass
+class ExportContext:
+    """The audit being exported and who is exporting it (tables depend on both)."""
+
+    audit: Audit
+    user: User
+    role: str
+    for_pdf: bool = False  # sections may pick lighter images for the PDF
+
+    @cached_property
+    def framework(self) -> Framework:
+        return framework_of(self.audit)
+
+    @cached_property
+    def data(self) -> maps.MapData:
+        return maps.audit_maps(self.audit)
+
+    @property
+    def is_draft(self) -> bool:
+        return not self.audit.is_published
+
+    @property
+    def title(self) -> str:
+        """The audit's title, with DRAFT in front of a draft's."""
+        return f"{DRAFT_MARK}: {self.audit.title}" if self.is_draft else self.audit.title
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    slug: str
+    title: str
+    headers: tuple[str, ...]
+    rows: list[tuple[Cell, ...]]
+
+
+Builder = Callable[[ExportContext], tuple[tuple[str, ...], list[tuple[Cell, ...]]]]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    slug: str
+    title: str
+    build: Builder
+
+
+TABLES: dict[str, TableSpec] = {}
+
+
+def table(slug: str, title: str) -> Callable[[Builder], Builder]:
+    """Register a table builder under ``slug`` (its CSV name) and ``title`` (its sheet)."""
+    if len(title) > 31 or re.search(r"[\[\]:*?/\\]", title):
+        raise ValueError(f"{title!r} cannot be a sheet name")
+
+    def register(build: Builder) -> Builder:
+        TABLES[slug] = TableSpec(slug, title, build)
+        return build
+
+    return register
+
+
+def build(ctx: ExportContext, slug: str) -> ExportTable:
+    spec = TABLES[slug]
+    headers, rows = spec.build(ctx)
+    return ExportTable(spec.slug, spec.title, headers, rows)
+
+
+def columns(export: ExportTable, headers: tuple[str, ...]) -> ExportTable:
+    """The table with only these columns, in this order (the report's narrower plan)."""
+    index = [export.headers.index(h) for h in headers]
+    rows = [tuple(row[i] for i in index) for row in export.rows]
+    return ExportTable(export.slug, export.title, headers, rows)
+
+
+def shown(export: ExportTable) -> ExportTable:
+    """The table as a page shows it: amounts with thousands separators, dates in words."""
+
+    def text(value: Cell) -> Cell:
+        if isinstance(value, Decimal):
+            return f"{value:,f}"
+        if isinstance(value, datetime):
+            return value.strftime("%-d %B %Y at %H:%M UTC")
+        if isinstance(value, date):
+            return value.strftime("%-d %B %Y")
+        return value
+
+    rows = [tuple(text(v) for v in row) for row in export.rows]
+    return ExportTable(export.slug, export.title, export.headers, rows)
+
+
+def build_all(ctx: ExportContext) -> Iterator[ExportTable]:
+    for slug in TABLES:
+        yield build(ctx, slug)
+
+
+# --- writing -------------------------------------------------------------------
+
+# A cell starting with one of these is run as a formula by spreadsheet programs
+# (OWASP, "CSV injection"); tab and carriage return start one too.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: Cell) -> Cell:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_bytes(export: ExportTable) -> bytes:
+    """The table as CSV, UTF-8 with a byte-order mark so Excel reads the accents."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([safe_text(h) for h in export.headers])
+    for row in export.rows:
+        writer.writerow(["" if v is None else _plain(safe_text(v)) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _plain(value: Cell) -> Cell:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return value
+
+
+MIN_WIDTH, MAX_WIDTH = 8, 60
+
+
+def xlsx_bytes(ctx: ExportContext) -> bytes:
+    """Every table as one sheet: bold header row, frozen, columns sized to their text."""
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for export in build_all(ctx):
+        sheet = book.create_sheet(export.title)
+        sheet.append(list(export.headers))
+        for row in export.rows:
+            sheet.append([_xlsx_value(v) for v in row])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        _as_text(sheet)
+        _size_columns(sheet, export)
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _xlsx_value(value: Cell) -> Cell:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)  # Excel has no time zones; ours are UTC
+    return value
+
+
+def _as_text(sheet: Any) -> None:
+    """openpyxl stores "=..." as a formula: keep every typed text a plain string."""
+    for row in sheet.iter_rows(min_row=1):
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
+def _size_columns(sheet: Any, export: ExportTable) -> None:
+    for index, header in enumerate(export.headers, start=1):
+        longest = max([len(header)] + [len(str(row[index - 1] or "")) for row in export.rows[:500]])
+        width = min(max(longest + 2, MIN_WIDTH), MAX_WIDTH)
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = width
+        if longest > MAX_WIDTH:
+            for cell in sheet[letter][1:]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def filename(ctx: ExportContext, suffix: str) -> str:
+    """A download name: the audit's title in safe characters, DRAFT marked."""
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", ctx.audit.title).strip("-").lower()[:80] or "audit"
+    draft = "-draft" if ctx.is_draft else ""
+    return f"{stem}{draft}-{suffix}"
+
+
+# The tables register themselves on import; the module imports this one.
+from audit_app.services import export_tables  # noqa: E402, F401

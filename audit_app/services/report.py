@@ -1,0 +1,221 @@
+"""The printable report of an audit: an ordered list of sections, as HTML and PDF.
+
+Each :class:`Section` names a template under ``exports/sections/`` and a
+function that gives it its context from the :class:`ExportContext`; the page
+and the PDF render the same template (``exports/report.html``), the PDF
+through WeasyPrint with every image embedded as a ``data:`` URI and a URL
+fetcher that refuses anything else, so making a PDF never touches the network.
+A later area (indicators, report cards) adds a section with one
+:func:`section` call and one template.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, render_template
+from markupsafe import Markup
+
+from audit_app.models.types import utcnow
+from audit_app.services import exports, maps
+from audit_app.services import plan as plan_service
+from audit_app.services.exports import ExportContext
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    title: str
+    template: str
+    context: Callable[[ExportContext], dict[str, Any]]
+    landscape: bool = False  # wide tables print on a landscape page
+
+
+SECTIONS: list[Section] = []
+
+
+def section(
+    slug: str, title: str, landscape: bool = False
+) -> Callable[
+    [Callable[[ExportContext], dict[str, Any]]], Callable[[ExportContext], dict[str, Any]]
+]:
+    """Register a report section; its template is ``exports/sections/<slug>.html``."""
+
+    def register(
+        context: Callable[[ExportContext], dict[str, Any]],
+    ) -> Callable[[ExportContext], dict[str, Any]]:
+        SECTIONS.append(Section(slug, title, f"exports/sections/{slug}.html", context, landscape))
+        return context
+
+    return register
+
+
+def data_uri(body: bytes, mimetype: str) -> str:
+    return f"data:{mimetype};base64,{base64.b64encode(body).decode('ascii')}"
+
+
+# --- the sections ----------------------------------------------------------------
+
+
+@section("summary", "Summary")
+def _summary(ctx: ExportContext) -> dict[str, Any]:
+    return {"table": exports.shown(exports.build(ctx, "summary"))}
+
+
+@section("wheels", "Hub wheels")
+def _wheels(ctx: ExportContext) -> dict[str, Any]:
+    # SVG on the page (sharp on screen and when printed); PNG in the PDF, which
+    # WeasyPrint draws about 2 s faster per wheel than matplotlib's SVG paths.
+    fmt = "png" if ctx.for_pdf else "svg"
+    return {
+        "wheels": [
+            (
+                heading,
+                data_uri(maps.wheel_chart(ctx.audit, scale, fmt), maps.IMAGE_FORMATS[fmt]),
+                rule,
+            )
+            for scale, heading, rule in (
+                ("rag", "Red, amber, green", maps.RAG_RULE),
+                ("maturity", "Maturity", maps.MATURITY_RULE),
+            )
+        ]
+    }
+
+
+@section("maps", "Maps", landscape=True)
+def _maps(ctx: ExportContext) -> dict[str, Any]:
+    shown = (
+        ("rag", "RAG map", "rag_map", maps.RAG_RULE),
+        ("maturity", "Maturity map", "maturity_map", maps.MATURITY_RULE),
+        ("checklist", "Appendix A map", "appendix_a_map", maps.CHECKLIST_RULE),
+    )
+    return {
+        "maps": [
+            (
+                title,
+                data_uri(maps.map_chart(ctx.audit, kind), "image/png"),
+                exports.build(ctx, slug),
+                rule,
+            )
+            for kind, title, slug, rule in shown
+        ]
+    }
+
+
+@section("gap_map", "Gap map against the national outcomes", landscape=True)
+def _gap_map(ctx: ExportContext) -> dict[str, Any]:
+    from hub_model import reach
+    from hub_model.gap_map import RULES
+
+    gaps = exports.build(ctx, "gap_map")
+    state = gaps.headers.index("State")
+    red = [row for row in gaps.rows if row[state] == "Red"]
+    unrated = [row[:4] for row in gaps.rows if row[state] != "Red"]
+    return {
+        "red": exports.ExportTable(gaps.slug, gaps.title, gaps.headers, red),
+        "not_rated": exports.ExportTable(gaps.slug, gaps.title, gaps.headers[:4], unrated),
+        "unreached": [ctx.data.group_name(g) for g in ctx.data.gaps.unreached],
+        "outcomes": ctx.data.gaps.outcomes,
+        "rules": RULES,
+        "reach_rule": reach.RULE,
+    }
+
+
+@section("indicators", "Indicators and report cards", landscape=True)
+def _indicators(ctx: ExportContext) -> dict[str, Any]:
+    from audit_app.services import indicators as step3
+    from audit_app.services.chart_cache import cached
+    from audit_app.services.indicator_chart import report_card_chart
+
+    cards = []
+    for indicator in step3.indicators(ctx.audit):
+        if not indicator.values:
+            continue
+        png = cached(
+            ctx.audit,
+            f"report-card-{indicator.id}.png",
+            lambda i=indicator: report_card_chart(i, "png"),
+        )
+        cards.append((f"{indicator.ref}: {indicator.title}", data_uri(png, "image/png")))
+    return {"table": exports.shown(exports.build(ctx, "indicators")), "cards": cards}
+
+
+PLAN_COLUMNS = (
+    "Objective",
+    "Action",
+    "Target or measure",
+    "Due by",
+    "Leads",
+    "Latest progress",
+    "Latest commentary",
+)
+
+
+@section("plan", "Priorities and action plan", landscape=True)
+def _plan(ctx: ExportContext) -> dict[str, Any]:
+    header = plan_service.header(ctx.audit)
+    funding = plan_service.funding(ctx.audit)
+    return {
+        "priorities": exports.shown(exports.build(ctx, "priorities")),
+        "header": header,
+        "actions": exports.shown(exports.columns(exports.build(ctx, "action_plan"), PLAN_COLUMNS)),
+        "funding": exports.shown(exports.build(ctx, "funding")),
+        "funding_total": plan_service.money(plan_service.funding_total(funding)),
+        "breaks_total": plan_service.money(plan_service.breaks_total(funding)),
+    }
+
+
+# --- rendering -------------------------------------------------------------------
+
+
+def render(ctx: ExportContext, layout: str) -> str:
+    """The report as HTML in ``layout``: "base.html" (the page) or the PDF's own."""
+    parts = [(s, s.context(ctx)) for s in SECTIONS]
+    return render_template(
+        "exports/report.html",
+        layout=layout,
+        ctx=ctx,
+        audit=ctx.audit,
+        role=ctx.role,
+        sections=parts,
+        stylesheet=Markup(stylesheet()),  # noqa: S704  (our own file)
+        now=utcnow(),
+    )
+
+
+PDF_LAYOUT = "exports/pdf_layout.html"
+
+
+def stylesheet() -> str:
+    return Path(current_app.static_folder or "", "report.css").read_text("utf-8")
+
+
+def data_only_fetcher() -> Any:
+    """WeasyPrint's URL fetcher allowing data: URIs only: the PDF fetches nothing."""
+    try:
+        from weasyprint.urls import URLFetcher  # WeasyPrint 68 and later
+    except ImportError:  # pragma: no cover  (older WeasyPrint: a plain function)
+        from weasyprint.urls import default_url_fetcher
+
+        def fetch(url: str, *args: Any, **kwargs: Any) -> Any:
+            if not url.startswith("data:"):
+                raise ValueError(f"the PDF fetches nothing: {url[:80]}")
+            return default_url_fetcher(url, *args, **kwargs)
+
+        return fetch
+    return URLFetcher(allowed_protocols={"data"}, timeout=1)
+
+
+def pdf_bytes(ctx: ExportContext) -> bytes:
+    from weasyprint import HTML
+
+    ctx.for_pdf = True
+    html = render(ctx, PDF_LAYOUT)
+    document = HTML(string=html, base_url="about:blank", url_fetcher=data_only_fetcher())
+    result = document.write_pdf()
+    assert result is not None
+    return bytes(result)

@@ -1,0 +1,77 @@
+"""Download and print in a real browser, on the demo data: axe-core on the download
+page, the report and the import page; the report as it prints (print media, A4),
+saved as a screenshot to look at; and a PDF download."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tests.browser import axe
+from tests.browser.conftest import sign_in
+
+DEMENTIA = "Carers of people with dementia in Northshire 2026/27"  # published
+WHOLE_AREA = "All carers in Northshire 2026/27"  # a draft
+
+
+def _exports_of(page: Any, title: str) -> None:
+    page.get_by_role("link", name=title).click()
+    page.wait_for_url(re.compile(r".*/audits/\d+$"))
+    page.locator("#exports-link").click()
+    assert page.locator("h1").inner_text() == "Download and print"
+
+
+def test_lead_downloads_and_prints_the_dementia_audit(page: Any) -> None:
+    sign_in(page, "lead@demo.test")
+    _exports_of(page, DEMENTIA)
+    axe.check(page, "exports download page")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Every table in one spreadsheet (XLSX)").click()
+    assert download.value.suggested_filename.endswith("-tables.xlsx")
+
+    page.get_by_role("link", name="Report to read or print").click()
+    assert page.locator("h1").inner_text() == DEMENTIA
+    assert page.locator(".app-report-section").count() >= 5
+    axe.check(page, "exports report")
+    axe.no_horizontal_scroll(page)
+
+    page.emulate_media(media="print")
+    assert page.locator(".govuk-template__header").is_hidden()
+    assert page.locator(".govuk-template__footer").is_hidden()
+    assert page.locator(".app-no-print").first.is_hidden()
+    breaks = page.locator(".app-report-section").evaluate_all(
+        "sections => sections.map(s => getComputedStyle(s).breakBefore)"
+    )
+    assert set(breaks) == {"page"}
+    axe.screenshot(page, "exports report print media")
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    assert pdf.startswith(b"%PDF")
+    page.emulate_media(media="screen")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as PDF").click()
+    assert download.value.suggested_filename.endswith("-report.pdf")
+
+    # A draft, in the same session: the live server allows ten sign-ins per account
+    # in 15 minutes, and the other browser tests sign in as the lead too.
+    page.goto("/audits/")
+    _exports_of(page, WHOLE_AREA)
+    page.get_by_role("link", name="Report to read or print").click()
+    assert page.locator("h1").inner_text() == f"DRAFT: {WHOLE_AREA}"
+    assert page.locator("#draft-notice").is_visible()
+    axe.check(page, "exports draft report")
+
+    page.goto("/audits/")
+    page.get_by_role("link", name="Import an audit from a JSON file").click()
+    page.get_by_role("button", name="Import as a new draft").click()
+    page.wait_for_selector(".govuk-error-summary:focus")
+    assert "Select a JSON file to import" in page.locator(".govuk-error-summary").inner_text()
+    axe.check(page, "exports import errors")
+
+
+def test_commissioner_downloads_but_sees_no_json(page: Any) -> None:
+    sign_in(page, "commissioner@demo.test")
+    _exports_of(page, DEMENTIA)
+    assert page.locator("#json-link").count() == 0
+    axe.check(page, "exports commissioner download page")
