@@ -2,7 +2,8 @@
 the lead creates an audit, tailors the framework, records a stakeholder and invites
 a partner; the new partner accepts the invitation and submits evidence with an
 attachment; the lead accepts it, writes a priority and publishes; the commissioner
-opens the gap map, the wheel and the indicator dashboard. axe on every page."""
+opens the gap map, the wheel and the indicator dashboard, and downloads the
+spreadsheet and the PDF. axe on every page."""
 
 from __future__ import annotations
 
@@ -65,6 +66,16 @@ def test_from_a_new_audit_to_the_commissioners_gap_map(
     page.get_by_label("Carers and the people they care for").check()
     page.get_by_role("button", name="Save stakeholder").click()
     assert "Northshire Dementia Carers' Forum" in page.locator("main").inner_text()
+    page.goto(audit_url + "/population/new")
+    page.get_by_label("What is measured").fill("Carers of people with dementia")
+    page.get_by_label("Value").fill("2,340")
+    page.get_by_label("Number of people").check()
+    page.get_by_label("The whole area").check()
+    page.get_by_label("Source", exact=True).fill("2021 Census, table TS039")
+    page.get_by_label("Year", exact=True).fill("2021")
+    axe.check(page, "journey population statistic")
+    page.get_by_role("button", name="Save figure").click()
+    assert "2,340" in page.locator("main").inner_text()
     page.goto(audit_url + "/people")
     page.get_by_label("Email address").fill(PARTNER)
     page.get_by_label("Partner – submits evidence and views").check()
@@ -76,7 +87,6 @@ def test_from_a_new_audit_to_the_commissioners_gap_map(
     page.get_by_label("Commissioner – reviews the published maps, gap report and plan").check()
     page.locator("#organisation_id").select_option(label="Northshire Integrated Care Board")
     page.get_by_role("button", name="Create invitation link").click()
-    axe.screenshot(page, "journey commissioner invitation")
     commissioner_link = page.locator("#invitation-link").inner_text().strip()
     _sign_out(page)
 
@@ -113,6 +123,12 @@ def test_from_a_new_audit_to_the_commissioners_gap_map(
     page.get_by_label("Priority change").fill("Evening and weekend breaks")
     page.get_by_label("Rank").fill("1")
     page.get_by_role("button", name="Save priority").click()
+    page.goto(audit_url + "/plan/actions/new")
+    page.get_by_label("Action", exact=True).fill("Pilot an evening sitting service")
+    page.get_by_label("Post", exact=True).fill("Carers lead")
+    axe.check(page, "journey new action")
+    page.get_by_role("button", name="Save action").click()
+    assert "Pilot an evening sitting service" in page.locator("main").inner_text()
     page.goto(audit_url + "/publish")
     axe.check(page, "journey publish")
     page.get_by_role("button", name="Publish to commissioners").click()
@@ -137,3 +153,12 @@ def test_from_a_new_audit_to_the_commissioners_gap_map(
     axe.check(page, "journey commissioner dashboard")
     page.goto(audit_url + "/evidence/")
     assert "Memory cafés in three towns" in page.locator("main").inner_text()
+    page.goto(audit_url)
+    page.locator("#exports-link").click()
+    with page.expect_download() as spreadsheet:
+        page.get_by_role("link", name="Every table in one spreadsheet (XLSX)").click()
+    assert spreadsheet.value.suggested_filename.endswith("-tables.xlsx")
+    page.get_by_role("link", name="Report to read or print").click()
+    with page.expect_download() as pdf:
+        page.get_by_role("link", name="Download as PDF").click()
+    assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF")
