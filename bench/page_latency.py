@@ -51,6 +51,10 @@ def _prepare(url: str, areas: int) -> int:
         print(f"seeding {areas} areas (first run)...", flush=True)
         seed(app, areas)
     with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()  # a database seeded before later migrations
+
         if accounts.find_user(EMAIL) is None:
             accounts.create_user(EMAIL, "Bench administrator", "administrator", PASSWORD, None)
             db.session.commit()

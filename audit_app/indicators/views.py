@@ -24,7 +24,7 @@ from audit_app.record_pages import SAVE_FAILED, Kind, confirm_delete
 from audit_app.services import indicator_dashboard as dashboard_service
 from audit_app.services import indicators as step3
 from audit_app.services import plan as step4
-from audit_app.services.access import audit_or_404
+from audit_app.services.access import audit_or_404, may_edit
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.chart_cache import cached
 from audit_app.services.frameworks import framework_of
@@ -73,7 +73,7 @@ def index(audit_id: int) -> str:
     return render_template(
         "indicators/index.html",
         audit=audit,
-        can_edit=role == LEAD,
+        can_edit=may_edit(audit, role),
         indicators=[(indicator, step3.rows_of(indicator)) for indicator in found],
         step3=step3,
     )
@@ -88,7 +88,7 @@ def dashboard(audit_id: int) -> str:
     return render_template(
         "indicators/dashboard.html",
         audit=audit,
-        can_edit=role == LEAD,
+        can_edit=may_edit(audit, role),
         ends=ends,
         as_of=as_of,
         board=dashboard_service.dashboard(audit, as_of, date.today()),
@@ -112,7 +112,7 @@ def report_card(audit_id: int, indicator_id: int) -> str:
     return render_template(
         "indicators/report_card.html",
         audit=audit,
-        can_edit=role == LEAD,
+        can_edit=may_edit(audit, role),
         indicator=indicator,
         card=card,
         svg=_chart(audit, indicator, "svg").decode() if card.rows else "",

@@ -8,12 +8,16 @@ on the page beside them.
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from audit_app.services import maps
 from audit_app.services.access import audit_or_404
+from audit_app.services.chart_cache import cached
 from hub_model import reach
 from hub_model.gap_map import RULES as GAP_RULES
 
@@ -68,16 +72,27 @@ def checklist_map(audit_id: int) -> str:
 @login_required
 def gap_map(audit_id: int) -> str:
     audit, role = audit_or_404(audit_id)
-    return render_template(
-        "maps/gaps.html",
-        audit=audit,
-        role=role,
-        data=maps.audit_maps(audit),
-        evidence=maps.visible_evidence(audit, current_user, role),
-        actions=maps.action_names(audit),
-        rules=GAP_RULES,
-        reach_rule=reach.RULE,
-    )
+    evidence = maps.visible_evidence(audit, current_user, role)
+    # The content depends only on the audit's revision and on which evidence the
+    # viewer may see (its names are shown), so it is rendered once for each.
+    seen = hashlib.sha256(
+        repr(sorted((key, e.service_name) for key, e in evidence.items())).encode()
+    ).hexdigest()[:16]
+
+    def render_body() -> str:
+        return render_template(
+            "maps/_gaps_body.html",
+            audit=audit,
+            role=role,
+            data=maps.audit_maps(audit),
+            evidence=evidence,
+            actions=maps.action_names(audit),
+            rules=GAP_RULES,
+            reach_rule=reach.RULE,
+        )
+
+    body = cached(audit, f"gap-map-page-{role}-{seen}.html", render_body)
+    return render_template("maps/gaps.html", audit=audit, role=role, body=Markup(body))  # noqa: S704 (our own template's output)
 
 
 @bp.route("/ratings/<intervention>/<group>")

@@ -45,7 +45,7 @@ from audit_app.record_pages import SAVE_FAILED
 from audit_app.services import needs as step2
 from audit_app.services import questionnaire_import as importing
 from audit_app.services import questionnaires as service
-from audit_app.services.access import audit_or_404
+from audit_app.services.access import audit_or_404, may_edit
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.frameworks import framework_of
 from hub_model.questionnaire import Questionnaire as Definition
@@ -185,7 +185,7 @@ def results(audit_id: int, questionnaire_id: int) -> str:
         definition=service.definition_of(record, framework),
         summary=summary,
         names=service.group_names(framework),
-        can_edit=role == LEAD,
+        can_edit=may_edit(audit, role),
         ranking_form=RankingForm(),
         outcome_titles={o.code: o.short_title for o in framework.outcomes},
         smallest=service.SMALLEST_GROUP,

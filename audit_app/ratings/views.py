@@ -6,8 +6,13 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from markupsafe import Markup
 from werkzeug.wrappers import Response
+from wtforms import SubmitField
 
+from audit_app.forms import Form
+from audit_app.models import Audit
 from audit_app.models.audit import LEAD, PARTNER
 from audit_app.ratings.forms import (
     MATURITY_MEANINGS,
@@ -19,6 +24,7 @@ from audit_app.ratings.forms import (
 from audit_app.services import grids, judgements
 from audit_app.services.access import audit_or_404, may_edit
 from audit_app.services.changes import SaveFailed, StaleEdit
+from audit_app.services.chart_cache import cached
 from audit_app.services.evidence import returns_for_linking
 
 bp = Blueprint("ratings", __name__, url_prefix="/audits/<int:audit_id>")
@@ -77,7 +83,9 @@ def _lead_edit(
 @login_required
 def grid(audit_id: int) -> Response | str:
     audit, role = audit_or_404(audit_id)
-    view = grids.rating_grid_view(audit, role, request.form if request.method == "POST" else None)
+    if request.method != "POST":
+        return _grid_page(audit, role)
+    view = grids.rating_grid_view(audit, role, request.form)
     if view.form is not None and view.form.validate_on_submit():
         try:
             result = grids.save_rating_grid(audit, view, current_user)
@@ -97,6 +105,35 @@ def grid(audit_id: int) -> Response | str:
             return redirect(url_for("ratings.grid", audit_id=audit.id))
     return render_template(
         "ratings/grid.html", audit=audit, role=role, view=view, conflicts=[], form=view.form
+    )
+
+
+class GridButtonForm(Form):
+    """The grid page's form around a cached table: its CSRF token and button."""
+
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+def _grid_page(audit: Audit, role: str) -> str:
+    """The grid as shown before any change: its table depends only on the audit's
+    revision and on the viewer's role and editing rights, so it is rendered once for
+    each (a national-scale grid holds 400 selects)."""
+    editing = may_edit(audit, role)
+
+    def table() -> str:
+        view = grids.rating_grid_view(audit, role, None)
+        return render_template(
+            "ratings/_grid_table.html", audit=audit, role=role, view=view, form=view.form
+        )
+
+    html = cached(audit, f"ratings-grid-{role}-{editing}.html", table)
+    return render_template(
+        "ratings/grid.html",
+        audit=audit,
+        role=role,
+        conflicts=[],
+        form=GridButtonForm() if editing else None,
+        table_html=Markup(html),  # noqa: S704 (our own template's output)
     )
 
 

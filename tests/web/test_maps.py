@@ -190,7 +190,7 @@ def test_a_second_view_costs_no_recomputation_and_a_change_invalidates(
     as_lead.get(_url(cast.published, "/gaps"))
     assert as_lead.client.get(_url(cast.published, "/wheel-rag.svg")).status_code == 200
     first = cache.stats.computed - before
-    assert first == 2  # the map data, then the wheel drawn from it
+    assert first == 3  # the map data, the gap map's content from it, the wheel
     as_lead.get(_url(cast.published, "/gaps"))
     as_lead.get(_url(cast.published, "/rag"))
     assert as_lead.client.get(_url(cast.published, "/wheel-rag.svg")).status_code == 200
@@ -320,3 +320,23 @@ def test_chart_functions_return_bytes_for_exports(app: Flask, cast: Cast) -> Non
         assert maps.wheel_chart(audit, "rag", "png")[:4] == b"\x89PNG"
         assert maps.map_chart(audit, "checklist")[:4] == b"\x89PNG"
         assert maps.wheel_chart(audit, "maturity", "svg").lstrip().startswith(b"<?xml")
+
+
+def test_the_cached_gap_map_never_shows_one_viewer_evidence_another_may_not_see(
+    app: Flask, cast: Cast, as_lead: Visitor
+) -> None:
+    """The gap map's content is cached per revision AND per visible evidence: the
+    partner whose draft is linked sees its name; the lead, viewing first or after,
+    never does (nor the other partner)."""
+    _fill(app, cast, cast.published)
+    url = _url(cast.published, "/gaps")
+    assert "Unshared draft note" not in as_lead.get(url).text
+    as_lead.sign_out()
+    as_lead.sign_in("partner2@example.org")
+    assert "Unshared draft note" in as_lead.get(url).text
+    as_lead.sign_out()
+    as_lead.sign_in("partner@example.org")
+    assert "Unshared draft note" not in as_lead.get(url).text
+    as_lead.sign_out()
+    as_lead.sign_in("lead@example.org")
+    assert "Unshared draft note" not in as_lead.get(url).text
