@@ -91,11 +91,9 @@ class Versions:
 
 def versions(audit: Audit) -> Versions:
     earlier = earlier_versions(audit)
-    number = (
-        publication(audit).version_number if audit.is_published and publication(audit) else None
-    )
+    published = publication(audit) if audit.is_published else None
     return Versions(
-        number or next_version_number(audit),
+        published.version_number if published else next_version_number(audit),
         earlier[0] if earlier else None,
         newer_version(audit),
     )
