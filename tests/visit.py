@@ -113,6 +113,12 @@ class Visitor:
         self.post("/sign-out")
         self._csrf = None
 
+    def switch(self, email: str) -> Visitor:
+        """Sign out, then in as someone else (the test cast's password)."""
+        self.sign_out()
+        self.sign_in(email)
+        return self
+
     @staticmethod
     def _page(response: TestResponse, status: int | None) -> Page:
         if status is not None:
@@ -120,3 +126,14 @@ class Visitor:
                 f"expected {status}, got {response.status_code}: {response.get_data(as_text=True)[:2000]}"
             )
         return Page(response, BeautifulSoup(response.get_data(as_text=True), "html.parser"))
+
+
+def assert_error(page: Page, message: str) -> None:
+    """``message`` is in the GOV.UK error summary, its link reaches the field, and the
+    page title starts "Error: "."""
+    assert page.h1, "the page has a heading"
+    assert message in page.error_summary(), page.error_summary()
+    anchor = page.error_links()[message]
+    assert page.soup.select_one(anchor) is not None, f"error link {anchor} goes nowhere"
+    assert page.soup.title is not None
+    assert page.soup.title.get_text().startswith("Error: ")

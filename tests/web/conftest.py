@@ -109,3 +109,16 @@ def publish(app: Flask, audit_id: int) -> None:
         audit.status = PUBLISHED
         audit.published_at = utcnow()
         db.session.commit()
+
+
+def trail(app: Flask, entity: str) -> list[tuple[str, str, dict | None, dict | None]]:  # type: ignore[type-arg]
+    """The audit trail of one kind of record: (action, label, old, new), oldest first."""
+    from sqlalchemy import select
+
+    from audit_app.models import ChangeEvent
+
+    with app.app_context():
+        events = db.session.scalars(
+            select(ChangeEvent).where(ChangeEvent.entity == entity).order_by(ChangeEvent.id)
+        )
+        return [(event.action, event.label, event.old, event.new) for event in events]

@@ -87,19 +87,13 @@ def _links(page: Page) -> list[str]:
     return [link.get_text(" ", strip=True) for link in page.soup.select("main a")]
 
 
-def _switch(visitor: Visitor, email: str) -> Visitor:
-    visitor.sign_out()
-    visitor.sign_in(email)
-    return visitor
-
-
 def _accepted_return(visitor: Visitor, audit_id: int, **changes: Any) -> int:
     """Partner writes and submits a return, the lead accepts it; partner signed in after."""
     evidence_id = _create(visitor, audit_id, **changes)
     _submit(visitor, audit_id, evidence_id)
-    _switch(visitor, "lead@example.org")
+    visitor.switch("lead@example.org")
     _decide(visitor, audit_id, evidence_id, "accept")
-    _switch(visitor, "partner@example.org")
+    visitor.switch("partner@example.org")
     return evidence_id
 
 
@@ -154,14 +148,14 @@ def test_partner_drafts_submits_and_lead_returns_then_accepts_with_a_full_trail(
     assert "Submitted" in as_partner.get(_url(audit_id, f"{evidence_id}")).text
     as_partner.get(_url(audit_id, f"{evidence_id}/edit"), status=403)
 
-    _switch(as_partner, "lead@example.org")
+    as_partner.switch("lead@example.org")
     _decide(as_partner, audit_id, evidence_id, "return", "Add the follow-up period, please.")
     with app.app_context():
         record = db.session.get(EvidenceReturn, evidence_id)
         assert record is not None
         assert record.status == "returned" and record.decided_at is not None
 
-    _switch(as_partner, "partner@example.org")
+    as_partner.switch("partner@example.org")
     returned = as_partner.get(_url(audit_id, f"{evidence_id}"))
     assert "Returned with comments" in returned.text
     assert "Add the follow-up period, please." in returned.text
@@ -186,7 +180,7 @@ def test_partner_drafts_submits_and_lead_returns_then_accepts_with_a_full_trail(
     )
     _submit(as_partner, audit_id, evidence_id)
 
-    _switch(as_partner, "lead@example.org")
+    as_partner.switch("lead@example.org")
     _decide(as_partner, audit_id, evidence_id, "accept")
     assert "Accepted" in as_partner.get(_url(audit_id, f"{evidence_id}")).text
 
@@ -267,14 +261,14 @@ def test_other_partner_never_sees_a_draft_or_submitted_return_or_its_files(
         _url(audit_id, f"{evidence_id}/edit"),
         _url(audit_id, f"{evidence_id}/attachments/{attachment_id}"),
     ]
-    _switch(as_partner, "partner2@example.org")
+    as_partner.switch("partner2@example.org")
     for url in urls:
         as_partner.get(url, status=404)
     assert "Secret" not in as_partner.get(_url(audit_id)).text
 
-    _switch(as_partner, "partner@example.org")
+    as_partner.switch("partner@example.org")
     _submit(as_partner, audit_id, evidence_id)
-    _switch(as_partner, "partner2@example.org")
+    as_partner.switch("partner2@example.org")
     for url in urls:
         as_partner.get(url, status=404)
     assert "Secret" not in as_partner.get(_url(audit_id)).text
@@ -296,7 +290,7 @@ def test_other_partner_sees_accepted_return_only_once_the_audit_is_published(
     unpublished = _accepted_return(as_partner, cast.draft.id, service_name="Unpublished breaks")
     publish(app, cast.dementia.id)
     (attachment_id,) = _attachment_ids(app, published)
-    _switch(as_partner, "partner2@example.org")
+    as_partner.switch("partner2@example.org")
     page = as_partner.get(_url(cast.dementia.id, f"{published}"))
     assert page.h1 == "Published breaks"
     assert "Change this evidence return" not in _links(page)
@@ -312,7 +306,7 @@ def test_other_partner_sees_accepted_return_only_once_the_audit_is_published(
 
 def test_lead_cannot_see_a_partners_draft(as_partner: Visitor, cast: Cast) -> None:
     evidence_id = _create(as_partner, cast.draft.id, service_name="Still drafting")
-    _switch(as_partner, "lead@example.org")
+    as_partner.switch("lead@example.org")
     as_partner.get(_url(cast.draft.id, f"{evidence_id}"), status=404)
     as_partner.get(_url(cast.draft.id, f"{evidence_id}/edit"), status=404)
     assert "Still drafting" not in as_partner.get(_url(cast.draft.id)).text
@@ -332,7 +326,7 @@ def test_colleague_in_the_same_organisation_sees_and_edits_the_draft(
 
         audit = db.session.get(Audit, cast.draft.id)
         make.member(audit, colleague, "partner")  # type: ignore[arg-type]
-    _switch(as_partner, "colleague@example.org")
+    as_partner.switch("colleague@example.org")
     assert as_partner.get(_url(cast.draft.id, f"{evidence_id}/edit")).h1 == (
         "Change evidence return"
     )
@@ -346,7 +340,7 @@ def test_commissioner_sees_only_accepted_returns_of_a_published_audit(
     _submit(as_partner, cast.dementia.id, submitted)
     draft_audit_return = _accepted_return(as_partner, cast.draft.id, service_name="Draft audit")
     publish(app, cast.dementia.id)
-    _switch(as_partner, "commissioner@example.org")
+    as_partner.switch("commissioner@example.org")
     listing = as_partner.get(_url(cast.dementia.id))
     assert "Accepted one" in listing.text
     assert "Submitted one" not in listing.text
@@ -374,7 +368,7 @@ def test_a_return_from_another_audit_is_not_found_through_this_one(
 
 def test_outsider_lead_gets_not_found(as_partner: Visitor, cast: Cast) -> None:
     evidence_id = _accepted_return(as_partner, cast.dementia.id)
-    _switch(as_partner, "lead@southshire.example.org")
+    as_partner.switch("lead@southshire.example.org")
     as_partner.get(_url(cast.dementia.id), status=404)
     as_partner.get(_url(cast.dementia.id, f"{evidence_id}"), status=404)
 
@@ -390,7 +384,7 @@ def test_partner_cannot_decide_and_lead_must_give_comments_to_return(
         {"version": "2", "decision": "accept"},
         status=404,
     )
-    _switch(as_partner, "lead@example.org")
+    as_partner.switch("lead@example.org")
     version = _version(as_partner, audit_id, evidence_id)
     page = as_partner.post(
         _url(audit_id, f"{evidence_id}/decision"),
@@ -414,7 +408,7 @@ def test_a_stale_decision_changes_nothing(app: Flask, as_partner: Visitor, cast:
     audit_id = cast.draft.id
     evidence_id = _create(as_partner, audit_id)
     _submit(as_partner, audit_id, evidence_id)
-    _switch(as_partner, "lead@example.org")
+    as_partner.switch("lead@example.org")
     version = _version(as_partner, audit_id, evidence_id)
     page = as_partner.post(
         _url(audit_id, f"{evidence_id}/decision"),
@@ -658,7 +652,7 @@ def test_lead_can_edit_a_submitted_return_but_partner_cannot(
     as_partner.post(
         _url(audit_id, f"{evidence_id}/edit"), _form(version="3"), status=403, **MULTIPART
     )
-    _switch(as_partner, "lead@example.org")
+    as_partner.switch("lead@example.org")
     version = as_partner.get(_url(audit_id, f"{evidence_id}/edit")).value("version")
     as_partner.post(
         _url(audit_id, f"{evidence_id}/edit"),
@@ -841,7 +835,7 @@ def test_files_can_be_added_over_time_and_deleted_by_the_author_while_editable(
 
     _submit(as_partner, audit_id, evidence_id)
     as_partner.post(_url(audit_id, f"{evidence_id}/attachments/{second}/delete"), {}, status=403)
-    _switch(as_partner, "lead@example.org")
+    as_partner.switch("lead@example.org")
     as_partner.post(_url(audit_id, f"{evidence_id}/attachments/{second}/delete"), {})
     assert _attachment_ids(app, evidence_id) == []
     with app.app_context():

@@ -14,8 +14,8 @@ from audit_app.extensions import db
 from audit_app.models import Audit, ChangeEvent, User
 from audit_app.models.indicators import Indicator, IndicatorValue
 from audit_app.services import changes
-from tests.visit import Page, Visitor
-from tests.web.conftest import Cast
+from tests.visit import Page, Visitor, assert_error
+from tests.web.conftest import Cast, trail
 
 HOSTILE = "<script>alert('x')</script> Robert'); DROP TABLE indicator;--"
 
@@ -110,23 +110,6 @@ def _make_value(app: Flask, indicator_id: int, **values: Any) -> int:
         return int(record.id)
 
 
-def _trail(app: Flask, entity: str) -> list[tuple[str, str, dict | None, dict | None]]:
-    with app.app_context():
-        events = db.session.scalars(
-            select(ChangeEvent).where(ChangeEvent.entity == entity).order_by(ChangeEvent.id)
-        )
-        return [(event.action, event.label, event.old, event.new) for event in events]
-
-
-def _assert_error(page: Page, message: str) -> None:
-    assert page.h1, "the page has a heading"
-    assert message in page.error_summary(), page.error_summary()
-    anchor = page.error_links()[message]
-    assert page.soup.select_one(anchor) is not None, f"error link {anchor} goes nowhere"
-    assert page.soup.title is not None
-    assert page.soup.title.get_text().startswith("Error: ")
-
-
 def _cells(page: Page, selector: str) -> list[str]:
     row = page.soup.select_one(selector)
     assert row is not None, selector
@@ -170,7 +153,7 @@ def test_lead_adds_an_indicator_from_the_framework_catalogue(
         row for row in again.soup.select("#catalogue tbody tr") if "NI135" in row.get_text()
     )
     assert "Added" in ni135.get_text() and ni135.select_one("a") is None
-    assert [e[0] for e in _trail(app, "indicator")] == ["created"]
+    assert [e[0] for e in trail(app, "indicator")] == ["created"]
 
 
 def test_gp_register_and_non_carer_services_come_from_the_catalogue(
@@ -235,8 +218,8 @@ def test_a_missed_target_needs_comments_and_a_proposed_intervention(
     indicator_id = _make_indicator(app, cast.draft.id)
     url = f"/audits/{cast.draft.id}/indicators/{indicator_id}/values/new"
     page = as_lead.post(url, _value(), status=200)
-    _assert_error(page, "Enter comments: the target was missed")
-    _assert_error(page, "Enter the proposed intervention: the target was missed")
+    assert_error(page, "Enter comments: the target was missed")
+    assert_error(page, "Enter the proposed intervention: the target was missed")
     assert page.value("numerator") == "422"
     met = as_lead.post(url, _value(target="50"))
     assert met.status == 302
@@ -309,7 +292,7 @@ def test_indicator_form_rejects_bad_input(
 ) -> None:
     form = _indicator(**changes)
     page = as_lead.post(f"/audits/{cast.draft.id}/indicators/new", form, status=200)
-    _assert_error(page, message)
+    assert_error(page, message)
     if "title" not in changes:
         assert page.value("title") == form["title"]
     with app.app_context():
@@ -323,7 +306,7 @@ def test_a_reference_is_unique_within_the_audit_only(
     _make_indicator(app, cast.other_area_audit.id, ref="LOC2")
     base = f"/audits/{cast.draft.id}/indicators/new"
     page = as_lead.post(base, _indicator(ref="loc1"), status=200)
-    _assert_error(page, "Another indicator in this audit has the reference loc1")
+    assert_error(page, "Another indicator in this audit has the reference loc1")
     as_lead.post(base, _indicator(ref="LOC2"))
 
 
@@ -364,12 +347,12 @@ def test_value_form_rejects_bad_input(
     form = _value(**{"target": "50", **changes})
     url = f"/audits/{cast.draft.id}/indicators/{indicator_id}/values/new"
     page = as_lead.post(url, form, status=200)
-    _assert_error(page, message)
+    assert_error(page, message)
     if "period_label" not in changes:
         assert page.value("period_label") == form["period_label"]
     with app.app_context():
         assert db.session.scalars(select(IndicatorValue)).first() is None
-    assert _trail(app, "indicator value") == []
+    assert trail(app, "indicator value") == []
 
 
 def test_a_period_end_is_unique_for_an_indicator(app: Flask, as_lead: Visitor, cast: Cast) -> None:
@@ -377,7 +360,7 @@ def test_a_period_end_is_unique_for_an_indicator(app: Flask, as_lead: Visitor, c
     value_id = _make_value(app, indicator_id)
     base = f"/audits/{cast.draft.id}/indicators"
     page = as_lead.post(f"{base}/{indicator_id}/values/new", _value(target="50"), status=200)
-    _assert_error(page, "This indicator already has a period ending on that date")
+    assert_error(page, "This indicator already has a period ending on that date")
     # The period itself keeps its own end date when changed.
     loaded = as_lead.get(f"{base}/values/{value_id}").value("version")
     as_lead.post(f"{base}/values/{value_id}", _value(target="50", version=loaded))
@@ -450,7 +433,7 @@ def test_a_stale_value_save_shows_both_versions_and_overwrites_nothing(
     mine = _value(numerator="48", denominator="100", target="40", previous="", version=loaded)
     page = as_lead.post(url, mine, status=200)
     message = "Someone else changed this period while you were editing"
-    _assert_error(page, message)
+    assert_error(page, message)
     theirs = page.soup.select_one(page.error_links()[message])
     assert "45" in theirs.get_text(" ", strip=True)
     assert page.value("numerator") == "48"
@@ -473,7 +456,7 @@ def test_a_missing_or_forged_version_is_treated_as_stale(
         assert db.session.get(Indicator, indicator_id).title == "Carers assessed"
 
 
-def test_every_change_to_a_value_is_in_the_audit_trail(
+def test_every_change_to_a_value_is_in_the_audittrail(
     app: Flask, as_lead: Visitor, cast: Cast
 ) -> None:
     indicator_id = _make_indicator(app, cast.draft.id)
@@ -489,16 +472,16 @@ def test_every_change_to_a_value_is_in_the_audit_trail(
     confirm = as_lead.get(f"{base}/values/{value_id}/delete")
     assert "Are you sure you want to delete this period value?" in confirm.h1
     as_lead.post(f"{base}/values/{value_id}/delete")
-    trail = _trail(app, "indicator value")
-    assert [event[0] for event in trail] == ["created", "changed", "removed"]
-    assert trail[0][1] == "LOC1 Apr–Jun 2026"
-    assert trail[1][2] == {"target": "50.000000"} and trail[1][3] == {"target": "55.000000"}
-    assert Decimal(trail[2][2]["numerator"]) == 422 and trail[2][3] is None
+    events = trail(app, "indicator value")
+    assert [event[0] for event in events] == ["created", "changed", "removed"]
+    assert events[0][1] == "LOC1 Apr–Jun 2026"
+    assert events[1][2] == {"target": "50.000000"} and events[1][3] == {"target": "55.000000"}
+    assert Decimal(events[2][2]["numerator"]) == 422 and events[2][3] is None
     changes_page = as_lead.get(f"/audits/{cast.draft.id}/changes")
     assert "LOC1 Apr–Jun 2026" in changes_page.text
 
 
-def test_deleting_an_indicator_asks_first_and_keeps_its_values_in_the_trail(
+def test_deleting_an_indicator_asks_first_and_keeps_its_values_in_thetrail(
     app: Flask, as_lead: Visitor, cast: Cast
 ) -> None:
     indicator_id = _make_indicator(app, cast.draft.id)
@@ -512,8 +495,8 @@ def test_deleting_an_indicator_asks_first_and_keeps_its_values_in_the_trail(
     with app.app_context():
         assert db.session.scalars(select(Indicator)).first() is None
         assert db.session.scalars(select(IndicatorValue)).first() is None
-    assert [e[0] for e in _trail(app, "indicator value")] == ["removed", "removed"]
-    assert [e[0] for e in _trail(app, "indicator")] == ["removed"]
+    assert [e[0] for e in trail(app, "indicator value")] == ["removed", "removed"]
+    assert [e[0] for e in trail(app, "indicator")] == ["removed"]
 
 
 # The dashboard in seed 002's layout.

@@ -21,8 +21,8 @@ from audit_app.models import (
 )
 from audit_app.services import changes
 from audit_app.services.needs import QUESTION_CODES
-from tests.visit import Page, Visitor
-from tests.web.conftest import Cast
+from tests.visit import Visitor, assert_error
+from tests.web.conftest import Cast, trail
 
 HOSTILE = "<script>alert('x')</script> Robert'); DROP TABLE finding;--"
 
@@ -74,22 +74,6 @@ def _make(app: Flask, model: type, audit_id: int, **values: Any) -> int:
         return int(record.id)
 
 
-def _trail(app: Flask, entity: str) -> list[tuple[str, str, dict | None, dict | None]]:
-    with app.app_context():
-        events = db.session.scalars(
-            select(ChangeEvent).where(ChangeEvent.entity == entity).order_by(ChangeEvent.id)
-        )
-        return [(event.action, event.label, event.old, event.new) for event in events]
-
-
-def _assert_error(page: Page, message: str) -> None:
-    assert page.h1, "the page has a heading"
-    assert message in page.error_summary(), page.error_summary()
-    anchor = page.error_links()[message]
-    assert page.soup.select_one(anchor) is not None, f"error link {anchor} goes nowhere"
-    assert page.soup.title.get_text().startswith("Error: ")
-
-
 def _colleague(app: Flask) -> User:
     return db.session.scalars(select(User).filter_by(email="admin@example.org")).one()
 
@@ -124,7 +108,7 @@ def test_lead_answers_planning_questions(app: Flask, as_lead: Visitor, cast: Cas
         assert answers["risks_gaps"].answer.endswith("young adult carers")
         assert answers["risks_gaps"].version == 2
         assert answers["quick_wins"].answer == "A carers' page on the council website"
-    assert [event[0] for event in _trail(app, "planning answer")] == [
+    assert [event[0] for event in trail(app, "planning answer")] == [
         "created",
         "changed",
         "created",
@@ -148,7 +132,7 @@ def test_a_stale_planning_answer_is_reported_and_not_overwritten(
     form = {"answer_focus": "Breaks (mine)", "version_focus": loaded, "answer_legacy": "Kept"}
     page = as_lead.post(url, form, status=200)
     message = "Someone else changed the answer about focus while you were editing"
-    _assert_error(page, message)
+    assert_error(page, message)
     assert "Breaks (colleague)" in page.soup.select_one("#theirs-focus").get_text()
     assert page.value("answer_focus") == "Breaks (mine)"
     with app.app_context():
@@ -182,7 +166,7 @@ def test_planning_answers_that_are_too_long_are_refused(
         {"answer_focus": "Kept on the page", **changes},
         status=200,
     )
-    _assert_error(page, message)
+    assert_error(page, message)
     assert page.value("answer_focus") == "Kept on the page"
     with app.app_context():
         assert db.session.scalars(select(PlanningAnswer)).first() is None
@@ -237,9 +221,9 @@ def test_lead_adds_changes_and_deletes_a_method(app: Flask, as_lead: Visitor, ca
     as_lead.post(f"{url}/delete", {})
     with app.app_context():
         assert db.session.get(GatheringMethod, method_id) is None
-    trail = _trail(app, "gathering method")
-    assert [event[0] for event in trail] == ["created", "changed", "removed"]
-    assert trail[1][2]["cost_amount"] == "450.50"
+    events = trail(app, "gathering method")
+    assert [event[0] for event in events] == ["created", "changed", "removed"]
+    assert events[1][2]["cost_amount"] == "450.50"
 
 
 @pytest.mark.parametrize(
@@ -265,7 +249,7 @@ def test_method_form_rejects_bad_input_and_keeps_what_was_typed(
 ) -> None:
     form = _method(**changes)
     page = as_lead.post(f"/audits/{cast.draft.id}/needs/methods/new", form, status=200)
-    _assert_error(page, message)
+    assert_error(page, message)
     if "description" not in changes:
         assert page.value("description") == form["description"]
     if "cost_amount" not in changes:
@@ -308,7 +292,7 @@ def test_lead_adds_changes_and_deletes_a_finding(app: Flask, as_lead: Visitor, c
     as_lead.post(f"{url}/delete", {})
     with app.app_context():
         assert db.session.get(Finding, finding_id) is None
-    assert [event[0] for event in _trail(app, "finding")] == ["created", "changed", "removed"]
+    assert [event[0] for event in trail(app, "finding")] == ["created", "changed", "removed"]
 
 
 @pytest.mark.parametrize(
@@ -339,7 +323,7 @@ def test_finding_form_rejects_bad_input_and_keeps_what_was_typed(
 ) -> None:
     form = _finding(**changes)
     page = as_lead.post(f"/audits/{cast.draft.id}/needs/findings/new", form, status=200)
-    _assert_error(page, message)
+    assert_error(page, message)
     if "key_messages" not in changes:
         assert page.value("key_messages") == form["key_messages"]
     if "participants" not in changes:
@@ -376,7 +360,7 @@ def test_a_stale_finding_save_shows_both_versions_and_overwrites_nothing(
         )
     page = as_lead.post(url, _finding(key_messages="My messages", version=loaded), status=200)
     message = "Someone else changed this finding while you were editing"
-    _assert_error(page, message)
+    assert_error(page, message)
     assert "Colleague's messages" in page.soup.select_one(page.error_links()[message]).get_text()
     assert page.value("key_messages") == "My messages"
     with app.app_context():
@@ -431,9 +415,9 @@ def test_lead_ranks_outcomes_and_the_ranking_is_listed_in_order(
     with app.app_context():
         rows = db.session.scalars(select(OutcomePriority).order_by(OutcomePriority.rank)).all()
         assert [(row.outcome, row.rank) for row in rows] == [("1", 1), ("2", 2)]
-    trail = _trail(app, "outcome priority")
-    assert [event[0] for event in trail].count("created") == 3
-    assert ("removed", "4. Mentally and physically well") in [event[:2] for event in trail]
+    events = trail(app, "outcome priority")
+    assert [event[0] for event in events].count("created") == 3
+    assert ("removed", "4. Mentally and physically well") in [event[:2] for event in events]
 
 
 @pytest.mark.parametrize(
@@ -461,7 +445,7 @@ def test_outcome_ranking_rejects_bad_input(
 ) -> None:
     full = {"rank_1": "", "rank_2": "", "rank_3": "", "rank_4": "", **form}
     page = as_lead.post(f"/audits/{cast.draft.id}/needs/outcomes", full, status=200)
-    _assert_error(page, message)
+    assert_error(page, message)
     with app.app_context():
         assert db.session.scalars(select(OutcomePriority)).first() is None
 

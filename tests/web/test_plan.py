@@ -21,8 +21,8 @@ from audit_app.models.plan import (
     Priority,
 )
 from audit_app.services import changes
-from tests.visit import Page, Visitor
-from tests.web.conftest import Cast
+from tests.visit import Visitor, assert_error
+from tests.web.conftest import Cast, trail
 
 HOSTILE = "<script>alert('x')</script> Robert'); DROP TABLE action;--"
 TODAY = date.today()
@@ -116,23 +116,6 @@ def _make(app: Flask, model: type, audit_id: int, **values: Any) -> int:
         return int(record.id)
 
 
-def _trail(app: Flask, entity: str) -> list[tuple[str, str, dict | None, dict | None]]:
-    with app.app_context():
-        events = db.session.scalars(
-            select(ChangeEvent).where(ChangeEvent.entity == entity).order_by(ChangeEvent.id)
-        )
-        return [(event.action, event.label, event.old, event.new) for event in events]
-
-
-def _assert_error(page: Page, message: str) -> None:
-    assert page.h1, "the page has a heading"
-    assert message in page.error_summary(), page.error_summary()
-    anchor = page.error_links()[message]
-    assert page.soup.select_one(anchor) is not None, f"error link {anchor} goes nowhere"
-    assert page.soup.title is not None
-    assert page.soup.title.get_text().startswith("Error: ")
-
-
 def _revision(app: Flask, audit_id: int) -> int:
     with app.app_context():
         return int(db.session.get(Audit, audit_id).revision or 0)
@@ -208,9 +191,9 @@ def test_lead_builds_an_action_plan(app: Flask, as_lead: Visitor, cast: Cast) ->
         assert region is not None and region["role"] == "region" and region["aria-label"]
 
     # The trail names every record.
-    assert [e[0] for e in _trail(app, "action plan")] == ["created"]
-    assert [e[0] for e in _trail(app, "objective")] == ["created"]
-    action_trail = _trail(app, "action")
+    assert [e[0] for e in trail(app, "action plan")] == ["created"]
+    assert [e[0] for e in trail(app, "objective")] == ["created"]
+    action_trail = trail(app, "action")
     assert [e[0] for e in action_trail] == ["created", "changed"]
     assert action_trail[1][3] == {
         "update": {
@@ -219,7 +202,7 @@ def test_lead_builds_an_action_plan(app: Flask, as_lead: Visitor, cast: Cast) ->
             "commentary": "Update – December: 12 practices trained so far.",
         }
     }
-    assert [e[0] for e in _trail(app, "funding")] == ["created", "created"]
+    assert [e[0] for e in trail(app, "funding")] == ["created", "created"]
 
 
 def test_progress_summary_reflects_the_latest_updates(
@@ -279,7 +262,7 @@ def test_lead_adds_changes_and_deletes_priorities(app: Flask, as_lead: Visitor, 
     as_lead.post(f"{base}/{first_id}/delete", {})
     with app.app_context():
         assert db.session.get(Priority, first_id) is None
-    assert [e[0] for e in _trail(app, "priority")] == [
+    assert [e[0] for e in trail(app, "priority")] == [
         "created",
         "created",
         "created",
@@ -332,7 +315,7 @@ def test_lead_changes_and_deletes_objectives_actions_and_funding(
         assert db.session.scalars(select(ActionUpdate)).first() is None
         assert db.session.get(FundingContribution, funding_id) is None
     for entity in ("objective", "action", "funding"):
-        assert _trail(app, entity)[-1][0] == "removed", entity
+        assert trail(app, entity)[-1][0] == "removed", entity
 
 
 # Bad input, per form.
@@ -359,7 +342,7 @@ def test_priority_form_rejects_bad_input(
     _make(app, Priority, cast.draft.id, rank=2)
     form = _priority(**changes)
     page = as_lead.post(f"/audits/{cast.draft.id}/plan/priorities/new", form, status=200)
-    _assert_error(page, message)
+    assert_error(page, message)
     if "title" not in changes:
         assert page.value("title") == form["title"]
     with app.app_context():
@@ -403,7 +386,7 @@ def test_action_form_rejects_bad_input(
     objective_id = _make(app, Objective, cast.draft.id)
     form = {**_action(objective_id), **changes}
     page = as_lead.post(f"/audits/{cast.draft.id}/plan/actions/new", form, status=200)
-    _assert_error(page, message)
+    assert_error(page, message)
     if "description" not in changes:
         assert page.value("description") == form["description"]
     if "lead_post_1" not in changes:
@@ -417,7 +400,7 @@ def test_an_objective_from_another_audit_cannot_be_chosen(
 ) -> None:
     theirs = _make(app, Objective, cast.other_area_audit.id)
     page = as_lead.post(f"/audits/{cast.draft.id}/plan/actions/new", _action(theirs), status=200)
-    _assert_error(page, "Choose an objective from the list")
+    assert_error(page, "Choose an objective from the list")
     with app.app_context():
         assert db.session.scalars(select(Action)).first() is None
 
@@ -467,10 +450,10 @@ def test_update_form_rejects_bad_input(
     action_id = _make(app, Action, cast.draft.id)
     url = f"/audits/{cast.draft.id}/plan/actions/{action_id}/updates/new"
     page = as_lead.post(url, _update(**changes), status=200)
-    _assert_error(page, message)
+    assert_error(page, message)
     with app.app_context():
         assert db.session.scalars(select(ActionUpdate)).first() is None
-    assert _trail(app, "action") == []
+    assert trail(app, "action") == []
 
 
 def test_update_form_explains_the_four_levels(app: Flask, as_lead: Visitor, cast: Cast) -> None:
@@ -509,7 +492,7 @@ def test_funding_form_rejects_bad_input(
 ) -> None:
     form = _funding(**changes)
     page = as_lead.post(f"/audits/{cast.draft.id}/plan/funding/new", form, status=200)
-    _assert_error(page, message)
+    assert_error(page, message)
     if "amount" not in changes:
         assert page.value("amount") == form["amount"]
     with app.app_context():
@@ -553,7 +536,7 @@ def test_objective_and_header_forms_reject_bad_input(
     app: Flask, as_lead: Visitor, cast: Cast, path: str, data: dict[str, object], message: str
 ) -> None:
     page = as_lead.post(f"/audits/{cast.draft.id}/plan/{path}", data, status=200)
-    _assert_error(page, message)
+    assert_error(page, message)
     with app.app_context():
         assert db.session.scalars(select(Objective)).first() is None
         assert db.session.scalars(select(ActionPlan)).first() is None
@@ -606,7 +589,7 @@ def test_a_stale_action_save_shows_both_versions_and_overwrites_nothing(
     mine = _action(description="Carers' week (mine)", version=loaded)
     page = as_lead.post(url, mine, status=200)
     message = "Someone else changed this action while you were editing"
-    _assert_error(page, message)
+    assert_error(page, message)
     theirs = page.soup.select_one(page.error_links()[message])
     assert "Carers' week (colleague)" in theirs.get_text(" ", strip=True)
     assert page.value("description") == "Carers' week (mine)"

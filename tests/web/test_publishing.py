@@ -24,11 +24,6 @@ from tests.web.conftest import Cast
 HOSTILE = "<script>alert('x')</script> Robert'); DROP TABLE agreement;--"
 
 
-def _switch(visitor: Visitor, email: str) -> None:
-    visitor.sign_out()
-    visitor.sign_in(email)
-
-
 def _statuses(page: Page) -> dict[str, str]:
     found = {}
     for item in page.soup.select(".govuk-task-list__item"):
@@ -85,20 +80,20 @@ def test_commissioner_sees_the_audit_only_after_it_is_published(
     as_lead: Visitor, cast: Cast
 ) -> None:
     overview = f"/audits/{cast.dementia.id}"
-    _switch(as_lead, "commissioner@example.org")
+    as_lead.switch("commissioner@example.org")
     as_lead.get(overview, status=404)
-    _switch(as_lead, "lead@example.org")
+    as_lead.switch("lead@example.org")
     as_lead.post(f"/audits/{cast.dementia.id}/publish", {"note": ""})
-    _switch(as_lead, "commissioner@example.org")
+    as_lead.switch("commissioner@example.org")
     assert as_lead.get(overview).h1 == "Carers of people with dementia 2027/28"
 
 
 def test_only_the_lead_publishes(as_partner: Visitor, cast: Cast) -> None:
     as_partner.get(f"/audits/{cast.dementia.id}/publish", status=404)
     as_partner.post(f"/audits/{cast.dementia.id}/publish", {"note": ""}, status=404)
-    _switch(as_partner, "commissioner@example.org")
+    as_partner.switch("commissioner@example.org")
     as_partner.post(f"/audits/{cast.published.id}/publish", {"note": ""}, status=404)
-    _switch(as_partner, "lead@southshire.example.org")
+    as_partner.switch("lead@southshire.example.org")
     as_partner.get(f"/audits/{cast.dementia.id}/publish", status=404)
 
 
@@ -147,7 +142,7 @@ def test_commissioner_comments_and_the_lead_reads_them(
     page = as_commissioner.get(url)
     assert HOSTILE in page.soup.select_one("#comments").get_text()
     assert "<script>alert" not in page.response.get_data(as_text=True)
-    _switch(as_commissioner, "lead@example.org")
+    as_commissioner.switch("lead@example.org")
     page = as_commissioner.get(url)
     assert HOSTILE in page.soup.select_one("#comments").get_text()
     assert page.soup.select_one("form[action$='/comments']") is None  # the lead only reads
@@ -251,7 +246,7 @@ def test_review_is_for_leads_and_commissioners_of_published_versions(
     as_partner: Visitor, cast: Cast
 ) -> None:
     as_partner.get(f"/audits/{cast.published.id}/review", status=404)
-    _switch(as_partner, "commissioner@example.org")
+    as_partner.switch("commissioner@example.org")
     as_partner.get(f"/audits/{cast.dementia.id}/review", status=404)
     as_partner.post(
         f"/audits/{cast.published.id}/review/agreement/budget",
@@ -263,7 +258,7 @@ def test_review_is_for_leads_and_commissioners_of_published_versions(
         {"section": "plan", "body": "x"},
         status=404,
     )
-    _switch(as_partner, "lead@example.org")
+    as_partner.switch("lead@example.org")
     page = as_partner.get(f"/audits/{cast.dementia.id}/review")
     assert "once you publish" in page.text
 
@@ -355,7 +350,7 @@ def test_items_of_another_audit_are_not_found(app: Flask, as_lead: Visitor, cast
     as_lead.get(base, status=404)
     as_lead.post(base, {"you_said": "C", "we_did": "D", "version": "1"}, status=404)
     as_lead.post(f"{base}/delete", {}, status=404)
-    _switch(as_lead, "lead@southshire.example.org")
+    as_lead.switch("lead@southshire.example.org")
     as_lead.get(f"/audits/{cast.draft.id}/you-said-we-did", status=404)
 
 
@@ -404,7 +399,7 @@ def test_task_list_step_5_follows_the_data(as_lead: Visitor, cast: Cast) -> None
     assert _status(page, "Publish to commissioners") == "Completed"
     assert _status(page, "You said, we did") == "In progress"
     assert _status(page, "Commissioners’ comments") == "Not started"
-    _switch(as_lead, "commissioner@example.org")
+    as_lead.switch("commissioner@example.org")
     for subject in ("plan", "priorities"):
         as_lead.post(
             f"/audits/{cast.dementia.id}/review/agreement/{subject}",
@@ -441,10 +436,10 @@ def test_a_new_version_is_a_draft_copy_published_as_version_2(
     # Asking again goes to the version that exists.
     again = as_lead.post(f"/audits/{audit_id}/new-version", {})
     assert again.response.location.endswith(f"/audits/{new_id}")
-    _switch(as_lead, "commissioner@example.org")
+    as_lead.switch("commissioner@example.org")
     as_lead.get(f"/audits/{new_id}", status=404)
     as_lead.get(f"/audits/{audit_id}")
-    _switch(as_lead, "lead@example.org")
+    as_lead.switch("lead@example.org")
     as_lead.post(f"/audits/{new_id}/publish", {"note": "Countywide breaks"})
     with app.app_context():
         numbers = dict(
@@ -457,7 +452,7 @@ def test_only_a_lead_starts_a_new_version_and_only_of_a_published_audit(
     as_lead: Visitor, cast: Cast
 ) -> None:
     as_lead.post(f"/audits/{cast.draft.id}/new-version", {}, status=400)
-    _switch(as_lead, "partner@example.org")
+    as_lead.switch("partner@example.org")
     as_lead.post(f"/audits/{cast.published.id}/new-version", {}, status=404)
-    _switch(as_lead, "commissioner@example.org")
+    as_lead.switch("commissioner@example.org")
     as_lead.post(f"/audits/{cast.published.id}/new-version", {}, status=404)

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from audit_app.extensions import db
 from audit_app.models import ChangeEvent, LinkedSource, PopulationStatistic, Stakeholder, User
 from audit_app.services import changes
-from tests.visit import Page, Visitor
-from tests.web.conftest import Cast
+from tests.visit import Visitor, assert_error
+from tests.web.conftest import Cast, trail
 
 HOSTILE = "<script>alert('x')</script> Robert'); DROP TABLE stakeholder;--"
 NEXT_YEAR = date.today().year + 1
@@ -96,28 +96,11 @@ def _make(app: Flask, model: type, audit_id: int, **values: Any) -> int:
         return int(record.id)
 
 
-def _trail(app: Flask, entity: str) -> list[tuple[str, str, dict | None, dict | None]]:
-    with app.app_context():
-        events = db.session.scalars(
-            select(ChangeEvent).where(ChangeEvent.entity == entity).order_by(ChangeEvent.id)
-        )
-        return [(event.action, event.label, event.old, event.new) for event in events]
-
-
 KINDS = {
     "stakeholder": (Stakeholder, "stakeholders", _stakeholder, "name"),
     "population statistic": (PopulationStatistic, "population", _statistic, "measure"),
     "linked source": (LinkedSource, "sources", _source, "title"),
 }
-
-
-def _assert_error(page: Page, message: str) -> None:
-    assert page.h1, "the page has a heading"
-    assert message in page.error_summary(), page.error_summary()
-    anchor = page.error_links()[message]
-    assert page.soup.select_one(anchor) is not None, f"error link {anchor} goes nowhere"
-    assert page.soup.title is not None
-    assert page.soup.title.get_text().startswith("Error: ")
 
 
 # The stakeholder register.
@@ -148,7 +131,7 @@ def test_lead_adds_a_stakeholder_and_the_register_shows_it(
     ):
         assert shown in text
     assert row.select_one(".govuk-tag").get_text(strip=True) == "Engaged"
-    assert _trail(app, "stakeholder")[0][:2] == ("created", "Northshire Carers' Forum")
+    assert trail(app, "stakeholder")[0][:2] == ("created", "Northshire Carers' Forum")
 
 
 def test_register_counts_stakeholders_by_engagement_and_type(
@@ -236,7 +219,7 @@ def test_lead_changes_a_stakeholder(app: Flask, as_lead: Visitor, cast: Cast) ->
         assert record.groups == ["dementia", "working_age_carers"]
         assert record.version == 2
         assert record.updated_by.email == "lead@example.org"
-    action, label, old, new = _trail(app, "stakeholder")[-1]
+    action, label, old, new = trail(app, "stakeholder")[-1]
     assert (action, label) == ("changed", "Memory Café team")
     assert old["name"] == "Memory Café volunteers"
     assert new["name"] == "Memory Café team"
@@ -280,7 +263,7 @@ def test_lead_deletes_a_stakeholder_after_confirming(
     )
     with app.app_context():
         assert db.session.get(Stakeholder, stakeholder_id) is None
-    action, label, old, new = _trail(app, "stakeholder")[-1]
+    action, label, old, new = trail(app, "stakeholder")[-1]
     assert (action, label, new) == ("removed", "Memory Café volunteers", None)
     assert old["groups"] == ["dementia"]
 
@@ -312,7 +295,7 @@ def test_stakeholder_form_rejects_bad_input_and_keeps_what_was_typed(
 ) -> None:
     form = _stakeholder(**changes)
     page = as_lead.post(f"/audits/{cast.draft.id}/stakeholders/new", form, status=200)
-    _assert_error(page, message)
+    assert_error(page, message)
     if "name" not in changes:
         assert page.value("name") == form["name"]
     if "notes" not in changes:
@@ -383,7 +366,7 @@ def test_a_stale_stakeholder_save_shows_both_versions_and_overwrites_nothing(
     mine = _stakeholder(name="Memory Café (mine)", version=loaded)
     page = as_lead.post(url, mine, status=200)
     message = "Someone else changed this stakeholder while you were editing"
-    _assert_error(page, message)
+    assert_error(page, message)
     theirs = page.soup.select_one(page.error_links()[message])
     assert "Memory Café (colleague)" in theirs.get_text(" ", strip=True)
     assert "Admin" in theirs.get_text(" ", strip=True)
@@ -445,7 +428,7 @@ def test_lead_adds_population_figures_shown_by_geography(
         ).one()
         assert ward.value == Decimal("1250")
         assert ward.year == 2021
-    assert [event[0] for event in _trail(app, "population statistic")] == ["created", "created"]
+    assert [event[0] for event in trail(app, "population statistic")] == ["created", "created"]
 
 
 def test_lead_changes_a_population_figure(app: Flask, as_lead: Visitor, cast: Cast) -> None:
@@ -464,7 +447,7 @@ def test_lead_changes_a_population_figure(app: Flask, as_lead: Visitor, cast: Ca
         record = db.session.get(PopulationStatistic, statistic_id)
         assert record.value == Decimal("4310.25")
         assert record.geography_name == "Northtown"
-    action, _, old, new = _trail(app, "population statistic")[-1]
+    action, _, old, new = trail(app, "population statistic")[-1]
     assert action == "changed"
     assert (old["value"], new["value"]) == ("4200.00", "4310.25")
 
@@ -476,7 +459,7 @@ def test_lead_deletes_a_population_figure(app: Flask, as_lead: Visitor, cast: Ca
     as_lead.post(url, {})
     with app.app_context():
         assert db.session.get(PopulationStatistic, statistic_id) is None
-    assert _trail(app, "population statistic")[-1][0] == "removed"
+    assert trail(app, "population statistic")[-1][0] == "removed"
 
 
 @pytest.mark.parametrize(
@@ -525,7 +508,7 @@ def test_population_form_rejects_bad_input_and_keeps_what_was_typed(
 ) -> None:
     form = _statistic(**changes)
     page = as_lead.post(f"/audits/{cast.draft.id}/population/new", form, status=200)
-    _assert_error(page, message)
+    assert_error(page, message)
     for name in ("measure", "value", "source", "year"):
         assert page.value(name) == form[name]
     with app.app_context():
@@ -577,7 +560,7 @@ def test_lead_links_the_jsna_and_the_regional_profile(
     with app.app_context():
         profile = db.session.scalars(select(LinkedSource).filter_by(kind="regional_profile")).one()
         assert (profile.url, profile.year) == (None, None)
-    assert [event[0] for event in _trail(app, "linked source")] == ["created", "created"]
+    assert [event[0] for event in trail(app, "linked source")] == ["created", "created"]
 
 
 def test_lead_changes_and_deletes_a_linked_source(app: Flask, as_lead: Visitor, cast: Cast) -> None:
@@ -594,7 +577,7 @@ def test_lead_changes_and_deletes_a_linked_source(app: Flask, as_lead: Visitor, 
     as_lead.post(f"{url}/delete", {})
     with app.app_context():
         assert db.session.get(LinkedSource, source_id) is None
-    assert [event[0] for event in _trail(app, "linked source")] == ["changed", "removed"]
+    assert [event[0] for event in trail(app, "linked source")] == ["changed", "removed"]
 
 
 @pytest.mark.parametrize(
@@ -631,7 +614,7 @@ def test_source_form_rejects_bad_input_and_keeps_what_was_typed(
 ) -> None:
     form = _source(**changes)
     page = as_lead.post(f"/audits/{cast.draft.id}/sources/new", form, status=200)
-    _assert_error(page, message)
+    assert_error(page, message)
     for name in ("title", "url", "year"):
         assert page.value(name) == form[name]
     with app.app_context():
@@ -673,7 +656,7 @@ def test_a_stale_save_of_a_figure_or_source_overwrites_nothing(
             changes.Change(cast.draft, record, {text_field: "Colleague's"}, entity, "x", 1), lead
         )
     page = as_lead.post(url, form_of(**{text_field: "Mine", "version": loaded}), status=200)
-    _assert_error(page, message)
+    assert_error(page, message)
     assert "Colleague's" in page.soup.select_one(page.error_links()[message]).get_text()
     assert page.value(text_field) == "Mine"
     with app.app_context():

@@ -24,12 +24,6 @@ from tests.web.test_stakeholders import _stakeholder, _statistic
 TITLE = "Carers of people with dementia in Northshire 2028/29"
 
 
-def _as(visitor: Visitor, email: str) -> Visitor:
-    visitor.sign_out()
-    visitor.sign_in(email)
-    return visitor
-
-
 def _statuses(page: Page) -> dict[str, str]:
     return {
         item.select_one(".govuk-task-list__name-and-hint")
@@ -51,7 +45,7 @@ def _invite(visitor: Visitor, audit_id: int, email: str, role: str, organisation
 
 
 def _accept(visitor: Visitor, email: str, link: str) -> None:
-    _as(visitor, email)
+    visitor.switch(email)
     page = visitor.get(link)
     visitor.post(link, {"csrf_token": page.csrf_token()})
 
@@ -88,7 +82,7 @@ def test_a_whole_audit_as_lead_two_partners_and_a_commissioner(
     visitor.get(f"{audit_url}/maps/gaps", status=404)
 
     # Step 1 and 2: the lead records stakeholders, statistics and a finding.
-    _as(visitor, "lead@example.org")
+    visitor.switch("lead@example.org")
     visitor.post(f"{audit_url}/stakeholders/new", _stakeholder())
     visitor.post(f"{audit_url}/population/new", _statistic())
     visitor.post(f"{audit_url}/needs/findings/new", _finding())
@@ -98,20 +92,20 @@ def test_a_whole_audit_as_lead_two_partners_and_a_commissioner(
     assert statuses["Findings from focus groups and consultation"] == "Completed"
 
     # Partners see no Step 1 or 2 pages.
-    _as(visitor, "partner@example.org")
+    visitor.switch("partner@example.org")
     visitor.get(f"{audit_url}/stakeholders", status=404)
     visitor.get(f"{audit_url}/needs/findings", status=404)
 
     # Step 3: each partner writes evidence; neither sees the other's unaccepted return.
     breaks = _create(visitor, audit_id, service_name="Sitting service")
     _submit(visitor, audit_id, breaks)
-    _as(visitor, "partner2@example.org")
+    visitor.switch("partner2@example.org")
     cafes = _create(
         visitor, audit_id, service_name="Memory cafés", interventions=["peer_community"]
     )
     assert "Sitting service" not in visitor.get(f"{audit_url}/evidence/").text
     visitor.get(f"{audit_url}/evidence/{breaks}", status=404)
-    _as(visitor, "partner@example.org")
+    visitor.switch("partner@example.org")
     assert "Memory cafés" not in visitor.get(f"{audit_url}/evidence/").text
     visitor.get(f"{audit_url}/evidence/{cafes}", status=404)
     # A partner proposes a rating; it does not count.
@@ -121,7 +115,7 @@ def test_a_whole_audit_as_lead_two_partners_and_a_commissioner(
     )
 
     # The lead accepts the submitted return, never sees the draft, and rates with evidence.
-    _as(visitor, "lead@example.org")
+    visitor.switch("lead@example.org")
     assert "Memory cafés" not in visitor.get(f"{audit_url}/evidence/").text
     _decide(visitor, audit_id, breaks, "accept")
     cell = visitor.get(f"{audit_url}/ratings/breaks/dementia")
@@ -150,7 +144,7 @@ def test_a_whole_audit_as_lead_two_partners_and_a_commissioner(
     visitor.post(f"{audit_url}/publish", {"note": "For the board"})
 
     # The commissioner now sees it, with accepted evidence only, and records agreement.
-    _as(visitor, "commissioner@example.org")
+    visitor.switch("commissioner@example.org")
     assert visitor.get(audit_url).h1 == TITLE
     assert "Sitting service" in visitor.get(f"{audit_url}/evidence/").text
     assert "Memory cafés" not in visitor.get(f"{audit_url}/evidence/").text
@@ -162,12 +156,12 @@ def test_a_whole_audit_as_lead_two_partners_and_a_commissioner(
     visitor.post(f"{audit_url}/ratings/breaks/dementia", _cell_form(), status=409)
 
     # Once published, nobody changes the version: the partner's draft stays a draft.
-    _as(visitor, "partner2@example.org")
+    visitor.switch("partner2@example.org")
     visitor.post(f"{audit_url}/evidence/{cafes}/submit", {"version": "1"}, status=409)
     visitor.post(
         f"{audit_url}/evidence/new", evidence_form(service_name="Late"), status=409, **MULTIPART
     )
-    _as(visitor, "lead@example.org")
+    visitor.switch("lead@example.org")
     visitor.post(f"{audit_url}/ratings/breaks/dementia", _cell_form(rag="red"), status=409)
     review = visitor.get(f"{audit_url}/review")
     assert "Good plan." in review.text and "Agreed" in review.text
