@@ -68,6 +68,15 @@ class Change:
     relations: Mapping[str, list[Any]] | None = None  # e.g. {"evidence": [returns]}
 
 
+def commit() -> None:
+    """Commit the session's work, or roll it back and raise SaveFailed."""
+    try:
+        db.session.commit()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        raise SaveFailed(str(error)) from error
+
+
 def save(change: Change, user: User) -> Any:
     """Apply ``change`` in one transaction; raises StaleEdit or SaveFailed."""
     return save_all([change], user)[0]
@@ -160,8 +169,4 @@ def remove(
         )
     )
     db.session.delete(record)
-    try:
-        db.session.commit()
-    except SQLAlchemyError as error:
-        db.session.rollback()
-        raise SaveFailed(str(error)) from error
+    commit()

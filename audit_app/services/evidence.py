@@ -22,7 +22,6 @@ from typing import Any
 
 from flask import abort
 from sqlalchemy import false, or_, select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from audit_app.extensions import db
@@ -31,7 +30,7 @@ from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
 from audit_app.models.evidence import EVIDENCE_STATUSES
 from audit_app.models.types import utcnow
 from audit_app.services import uploads
-from audit_app.services.changes import Change, SaveFailed, save
+from audit_app.services.changes import Change, SaveFailed, commit, save
 
 DRAFT, SUBMITTED, ACCEPTED, RETURNED = "draft", "submitted", "accepted", "returned"
 EDITABLE_BY_AUTHOR = (DRAFT, RETURNED)
@@ -275,11 +274,7 @@ def _note_attachments(audit: Audit, record: EvidenceReturn, before: list[str], u
             new={"attachments": [item.filename for item in record.attachments]},
         )
     )
-    try:
-        db.session.commit()
-    except SQLAlchemyError as error:
-        db.session.rollback()
-        raise SaveFailed(str(error)) from error
+    commit()
 
 
 def _only_fields(values: Mapping[str, Any]) -> dict[str, Any]:

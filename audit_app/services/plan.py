@@ -17,7 +17,6 @@ from typing import Any
 
 from flask import abort
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from audit_app.extensions import db
 from audit_app.models import Audit, ChangeEvent, User
@@ -30,7 +29,6 @@ from audit_app.models.plan import (
     Priority,
 )
 from audit_app.services import changes
-from audit_app.services.changes import SaveFailed
 from hub_model import action_plan as progress_model
 from hub_model.framework_schema import Framework
 from hub_model.scales import Rag4, label
@@ -363,9 +361,5 @@ def add_update(
             new={"update": {"on": on.isoformat(), "rag": rag, "commentary": commentary}},
         )
     )
-    try:
-        db.session.commit()
-    except SQLAlchemyError as error:
-        db.session.rollback()
-        raise SaveFailed(str(error)) from error
+    changes.commit()
     return update

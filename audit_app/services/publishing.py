@@ -18,7 +18,6 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from audit_app.extensions import db
 from audit_app.models import (
@@ -34,7 +33,7 @@ from audit_app.models import (
 from audit_app.models.audit import PUBLISHED
 from audit_app.models.types import utcnow
 from audit_app.services import overview
-from audit_app.services.changes import Change, SaveFailed, save
+from audit_app.services.changes import Change, commit, save
 
 COMMENT_SECTIONS = {
     "overall": "The audit as a whole",
@@ -142,7 +141,7 @@ def publish(audit: Audit, by: User, note: str | None) -> Publication:
             new={"status": PUBLISHED, "note": note or None},
         )
     )
-    _commit()
+    commit()
     return record
 
 
@@ -159,7 +158,7 @@ def comments(audit: Audit) -> list[CommissionerComment]:
 def add_comment(audit: Audit, author: User, section: str, body: str) -> CommissionerComment:
     comment = CommissionerComment(audit_id=audit.id, author=author, section=section, body=body)
     db.session.add(comment)
-    _commit()
+    commit()
     return comment
 
 
@@ -270,24 +269,16 @@ def remove_item(audit: Audit, item: FeedbackItem, by: User) -> None:
 def make_public(summary: FeedbackSummary) -> None:
     summary.public_token = secrets.token_urlsafe(24)
     summary.published_at = utcnow()
-    _commit()
+    commit()
 
 
 def withdraw(summary: FeedbackSummary) -> None:
     summary.public_token = None
     summary.published_at = None
-    _commit()
+    commit()
 
 
 def public_summary(token: str) -> FeedbackSummary | None:
     if not token or len(token) > 64:
         return None
     return db.session.scalar(select(FeedbackSummary).where(FeedbackSummary.public_token == token))
-
-
-def _commit() -> None:
-    try:
-        db.session.commit()
-    except SQLAlchemyError as error:
-        db.session.rollback()
-        raise SaveFailed(str(error)) from error

@@ -18,11 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
 
 from audit_app.extensions import db
 from audit_app.models import Action, Audit, ChangeEvent, Rating, RatingProposal, User
-from audit_app.services.changes import SaveFailed
+from audit_app.services.changes import commit
 from audit_app.services.frameworks import framework_of
 from hub_model import tailoring
 from hub_model.framework import framework_to_dict
@@ -117,11 +116,7 @@ def apply(
             new={"kind": record.kind.value, "target": record.target, "detail": record.detail},
         )
     )
-    try:
-        db.session.commit()
-    except SQLAlchemyError as error:
-        db.session.rollback()
-        raise SaveFailed(str(error)) from error
+    commit()
     return after
 
 
