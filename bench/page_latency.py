@@ -40,13 +40,17 @@ def _prepare(url: str, areas: int) -> int:
 
     from audit_app.extensions import db
     from audit_app.models import Audit
+    from audit_app.models.indicators import Indicator
     from audit_app.services import accounts
 
     app = make_app(url)
     with app.app_context():
-        seeded = inspect(db.engine).has_table("audit") and db.session.scalar(
-            select(Audit.id).limit(1)
+        seeded = inspect(db.engine).has_table("indicator") and db.session.scalar(
+            select(Indicator.id).limit(1)
         )
+    if not seeded and url == DEFAULT_URL:
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)  # seeded before indicators
+        app = make_app(url)
     if not seeded:
         print(f"seeding {areas} areas (first run)...", flush=True)
         seed(app, areas)

@@ -1,7 +1,8 @@
 """Seed a national-scale database for the map benchmarks.
 
 150 areas x 3 cycles x 17 interventions x 12 carer groups of ratings (RAG and
-maturity), a 10 x 12 checklist and three actions per audit, by bulk inserts.
+maturity), a 10 x 12 checklist, three actions and 20 indicators with four
+quarters of values per audit (seed 002's size), by bulk inserts.
 SQLite under instance/ by default, or DATABASE_URL.
 
     .venv/bin/python -m bench.seed_national [--areas 150]
@@ -14,10 +15,11 @@ import os
 import random
 import time
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = f"sqlite:///{ROOT / 'instance' / 'bench.sqlite'}"
@@ -25,6 +27,8 @@ CYCLES = ("2024/25", "2025/26", "2026/27")
 RAG = ("red", "amber", "green", "not_rated")
 MATURITY = ("early", "intermediate", "advanced", "not_rated")
 STATUS = ("in_place", "partly", "not_in_place", "not_known", "not_rated")
+INDICATORS_PER_AUDIT = 20
+QUARTERS = ((3, 31), (6, 30), (9, 30), (12, 31))
 
 
 def make_app(url: str) -> Flask:
@@ -123,8 +127,59 @@ def seed(app: Flask, areas: int) -> int:
                     for n in range(3)
                 ],
             )
+        _seed_indicators(rng, audit_ids)
         db.session.commit()
     return len(audit_ids)
+
+
+def _seed_indicators(rng: random.Random, audit_ids: list[int]) -> None:
+    """Each audit gets the demo's indicator definitions over and again (20 in all)
+    with four quarters of figures; missed targets carry a comment, as the form requires."""
+    from audit_app.demo_indicators import INDICATORS
+    from audit_app.extensions import db
+    from audit_app.models.indicators import Indicator, IndicatorValue
+
+    definitions = [spec["definition"] for spec in INDICATORS]
+    db.session.execute(
+        insert(Indicator),
+        [
+            {
+                **definitions[n % len(definitions)],
+                "audit_id": audit_id,
+                "ref": f"{definitions[n % len(definitions)]['ref']}-{n}",
+            }
+            for audit_id in audit_ids
+            for n in range(INDICATORS_PER_AUDIT)
+        ],
+    )
+    indicators = db.session.execute(
+        select(Indicator.id, Indicator.audit_id, Indicator.unit).where(
+            Indicator.audit_id.in_(audit_ids)
+        )
+    ).all()
+    rows = []
+    for indicator_id, audit_id, unit in indicators:
+        percentage = unit == "percentage"
+        for month, day in QUARTERS:
+            numerator = rng.randint(100, 900)
+            target = rng.randint(20, 60) if percentage else rng.randint(300, 700)
+            result = numerator / 10 if percentage else numerator
+            missed = result < target
+            rows.append(
+                {
+                    "audit_id": audit_id,
+                    "indicator_id": indicator_id,
+                    "period_label": f"Quarter to {day} {month:02d} 2026",
+                    "period_end": date(2026, month, day),
+                    "numerator": Decimal(numerator),
+                    "denominator": Decimal(1000) if percentage else None,
+                    "target": Decimal(target),
+                    "expected_to_report": True,
+                    "comments": "Below target this quarter." if missed else None,
+                    "proposed_intervention": "Review with partners." if missed else None,
+                }
+            )
+    db.session.execute(insert(IndicatorValue), rows)
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from audit_app.extensions import db
 from audit_app.models import Audit, ChangeEvent, User
 from audit_app.models.indicators import Indicator, IndicatorValue
-from audit_app.services import changes
+from audit_app.services import changes, chart_cache
 from tests.visit import Page, Visitor, assert_error
 from tests.web.conftest import Cast, trail
 
@@ -519,6 +519,33 @@ def test_the_dashboard_shows_each_indicators_latest_period_by_the_chosen_date(
     assert _cells(earlier, "#not-met tbody tr")[3] == "Q4"
     forged = as_lead.get(f"{base}?as_of=2099-01-01")
     assert _cells(forged, "#met tbody tr")[3] == "Q1"
+
+
+def test_the_dashboard_is_rendered_once_per_revision_and_a_saved_value_shows_at_once(
+    app: Flask, as_lead: Visitor, as_partner: Visitor, cast: Cast
+) -> None:
+    app.extensions.pop("chart_cache", None)  # count from an empty cache
+    indicator_id = _make_indicator(app, cast.draft.id)
+    _make_value(app, indicator_id, numerator=Decimal(30))
+    base = f"/audits/{cast.draft.id}/indicators"
+    with app.app_context():
+        cache = chart_cache.chart_cache()
+    as_lead.get(f"{base}/dashboard")
+    before = cache.stats.computed
+    as_lead.get(f"{base}/dashboard")
+    partners_view = as_partner.get(f"{base}/dashboard")
+    assert cache.stats.computed == before  # the same content for every reader
+    assert _cells(partners_view, "#not-met tbody tr")[7] == "30.00%"
+    with app.app_context():
+        value_id = db.session.scalars(select(IndicatorValue.id)).one()
+    url = f"{base}/values/{value_id}"
+    version = as_lead.get(url).value("version")
+    as_lead.post(
+        url, _value(numerator="55", denominator="100", target="40", previous="", version=version)
+    )
+    page = as_lead.get(f"{base}/dashboard")
+    assert cache.stats.computed > before
+    assert _cells(page, "#met tbody tr")[7] == "55.00%"
 
 
 def test_no_indicators_yet_gives_an_empty_dashboard(as_lead: Visitor, cast: Cast) -> None:
