@@ -21,6 +21,7 @@ from audit_app.models import Audit, User
 from audit_app.services.access import visible_audits
 from audit_app.services.audit_grades import AuditGrades, grades_of
 from audit_app.services.benchmark_tables import REGION, BenchmarkTable, GradeTable, Row, Spread
+from audit_app.services.benchmarking_indicators import indicators_table
 from audit_app.services.cycle_comparison import safe_cell
 from hub_model.checklist import CHECKLIST_RULE, ChecklistCell, summarise_cells
 from hub_model.ratings import RULE, SPREAD_RULE, frame_from_grids, levels, summarise_many
@@ -151,6 +152,7 @@ TABLE_BUILDERS: list[TableBuilder] = [
     interventions_table,
     outcome_status_table,
     outcome_indicator_table,
+    indicators_table,
 ]
 
 
