@@ -327,3 +327,26 @@ def test_audits_without_indicators_say_so(app: Flask, as_commissioner: Visitor, 
     heading = page.soup.select_one("#indicators")
     assert heading is not None
     assert "None of these audits follows any indicators." in page.text
+
+
+def test_the_demo_areas_share_catalogue_indicators(app: Flask, visitor: Visitor) -> None:
+    from audit_app.demo import load_demo
+
+    with app.app_context():
+        load_demo()
+        ids = db.session.scalars(
+            select(Audit.id).where(Audit.title.like("Carers of people with dementia in %2026/27"))
+        ).all()
+    visitor.sign_in("commissioner@demo.test", "demo-password")
+    rows = _rows(visitor.get("/compare-areas?" + "&".join(f"audits={i}" for i in ids)))
+    # NI135: Northshire 560/2022 = 27.7% (Jul–Sep), Southshire 655/2310 = 28.4% (Apr–Jun).
+    assert _row(rows, "NI135:")[1:] == [
+        "Red amber Period: Jul–Sep 2026 Result: 27.7% Target: 28.0% Direction of travel: improving",
+        "Green Period: Apr–Jun 2026 Result: 28.4% Target: 26.0% Direction of travel: improving",
+        "Reported by 2 of 2 areas 1 green, 1 red amber Lowest 27.7%, median 28.0%, "
+        "highest 28.4% Periods differ: they end between 30 June 2026 and 30 September 2026.",
+    ]
+    # Southshire calls it SC/GP1; the catalogue reference matches it.
+    assert _row(rows, "A4a.1:")[2].startswith("Red amber Period: Apr–Jun 2026 Result: 2190 ")
+    assert _row(rows, "SC/L1:")[1] == "Not in this audit"
+    assert _row(rows, "LOCAL1:")[2] == "Not in this audit"
