@@ -138,6 +138,11 @@ def region(app: Flask, cast: Cast) -> dict[str, int]:
             {"ref": "LOCAL1", "title": HOSTILE, "unit": "count"},
             {"numerator": "120", "target": "100"},
         )
+        _indicator(
+            west,
+            {"ref": "A1b.2", "catalogue_ref": "A1b.2", "title": "Support plans", "unit": "count"},
+            {"target": "400"},
+        )
         _indicator(east, {"ref": "EAST1", "title": "Eastshire's own"}, {"numerator": "5"})
         _indicator(east, {"ref": "NI135", **NI135}, {"numerator": "1", "denominator": "2"})
         return {"north": north.id, "south": south.id, "west": west.id, "east": east.id}
@@ -205,6 +210,18 @@ def test_an_indicator_in_one_area_only_is_not_in_the_others(
         "Reported by 1 of 3 areas 1 green "
         "Only one area reports a result: nothing to compare it with."
     )
+
+
+def test_an_indicator_without_a_result_says_so(
+    as_commissioner: Visitor, region: dict[str, int]
+) -> None:
+    plans = _row(_rows(as_commissioner.get(f"/compare-areas?{_query(region)}")), "A1b.2:")
+    assert plans[1:] == [
+        "Not in this audit",
+        "Not in this audit",
+        "No result reported",
+        "Reported by 0 of 3 areas No area reports a result.",
+    ]
 
 
 def test_local_indicators_match_by_reference_and_description(
