@@ -184,14 +184,19 @@ def latest_reported(indicator: Indicator) -> step3.Row | None:
     return reported[-1] if reported else None
 
 
-def _by_key(indicators: Sequence[Indicator]) -> dict[Key, Indicator]:
-    """One area's indicators by match key. Where two come from one catalogue entry,
-    the one keeping the catalogue's reference (else the first) is matched by it and
-    the other as a local indicator."""
+def by_match_key(indicators: Sequence[Indicator]) -> dict[Key, Indicator]:
+    """One area's indicators by the key that matches them across areas (MATCH_RULE).
+
+    Where two come from one catalogue entry, the one keeping the catalogue's
+    reference (else the first) is matched by it, the other as a local indicator;
+    an indicator whose keys are all taken (refs differing only in capitals) keeps
+    a row of its own rather than being dropped."""
     found: dict[Key, Indicator] = {}
     for indicator in sorted(indicators, key=lambda i: (i.ref != i.catalogue_ref, i.ref)):
-        key = ("catalogue", indicator.catalogue_ref) if indicator.catalogue_ref else None
-        found.setdefault(_local_key(indicator) if key is None or key in found else key, indicator)
+        keys: list[Key] = [_local_key(indicator), ("own", str(indicator.id))]
+        if indicator.catalogue_ref:
+            keys.insert(0, ("catalogue", indicator.catalogue_ref))
+        found[next(key for key in keys if key not in found)] = indicator
     return found
 
 
@@ -208,7 +213,7 @@ def _names(grades: Sequence[AuditGrades], areas: list[dict[Key, Indicator]]) -> 
 
 def indicators_table(grades: Sequence[AuditGrades], columns: list[str]) -> IndicatorTable:
     """Per indicator, each area's latest result and the region's picture."""
-    areas = [_by_key(step3.indicators(g.audit)) for g in grades]
+    areas = [by_match_key(step3.indicators(g.audit)) for g in grades]
     names = _names(grades, areas)
     rows = []
     for key, name in names.items():

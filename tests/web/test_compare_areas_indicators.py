@@ -30,6 +30,7 @@ from sqlalchemy import select
 from audit_app.extensions import db
 from audit_app.models import Audit, Organisation, User
 from audit_app.models.indicators import Indicator, IndicatorValue
+from audit_app.services.benchmarking_indicators import by_match_key
 from tests import factories as make
 from tests.visit import Page, Visitor
 from tests.web.conftest import Cast
@@ -233,6 +234,28 @@ def test_local_indicators_match_by_reference_and_description(
     assert emergency[1].startswith("Red Period: Jul–Sep 2026 Result: 24.5%")
     assert emergency[2].startswith("Green Period: Jul–Sep 2026 Result: 30.0%")
     assert emergency[3] == "Not in this audit"
+
+
+def _transient(id_: int, ref: str, title: str, catalogue_ref: str | None = None) -> Indicator:
+    return Indicator(id=id_, ref=ref, title=title, catalogue_ref=catalogue_ref)
+
+
+def test_one_catalogue_entry_twice_in_an_area_matches_the_second_as_local() -> None:
+    keys = by_match_key(
+        [
+            _transient(1, "NI135-old", "Old NI 135", "NI135"),
+            _transient(2, "NI135", "NI 135", "NI135"),
+        ]
+    )
+    assert {key: indicator.id for key, indicator in keys.items()} == {
+        ("catalogue", "NI135"): 2,
+        ("local", "ni135-old", "old ni 135"): 1,
+    }
+
+
+def test_refs_differing_only_in_capitals_both_keep_a_row() -> None:
+    keys = by_match_key([_transient(1, "LOC1", "Plans"), _transient(2, "loc1", "plans")])
+    assert sorted(indicator.id for indicator in keys.values()) == [1, 2]
 
 
 def test_the_table_states_its_rule(as_commissioner: Visitor, region: dict[str, int]) -> None:
