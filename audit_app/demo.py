@@ -10,7 +10,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from audit_app.demo_indicators import add_demo_indicators
+from audit_app.demo_indicators import (
+    SOUTHSHIRE_INDICATORS,
+    SOUTHSHIRE_OWNER,
+    SOUTHSHIRE_QUARTERS,
+    add_demo_indicators,
+)
 from audit_app.demo_questionnaires import add_demo_questionnaires
 from audit_app.extensions import db
 from audit_app.models import Audit, AuditMembership, Organisation, User
@@ -779,6 +784,9 @@ def _add_cycles_and_areas(
     ):
         _rate(audit, audit_lead, ratings)
         _judge_checklist(audit, audit_lead, checklist)
+    add_demo_indicators(
+        south, south_lead, SOUTHSHIRE_INDICATORS, SOUTHSHIRE_QUARTERS, SOUTHSHIRE_OWNER
+    )
 
 
 def _judge_checklist(

@@ -1,6 +1,10 @@
 """Demo indicators for the dementia audit: eight indicators over three quarters, so the
 dashboard shows every RAG level, a no-polarity indicator, met and missed targets with
-comments, and report cards with curves that have (and have not) turned."""
+comments, and report cards with curves that have (and have not) turned.
+
+Southshire's dementia audit follows four of the same catalogue indicators and one
+of its own over two quarters, so that comparing the two areas shows indicators
+side by side, periods that differ and an indicator only one area has."""
 
 from __future__ import annotations
 
@@ -233,9 +237,115 @@ def _number(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text).quantize(Decimal("0.000001"))
 
 
-def _value_fields(indicator: Indicator, spec: dict[str, Any], n: int) -> dict[str, Any]:
+SOUTHSHIRE_QUARTERS = QUARTERS[:2]
+SOUTHSHIRE_OWNER = "Business intelligence, Southshire Council"
+_SOUTHSHIRE_MISSED = (
+    "Fewer referrals from GP practices than planned.",
+    "Carers' champions in the practices without one.",
+)
+SOUTHSHIRE_INDICATORS: list[dict[str, Any]] = [
+    {
+        "definition": {
+            "ref": "NI135",
+            "title": "Carers receiving a service or advice and information as a % of people "
+            "receiving a community-based service",
+            "kind": "ni135",
+            "catalogue_ref": "NI135",
+            "indicator_type": "strategic",
+            "unit": "percentage",
+            "polarity": "higher",
+            "decimals": 1,
+            "green_amber_within": Decimal("1"),
+            "red_amber_within": Decimal("2.5"),
+            "comparator_group": "IPF comparator group",
+            "outcomes": ["1"],
+        },
+        "values": [("610", "2300", "25"), ("655", "2310", "26")],
+        "first_previous": "25.1",
+        "missed": _SOUTHSHIRE_MISSED,
+    },
+    {
+        "definition": {
+            # Southshire's own reference for the catalogue's indicator.
+            "ref": "SC/GP1",
+            "title": "Carers on GP registers",
+            "kind": "gp_register",
+            "catalogue_ref": "A4a.1",
+            "indicator_type": "strategic",
+            "unit": "count",
+            "polarity": "higher",
+            "green_amber_within": Decimal("5"),
+            "red_amber_within": Decimal("15"),
+            "outcomes": ["4"],
+        },
+        "values": [("2050", None, "2400"), ("2190", None, "2500")],
+        "first_previous": "1980",
+        "missed": _SOUTHSHIRE_MISSED,
+    },
+    {
+        "definition": {
+            "ref": "A1b.2",
+            "title": "Carers provided with a support plan",
+            "kind": "statistical_return",
+            "catalogue_ref": "A1b.2",
+            "indicator_type": "strategic",
+            "unit": "count",
+            "polarity": "higher",
+            "green_amber_within": Decimal("2"),
+            "red_amber_within": Decimal("5"),
+            "outcomes": ["1", "4"],
+        },
+        "values": [("410", None, "400"), ("430", None, "420")],
+        "first_previous": "395",
+        "missed": _SOUTHSHIRE_MISSED,
+    },
+    {
+        "definition": {
+            "ref": "AV.hospital_discharge",
+            "title": "Emergency readmissions within 28 days of people who have a carer",
+            "kind": "added_value",
+            "catalogue_ref": "AV.hospital_discharge",
+            "indicator_type": "critical",
+            "unit": "percentage",
+            "polarity": "lower",
+            "decimals": 1,
+            "green_amber_within": Decimal("2"),
+            "red_amber_within": Decimal("10"),
+            "outcomes": ["4"],
+        },
+        "values": [("98", "900", "11.5"), ("101", "910", "11")],
+        "first_previous": "11.6",
+        "missed": (
+            "Readmissions rose in the spring's heatwave.",
+            "Carers' workers to phone every carer within a week of discharge.",
+        ),
+    },
+    {
+        "definition": {
+            "ref": "SC/L1",
+            "title": "Carers' breaks booked within two weeks of asking",
+            "kind": "local",
+            "indicator_type": "strategic",
+            "unit": "percentage",
+            "polarity": "higher",
+            "decimals": 1,
+            "green_amber_within": Decimal("5"),
+            "red_amber_within": Decimal("10"),
+            "outcomes": ["3"],
+            "interventions": ["breaks"],
+        },
+        "values": [("140", "200", "75"), ("152", "200", "75")],
+        "first_previous": "68",
+        "missed": _SOUTHSHIRE_MISSED,
+    },
+]
+
+
+def _value_fields(
+    indicator: Indicator, spec: dict[str, Any], quarter: tuple[str, date], n: int
+) -> dict[str, Any]:
     numerator, denominator, target = spec["values"][n]
-    label, end = QUARTERS[n]
+    label, end = quarter
     figures: dict[str, Any] = {
         "indicator_id": indicator.id,
         "period_label": label,
@@ -255,16 +365,23 @@ def _value_fields(indicator: Indicator, spec: dict[str, Any], n: int) -> dict[st
     return figures
 
 
-def add_demo_indicators(audit: Audit, lead: User) -> None:
-    """Eight indicators with three quarters each, saved through the audit trail."""
-    for spec in INDICATORS:
+def add_demo_indicators(
+    audit: Audit,
+    lead: User,
+    specs: list[dict[str, Any]] = INDICATORS,
+    quarters: tuple[tuple[str, date], ...] = QUARTERS,
+    owner: str = OWNER,
+) -> None:
+    """The indicators (Northshire's eight by default) with a value per quarter,
+    saved through the audit trail."""
+    for spec in specs:
         definition = spec["definition"]
         indicator = Indicator(audit_id=audit.id)
-        values = {"data_owner": OWNER, **definition}
+        values = {"data_owner": owner, **definition}
         label = f"{definition['ref']} {definition['title']}"[:300]
         save_all([Change(audit, indicator, values, "indicator", label)], lead)
-        for n in range(len(QUARTERS)):
+        for n, quarter in enumerate(quarters):
             value = IndicatorValue(audit_id=audit.id)
-            fields = _value_fields(indicator, spec, n)
+            fields = _value_fields(indicator, spec, quarter, n)
             label = f"{indicator.ref} {fields['period_label']}"
             save_all([Change(audit, value, fields, "indicator value", label)], lead)

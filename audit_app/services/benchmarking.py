@@ -2,7 +2,8 @@
 
 Each table is built by one function in TABLE_BUILDERS from the chosen audits'
 grades; the page, the XLSX and the CSVs all render those same tables. Add a
-builder (such as indicators, when they exist) by appending to TABLE_BUILDERS.
+builder by appending to TABLE_BUILDERS; its table may be a GradeTable or any
+other BenchmarkTable (see benchmark_tables).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 
 import pandas as pd
@@ -20,80 +20,14 @@ from openpyxl.styles import Font
 from audit_app.models import Audit, User
 from audit_app.services.access import visible_audits
 from audit_app.services.audit_grades import AuditGrades, grades_of
+from audit_app.services.benchmark_tables import REGION, BenchmarkTable, GradeTable, Row, Spread
+from audit_app.services.benchmarking_indicators import indicators_table
 from audit_app.services.cycle_comparison import safe_cell
 from hub_model.checklist import CHECKLIST_RULE, ChecklistCell, summarise_cells
-from hub_model.ratings import RULE, SPREAD_RULE, Summary, frame_from_grids, levels, summarise_many
-from hub_model.scales import ChecklistStatus, Rag, label
+from hub_model.ratings import RULE, SPREAD_RULE, frame_from_grids, levels, summarise_many
+from hub_model.scales import ChecklistStatus, Rag
 
-REGION = "All chosen areas"
-
-
-@dataclass(frozen=True)
-class Spread:
-    """A summary grade and how many members are at each level."""
-
-    grade: StrEnum
-    counts: tuple[tuple[StrEnum, int], ...]
-
-    @property
-    def grade_text(self) -> str:
-        return label(self.grade)
-
-    @property
-    def counts_text(self) -> str:
-        return ", ".join(f"{n} {label(level).lower()}" for level, n in self.counts)
-
-    @classmethod
-    def of(cls, summary: Summary[StrEnum]) -> Spread:
-        return cls(summary.grade, tuple(summary.spread.items()))
-
-
-@dataclass(frozen=True)
-class Row:
-    code: str
-    name: str
-    cells: list[Spread | None]  # one per column; None: not in that audit
-
-
-@dataclass(frozen=True)
-class Table:
-    key: str
-    sheet: str  # the XLSX sheet's name: 31 characters at most, no colon
-    title: str
-    rule: str
-    row_heading: str
-    scale: type[StrEnum]
-    columns: list[str]
-    rows: list[Row]
-
-    @property
-    def levels(self) -> tuple[StrEnum, ...]:
-        return levels(self.scale)
-
-    def flat_head(self) -> list[str]:
-        head = [f"{self.row_heading} code", self.row_heading]
-        for column in self.columns:
-            head.append(f"{column}: summary")
-            head.extend(f"{column}: {label(level).lower()}" for level in self.levels)
-        return head
-
-    def flat_rows(self) -> list[list[str | int]]:
-        """Each row as spreadsheet values: summary words, then counts."""
-        out: list[list[str | int]] = []
-        for row in self.rows:
-            values: list[str | int] = [row.code, row.name]
-            for cell in row.cells:
-                if cell is None:
-                    values.append("Not in this audit")
-                    values.extend([""] * len(self.levels))
-                else:
-                    values.append(label(cell.grade))
-                    values.extend(n for _, n in cell.counts)
-            out.append(values)
-        return out
-
-
-TableBuilder = Callable[[Sequence[AuditGrades], list[str]], Table]
+TableBuilder = Callable[[Sequence[AuditGrades], list[str]], BenchmarkTable]
 
 
 def comparable_audits(user: User) -> list[Audit]:
@@ -126,7 +60,7 @@ def _spread_from_frame(frame: pd.DataFrame, key: tuple[str, str], scale: type[St
     )
 
 
-def interventions_table(grades: Sequence[AuditGrades], columns: list[str]) -> Table:
+def interventions_table(grades: Sequence[AuditGrades], columns: list[str]) -> GradeTable:
     """Per intervention, each area's weakest-link summary and spread, and the
     region's (every chosen area's carer groups together)."""
     by_area = {column: g.rag for column, g in zip(columns, grades, strict=True)}
@@ -151,7 +85,7 @@ def interventions_table(grades: Sequence[AuditGrades], columns: list[str]) -> Ta
         ]
         cells.append(_spread_from_frame(region, (REGION, code), Rag))
         rows.append(Row(code, name, cells))
-    return Table(
+    return GradeTable(
         "interventions",
         "Interventions",
         "Interventions: red, amber, green",
@@ -166,7 +100,7 @@ def interventions_table(grades: Sequence[AuditGrades], columns: list[str]) -> Ta
 
 def _outcomes_table(
     grades: Sequence[AuditGrades], columns: list[str], which: str, scale: type[StrEnum]
-) -> Table:
+) -> GradeTable:
     titles: dict[str, str] = {}
     per_area: list[dict[str, Spread]] = []
     everything: dict[str, list[tuple[str, ChecklistCell]]] = {}
@@ -192,7 +126,7 @@ def _outcomes_table(
         cells.append(Spread.of(getattr(summarise_cells(everything.get(code, [])), which)))
         rows.append(Row(code, title, cells))
     what = "services in place" if which == "status" else "outcome indicator"
-    return Table(
+    return GradeTable(
         f"outcomes_{which}",
         f"Outcomes - {'in place' if which == 'status' else 'indicator'}",
         f"Outcomes: Appendix A checklist, {what}",
@@ -205,11 +139,11 @@ def _outcomes_table(
     )
 
 
-def outcome_status_table(grades: Sequence[AuditGrades], columns: list[str]) -> Table:
+def outcome_status_table(grades: Sequence[AuditGrades], columns: list[str]) -> GradeTable:
     return _outcomes_table(grades, columns, "status", ChecklistStatus)
 
 
-def outcome_indicator_table(grades: Sequence[AuditGrades], columns: list[str]) -> Table:
+def outcome_indicator_table(grades: Sequence[AuditGrades], columns: list[str]) -> GradeTable:
     return _outcomes_table(grades, columns, "indicator", Rag)
 
 
@@ -218,16 +152,17 @@ TABLE_BUILDERS: list[TableBuilder] = [
     interventions_table,
     outcome_status_table,
     outcome_indicator_table,
+    indicators_table,
 ]
 
 
-def benchmark(audits: Sequence[Audit]) -> list[Table]:
+def benchmark(audits: Sequence[Audit]) -> list[BenchmarkTable]:
     grades = [grades_of(audit) for audit in audits]
     columns = column_labels(audits)
     return [build(grades, columns) for build in TABLE_BUILDERS]
 
 
-def workbook(audits: Sequence[Audit], tables: Sequence[Table]) -> bytes:
+def workbook(audits: Sequence[Audit], tables: Sequence[BenchmarkTable]) -> bytes:
     """One sheet per table, after a sheet naming the audits compared."""
     book = Workbook()
     about = book.active
@@ -254,7 +189,7 @@ def workbook(audits: Sequence[Audit], tables: Sequence[Table]) -> bytes:
     return buffer.getvalue()
 
 
-def table_csv(table: Table) -> str:
+def table_csv(table: BenchmarkTable) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([safe_cell(v) for v in table.flat_head()])

@@ -86,6 +86,16 @@ def test_commissioner_compares_areas(page: Any) -> None:
         "Amber\n0 red, 2 amber, 2 green, 0 not rated",
         "Red\n2 red, 4 amber, 2 green, 0 not rated",
     ]
+    # Indicators: the catalogue's NI135 in both areas, each with its own period.
+    ni135 = page.locator("#indicators ~ div table tr", has_text="NI135:").first
+    assert ni135.inner_text().split("\t")[1:] == [
+        "Red amber\nPeriod: Jul–Sep 2026\nResult: 27.7%\nTarget: 28.0%\n"
+        "Direction of travel: improving",
+        "Green\nPeriod: Apr–Jun 2026\nResult: 28.4%\nTarget: 26.0%\nDirection of travel: improving",
+        "Reported by 2 of 2 areas\n1 green, 1 red amber\n"
+        "Lowest 27.7%, median 28.0%, highest 28.4%\n"
+        "Periods differ: they end between 30 June 2026 and 30 September 2026.",
+    ]
     axe.check(page, "commissioner compare areas results")
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Download every table")).click()

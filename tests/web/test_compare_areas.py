@@ -153,6 +153,7 @@ def test_the_same_tables_download_as_xlsx(
         "Interventions",
         "Outcomes - in place",
         "Outcomes - indicator",
+        "Indicators",
     ]
     sheet = book["Interventions"]
     head = [c.value for c in sheet[1]]
