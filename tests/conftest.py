@@ -15,11 +15,17 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from audit_app import create_app
 from audit_app.config import normalise_database_url as normalise_url
 from audit_app.extensions import db, limiter
+
+# Property tests judge correctness, not speed (speed lives in bench/): no per-example
+# deadline, which a busy machine would otherwise turn into a random failure.
+settings.register_profile("carers-hub", deadline=None)
+settings.load_profile("carers-hub")
 
 
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
