@@ -188,7 +188,7 @@ def results(audit_id: int, questionnaire_id: int) -> str:
         can_edit=may_edit(audit, role),
         ranking_form=RankingForm(),
         outcome_titles={o.code: o.short_title for o in framework.outcomes},
-        smallest=service.SMALLEST_GROUP,
+        suppression_rule=service.SUPPRESSION_RULE,
     )
 
 
