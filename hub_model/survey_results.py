@@ -10,7 +10,9 @@ The rules, stated where results are shown:
   by how often they were ranked first;
 - in a split, a carer group or stakeholder type with fewer than
   :data:`SMALLEST_GROUP` answers to a question is suppressed (no count, no share),
-  so that no carer can be identified; a person in several groups counts in each;
+  so that no carer can be identified, and so is the next smallest group where
+  needed so that a hidden count cannot be worked out from the total
+  (:mod:`hub_model.suppression`); a person in several groups counts in each;
 - free-text answers are listed (sorted, so the order says nothing about who
   answered when), never split.
 """
@@ -30,8 +32,8 @@ from hub_model.questionnaire import (
     SplitBy,
     scale_label,
 )
-
-SMALLEST_GROUP = 5
+from hub_model.suppression import SMALLEST_GROUP as SMALLEST_GROUP
+from hub_model.suppression import SUPPRESSED, hidden_groups
 
 SPLITTABLE = frozenset(
     {
@@ -84,7 +86,11 @@ class QuestionSummary:
 
 @dataclass(frozen=True)
 class SplitCell:
-    """One group's answers to one question; ``counts`` is None when suppressed."""
+    """One group's answers to one question; ``counts`` is None when suppressed.
+
+    A suppressed cell never says why (too few answers, or hidden to protect a
+    smaller group), since that would say which hidden group is the small one.
+    """
 
     group: str
     answered: int | None  # None when suppressed: even the number could identify
@@ -98,7 +104,7 @@ class SplitCell:
 @dataclass(frozen=True)
 class Split:
     by: SplitBy
-    # (framework code, people in it or None if fewer than SMALLEST_GROUP), in order
+    # (framework code, people in it or None if suppressed), in order
     groups: tuple[tuple[str, int | None], ...]
     cells: Mapping[str, tuple[SplitCell, ...]]  # question code -> one cell per group
 
@@ -263,28 +269,39 @@ def _split(
         code for code in seen if code not in group_order
     ]
     sizes = members.value_counts()
-    groups = tuple(
-        (code, size if (size := int(sizes.get(code, 0))) >= SMALLEST_GROUP else None)
-        for code in ranked
-    )
+    groups = _shown(ranked, [int(sizes.get(code, 0)) for code in ranked])
     cells: dict[str, tuple[SplitCell, ...]] = {}
     for question in questionnaire.questions:
         if question.type not in SPLITTABLE or question is split_question:
             continue
-        answers = _answered(frame[question.code])
-        by_group = members[members.index.isin(answers.index)]
-        indexes = {
-            str(code): list(index) for code, index in by_group.groupby(by_group).groups.items()
-        }
-        row: list[SplitCell] = []
-        for code in ranked:
-            in_group = answers.loc[indexes.get(code, [])]
-            if len(in_group) < SMALLEST_GROUP:
-                row.append(SplitCell(code, None, None))
-            else:
-                row.append(SplitCell(code, len(in_group), _counts(question, in_group)))
-        cells[question.code] = tuple(row)
+        cells[question.code] = _split_row(question, frame[question.code], members, ranked)
     return Split(by, groups, cells)
+
+
+def _shown(codes: Sequence[str], counts: Sequence[int]) -> tuple[tuple[str, int | None], ...]:
+    """Each group's count, or None where the suppression rule hides it."""
+    hidden = hidden_groups(counts)
+    return tuple(
+        (code, None if position in hidden else count)
+        for position, (code, count) in enumerate(zip(codes, counts, strict=True))
+    )
+
+
+def _split_row(
+    question: Question, column: pd.Series, members: pd.Series, ranked: Sequence[str]
+) -> tuple[SplitCell, ...]:
+    """One question's cells, one per group in ``ranked``, small ones suppressed."""
+    answers = _answered(column)
+    by_group = members[members.index.isin(answers.index)]
+    indexes = {str(code): list(index) for code, index in by_group.groupby(by_group).groups.items()}
+    in_groups = [answers.loc[indexes.get(code, [])] for code in ranked]
+    hidden = hidden_groups([len(in_group) for in_group in in_groups])
+    return tuple(
+        SplitCell(code, None, None)
+        if position in hidden
+        else SplitCell(code, len(in_group), _counts(question, in_group))
+        for position, (code, in_group) in enumerate(zip(ranked, in_groups, strict=True))
+    )
 
 
 def results_table(summary: Summary, group_names: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -356,7 +373,7 @@ def results_table(summary: Summary, group_names: Mapping[str, str] | None = None
                     rows.append(
                         {
                             **base,
-                            "answer": f"suppressed: fewer than {SMALLEST_GROUP} answers",
+                            "answer": SUPPRESSED,
                             "count": None,
                             "share (%)": None,
                             "answered": None,
@@ -374,4 +391,5 @@ def results_table(summary: Summary, group_names: Mapping[str, str] | None = None
                         }
                     )
     columns = ["question", "question text", "breakdown", "answer", "count", "share (%)", "answered"]
-    return pd.DataFrame(rows, columns=columns)
+    # Object columns keep counts whole where a suppressed row leaves a gap (no 5.0).
+    return pd.DataFrame(rows, columns=columns, dtype=object)

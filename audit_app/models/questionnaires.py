@@ -40,6 +40,11 @@ class Questionnaire(Tracked, db.Model):  # type: ignore[name-defined]
     status: Mapped[str] = mapped_column(String(10), default=OPEN)
     # The public link's secret part (carers' questionnaires only).
     public_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The questionnaire of the earlier version this one carries on (a new version
+    # of a published audit takes its answers and its public link along).
+    carried_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questionnaire.id", ondelete="SET NULL"), index=True
+    )
 
 
 class QuestionnaireResponse(db.Model):  # type: ignore[name-defined]

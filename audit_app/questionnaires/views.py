@@ -43,6 +43,7 @@ from audit_app.questionnaires.forms import (
 )
 from audit_app.record_pages import SAVE_FAILED
 from audit_app.services import needs as step2
+from audit_app.services import questionnaire_carry as carry
 from audit_app.services import questionnaire_import as importing
 from audit_app.services import questionnaires as service
 from audit_app.services.access import audit_or_404, may_edit
@@ -83,6 +84,7 @@ def index(audit_id: int) -> str:
         answerable=[r for r in records if service.may_answer(r, role)],
         answered={r.id: service.answered_by(r, current_user) for r in records},
         accepting={r.id: service.is_accepting(r) for r in records},
+        carried=carry.notes(records) if role in READERS else {},
         labels=service.AUDIENCE_LABELS,
         service=service,
     )
@@ -140,7 +142,22 @@ def _show(audit: Audit, record: Questionnaire, form: StatusForm) -> str:
             else None
         ),
         labels=service.AUDIENCE_LABELS,
+        carried=carry.notes([record]).get(record.id),
+        carried_to=carry.carried_to(record),
     )
+
+
+def _carried_on(record: Questionnaire) -> BaseResponse | None:
+    """Once a newer version carries ``record`` on, its changes and imports go there."""
+    newer = carry.carried_to(record)
+    if newer is None:
+        return None
+    flash(
+        f"‘{record.title}’ carried on into version {newer.version}: "
+        "make changes and import answers here."
+    )
+    copy = newer.questionnaire
+    return redirect(url_for(".show", audit_id=copy.audit_id, questionnaire_id=copy.id))
 
 
 @bp.route(f"{PREFIX}/<int:questionnaire_id>/status", methods=["POST"])
@@ -148,6 +165,8 @@ def _show(audit: Audit, record: Questionnaire, form: StatusForm) -> str:
 def change_status(audit_id: int, questionnaire_id: int) -> BaseResponse | str:
     audit, _ = audit_or_404(audit_id, roles=EDITORS, allow_published=True)
     record = service.questionnaire_or_404(audit, questionnaire_id)
+    if (elsewhere := _carried_on(record)) is not None:
+        return elsewhere
     form = StatusForm()
     if form.validate_on_submit():
         wanted = CLOSED if record.status == OPEN else OPEN
@@ -188,7 +207,7 @@ def results(audit_id: int, questionnaire_id: int) -> str:
         can_edit=may_edit(audit, role),
         ranking_form=RankingForm(),
         outcome_titles={o.code: o.short_title for o in framework.outcomes},
-        smallest=service.SMALLEST_GROUP,
+        suppression_rule=service.SUPPRESSION_RULE,
     )
 
 
@@ -262,6 +281,8 @@ def template(audit_id: int, questionnaire_id: int) -> Response:
 def upload(audit_id: int, questionnaire_id: int) -> BaseResponse | str:
     audit, _ = audit_or_404(audit_id, roles=EDITORS, allow_published=True)
     record = service.questionnaire_or_404(audit, questionnaire_id)
+    if (elsewhere := _carried_on(record)) is not None:
+        return elsewhere
     definition = service.definition_of(record, framework_of(audit))
     form = UploadForm()
     if form.validate_on_submit():
@@ -290,6 +311,8 @@ def upload(audit_id: int, questionnaire_id: int) -> BaseResponse | str:
 def columns(audit_id: int, questionnaire_id: int, import_id: int) -> BaseResponse | str:
     audit, _ = audit_or_404(audit_id, roles=EDITORS, allow_published=True)
     record = service.questionnaire_or_404(audit, questionnaire_id)
+    if (elsewhere := _carried_on(record)) is not None:
+        return elsewhere
     started = importing.import_or_404(record, import_id)
     status_url = url_for(
         ".import_status", audit_id=audit.id, questionnaire_id=record.id, import_id=started.id
@@ -349,6 +372,8 @@ def _answerable(audit_id: int, questionnaire_id: int) -> tuple[Audit, Questionna
 @login_required
 def answer(audit_id: int, questionnaire_id: int, number: int) -> BaseResponse | str:
     audit, record = _answerable(audit_id, questionnaire_id)
+    if not service.is_accepting(record):
+        return _closed(record)
     flow = _Flow(
         record,
         ".answer",
@@ -363,6 +388,8 @@ def answer(audit_id: int, questionnaire_id: int, number: int) -> BaseResponse | 
 @login_required
 def check(audit_id: int, questionnaire_id: int) -> BaseResponse | str:
     audit, record = _answerable(audit_id, questionnaire_id)
+    if not service.is_accepting(record):
+        return _closed(record)
     flow = _Flow(
         record,
         ".answer",

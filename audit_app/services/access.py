@@ -9,7 +9,8 @@ The rules (DESIGN.md, "Who uses it and for what"):
   the view says the write belongs to a published version (commissioners'
   comments and agreement, inviting people, "you said, we did", new versions,
   the next cycle, and gathering views: answering, importing and closing
-  questionnaires goes on after publication and feeds the next version).
+  questionnaires goes on after publication and feeds the next version, which
+  carries them on: services.questionnaire_carry).
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ from audit_app.models import (
     User,
 )
 from audit_app.models.audit import DRAFT, LEAD
-from audit_app.services import uploads
+from audit_app.services import questionnaire_carry, uploads
 from audit_app.services.changes import Change, SaveFailed, save
 from audit_app.services.evidence import ACCEPTED
 
@@ -197,6 +197,8 @@ COPIED: dict[type, tuple[str, ...]] = {
         for c in IndicatorValue.__table__.columns
         if c.name not in {"id", "audit_id", "indicator_id", "version"}
     ),
+    # A new version only (see NOT_CARRIED_TO_NEXT_CYCLE).
+    **questionnaire_carry.COPIED,
 }
 
 _OWN = {"id": "a new row", "audit_id": "the new audit", "version": "starts again at 1"}
@@ -245,6 +247,7 @@ NOT_COPIED: dict[type, dict[str, str]] = {
             Indicator,
         )
     },
+    **questionnaire_carry.NOT_COPIED,
 }
 
 # Models not carried into the new audit at all, and why.
@@ -260,10 +263,15 @@ NOT_CLONED: dict[type, str] = {
     Agreement: "commissioners agreed (or not) to the earlier version's plan",
     FeedbackSummary: "'you said, we did' reports on what the earlier version changed",
     FeedbackItem: "'you said, we did' reports on what the earlier version changed",
-    Questionnaire: "answers belong to the audit they were gathered for; the Step 2 "
-    "ranking they fed is carried as outcome priorities",
-    QuestionnaireResponse: "answers belong to the audit they were gathered for",
-    QuestionnaireImport: "imports belong to the audit's own questionnaires",
+}
+
+# Models a new version carries (the same consultation goes on:
+# services.questionnaire_carry) but the next cycle leaves behind, and why.
+NOT_CARRIED_TO_NEXT_CYCLE: dict[type, str] = {
+    Questionnaire: "the next cycle asks carers again: answers belong to the cycle they were "
+    "gathered in, and the Step 2 ranking they fed is carried as outcome priorities",
+    QuestionnaireResponse: "the next cycle gathers its own answers",
+    QuestionnaireImport: "the next cycle's imports are of its own questionnaires' answers",
 }
 
 # Association tables: evidence links are re-made to the carried returns.
@@ -305,10 +313,12 @@ def clone_audit(
 
     With ``carry_forward`` (the next cycle) every carried rating and checklist
     cell needs confirmation until someone confirms or changes it; without it
-    (a new version of the same audit) judgements keep their flags as they are.
-    Accepted evidence returns come across (their files hard-linked); draft,
-    submitted and returned ones stay behind. One transaction: raises SaveFailed
-    and leaves nothing behind if the database refuses.
+    (a new version of the same audit) judgements keep their flags as they are,
+    and questionnaires come across with their answers, the public link moving
+    to the new version (services.questionnaire_carry). Accepted evidence returns
+    come across (their files hard-linked); draft, submitted and returned ones
+    stay behind. One transaction: raises SaveFailed and leaves nothing behind
+    if the database refuses.
     """
     linked_files: list[tuple[int, str]] = []
     try:
@@ -330,6 +340,9 @@ def clone_audit(
         evidence = _carry_evidence(source, audit, linked_files)
         carried = _carry_judgements(source, audit, evidence, carry_forward)
         _carry_records(source, audit)
+        questionnaires, answers = (
+            (0, 0) if carry_forward else questionnaire_carry.carry(source, audit, by)
+        )
         db.session.add(
             ChangeEvent(
                 audit_id=audit.id,
@@ -343,6 +356,8 @@ def clone_audit(
                     "started_from": source.id,
                     "carry_forward": carry_forward,
                     "judgements_carried": carried,
+                    "questionnaires_carried": questionnaires,
+                    "answers_carried": answers,
                 },
             )
         )

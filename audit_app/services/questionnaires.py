@@ -34,6 +34,7 @@ from hub_model.questionnaire import (
     read_yaml,
 )
 from hub_model.questionnaire import Questionnaire as Definition
+from hub_model.suppression import RULE as SUPPRESSION_RULE  # noqa: F401 (the results page states it)
 from hub_model.survey_results import SMALLEST_GROUP as SMALLEST_GROUP
 from hub_model.survey_results import Summary, results_table, summarise
 from questionnaires import definition_paths

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from hub_model.framework import load_builtin
 from hub_model.questionnaire import SplitBy, load_questionnaire
+from hub_model.suppression import SUPPRESSED
 from hub_model.survey_results import SMALLEST_GROUP, results_table, summarise
 from questionnaires import FOLDER
 
@@ -91,28 +92,58 @@ def test_free_text_is_listed_sorted() -> None:
 
 
 def test_small_groups_are_suppressed_in_splits() -> None:
-    answers = [_answer(cares_for=["dementia"])] * SMALLEST_GROUP + [
-        _answer(cares_for=["stroke"])
-    ] * (SMALLEST_GROUP - 1)
-    split = summarise(SURVEY, answers, ["stroke", "dementia"]).splits[0]
+    # Two small groups hide each other: together they hold 6, which no one can split.
+    answers = (
+        [_answer(cares_for=["dementia"])] * SMALLEST_GROUP
+        + [_answer(cares_for=["stroke"])] * 3
+        + [_answer(cares_for=["older"])] * 3
+    )
+    split = summarise(SURVEY, answers, ["older_people", "stroke", "dementia"]).splits[0]
     assert split.by is SplitBy.CARER_GROUP
-    assert split.groups == (("stroke", None), ("dementia", SMALLEST_GROUP))
-    stroke, dementia = split.cells["age_band"]
+    assert split.groups == (("older_people", None), ("stroke", None), ("dementia", SMALLEST_GROUP))
+    older, stroke, dementia = split.cells["age_band"]
     assert stroke.suppressed and stroke.answered is None and stroke.counts is None
+    assert older.suppressed
     assert not dementia.suppressed and dementia.answered == SMALLEST_GROUP
-    # A group big enough overall is still suppressed for a question few of it answered.
-    answers[0] = _answer(cares_for=["dementia"], breaks_rating=None)
-    dementia_breaks = summarise(SURVEY, answers).splits[0].cells["breaks_rating"]
-    assert [cell.group for cell in dementia_breaks if cell.suppressed] == ["dementia", "stroke"]
+
+
+def test_a_lone_small_group_hides_the_next_smallest_too() -> None:
+    answers = (
+        [_answer(cares_for=["dementia"])] * 7
+        + [_answer(cares_for=["older"])] * 6
+        + [_answer(cares_for=["stroke"])] * (SMALLEST_GROUP - 1)
+    )
+    split = summarise(SURVEY, answers, ["dementia", "older_people", "stroke"]).splits[0]
+    # Stroke alone hidden would be 17 answers minus 7 minus 6: older people go too.
+    assert split.groups == (("dementia", 7), ("older_people", None), ("stroke", None))
+    assert [cell.suppressed for cell in split.cells["age_band"]] == [False, True, True]
+
+
+def test_suppression_is_decided_per_question() -> None:
+    answers = [_answer(cares_for=["dementia"])] * 6 + [_answer(cares_for=["older"])] * 6
+    # One carer of an older person skipped the breaks question: 5 is still enough to show.
+    answers[6] = _answer(cares_for=["older"], breaks_rating=None)
+    split = summarise(SURVEY, answers, ["dementia", "older_people"]).splits[0]
+    assert [(c.group, c.answered) for c in split.cells["breaks_rating"]] == [
+        ("dementia", 6),
+        ("older_people", 5),
+    ]
+    # Two of them skipping it leaves 4, hidden, and so dementia's 6 is hidden too.
+    answers[7] = _answer(cares_for=["older"], breaks_rating=None)
+    split = summarise(SURVEY, answers, ["dementia", "older_people"]).splits[0]
+    assert [c.suppressed for c in split.cells["breaks_rating"]] == [True, True]
+    assert [c.suppressed for c in split.cells["age_band"]] == [False, False]
 
 
 def test_exported_table_never_shows_a_suppressed_count() -> None:
     answers = [_answer(cares_for=["stroke"])] * 2 + [_answer(cares_for=["dementia"])] * 6
-    table = results_table(summarise(SURVEY, answers), {"stroke": "Stroke"})
-    stroke = table[table["breakdown"] == "Stroke"]
-    assert len(stroke) > 0
-    assert stroke["count"].isna().all() and stroke["answered"].isna().all()
-    assert stroke["answer"].str.startswith("suppressed").all()
+    table = results_table(summarise(SURVEY, answers), {"stroke": "Stroke", "dementia": "Dementia"})
+    for name in ("Stroke", "Dementia"):  # dementia's 6 would give away stroke's 2
+        rows = table[table["breakdown"] == name]
+        assert len(rows) > 0
+        assert rows["count"].isna().all() and rows["answered"].isna().all()
+        assert (rows["answer"] == SUPPRESSED).all()
+    assert SUPPRESSED.startswith("suppressed: fewer than 5 answers, or hidden")
 
 
 def test_a_person_in_several_groups_counts_in_each() -> None:
@@ -147,3 +178,21 @@ def test_no_split_cell_ever_shows_fewer_than_five(groups: list[str]) -> None:
         for cells in split.cells.values():
             for cell in cells:
                 assert cell.suppressed or (cell.answered or 0) >= SMALLEST_GROUP
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(["dementia", "stroke", "older", "physical"]), min_size=0, max_size=40)
+)
+def test_no_hidden_group_can_be_worked_out_from_the_total(groups: list[str]) -> None:
+    # One group per person, so the groups add up to the total shown for every question.
+    answers = [_answer(cares_for=[group]) for group in groups]
+    summary = summarise(SURVEY, answers)
+    for split in summary.splits:
+        for code, cells in split.cells.items():
+            shown = sum(cell.answered or 0 for cell in cells if not cell.suppressed)
+            hidden = [cell for cell in cells if cell.suppressed]
+            if len(cells) > 1:
+                assert len(hidden) != 1, (code, cells)
+            if hidden and len(hidden) < len(cells):
+                assert summary.question(code).answered - shown >= SMALLEST_GROUP

@@ -31,6 +31,9 @@ from audit_app.models import (
     PlanningAnswer,
     PopulationStatistic,
     Priority,
+    Questionnaire,
+    QuestionnaireImport,
+    QuestionnaireResponse,
     Rating,
     RatingProposal,
     Stakeholder,
@@ -64,6 +67,19 @@ def test_every_column_of_every_model_is_copied_or_deliberately_left() -> None:
         if not any(table is inspect(m).local_table for m in cycles.all_models())
     }
     assert link_tables == set(cycles.LINK_TABLES)
+
+
+def test_what_only_a_new_version_carries_is_decided_column_by_column() -> None:
+    """Questionnaires go into a new version, not the next cycle: their columns are
+    still all decided, and the reason says what the next cycle does instead."""
+    assert set(cycles.NOT_CARRIED_TO_NEXT_CYCLE) == {
+        Questionnaire,
+        QuestionnaireResponse,
+        QuestionnaireImport,
+    }
+    for model, reason in cycles.NOT_CARRIED_TO_NEXT_CYCLE.items():
+        assert model in cycles.COPIED and model not in cycles.NOT_CLONED
+        assert "next cycle" in reason, model.__name__
 
 
 def _fill(audit: Audit, lead: User, partner: User) -> dict[type, list[Any]]:
@@ -273,6 +289,7 @@ def _fill(audit: Audit, lead: User, partner: User) -> dict[type, list[Any]]:
     for rows in records.values():
         db.session.add_all(rows)
     db.session.flush()
+    records.update(_questionnaires(audit, lead, partner))
     records[Action][0].updates.append(
         ActionUpdate(on=date(2026, 10, 1), rag="green", commentary="On track")
     )
@@ -290,6 +307,101 @@ def _fill(audit: Audit, lead: User, partner: User) -> dict[type, list[Any]]:
     audit.description = "Why this audit"
     db.session.commit()
     return records
+
+
+def _questionnaires(audit: Audit, lead: User, partner: User) -> dict[type, list[Any]]:
+    """A carers' survey with a public link, online and imported answers and a finished
+    and a failed import; a partners' questionnaire answered signed in."""
+    common = {"updated_by_id": lead.id, "updated_at": WHEN}
+    survey = Questionnaire(
+        audit_id=audit.id,
+        definition_id="carers_survey",
+        definition={"id": "carers_survey"},
+        title="Carers' survey",
+        audience="carers",
+        opens_on=date(2026, 6, 1),
+        closes_on=date(2026, 9, 30),
+        status="open",
+        public_token="carried-link",
+        **common,
+    )
+    views = Questionnaire(
+        audit_id=audit.id,
+        definition_id="partner_views",
+        definition={"id": "partner_views"},
+        title="Partner and provider views",
+        audience="partners",
+        opens_on=date(2026, 6, 1),
+        closes_on=date(2026, 9, 30),
+        status="closed",
+        **common,
+    )
+    db.session.add_all([survey, views])
+    db.session.flush()
+    imports = [
+        QuestionnaireImport(
+            questionnaire_id=survey.id,
+            filename=name,
+            status=status,
+            headers=["cares_for"],
+            mapping={"cares_for": "cares_for"},
+            content=content,
+            rows_total=2,
+            rows_done=2,
+            errors=errors,
+            created_by_id=lead.id,
+            created_at=WHEN,
+        )
+        for name, status, content, errors in (
+            ("paper.csv", "done", None, []),
+            ("bad.csv", "invalid", "cares_for\nnobody\n", [{"row": 2, "reason": "unknown"}]),
+        )
+    ]
+    db.session.add_all(imports)
+    db.session.flush()
+    responses = [
+        QuestionnaireResponse(
+            questionnaire_id=survey.id,
+            answers={"cares_for": ["dementia"]},
+            answered_on=date(2026, 6, 2),
+            source="online",
+        ),
+        QuestionnaireResponse(
+            questionnaire_id=survey.id,
+            answers={"cares_for": ["stroke"]},
+            answered_on=date(2026, 6, 3),
+            source="import",
+            import_id=imports[0].id,
+        ),
+        QuestionnaireResponse(
+            questionnaire_id=views.id,
+            answers={"joint_working": 4},
+            answered_on=date(2026, 6, 4),
+            source="online",
+            respondent_id=partner.id,
+        ),
+    ]
+    db.session.add_all(responses)
+    return {
+        Questionnaire: [survey, views],
+        QuestionnaireImport: imports,
+        QuestionnaireResponse: responses,
+    }
+
+
+def _carried_rows(model: type, audit_id: int) -> list[Any]:
+    """The rows of ``model`` in an audit, oldest first, through their parent if need be."""
+    query: Any = select(model)
+    if model is EvidenceAttachment:
+        query = query.join(EvidenceReturn).where(EvidenceReturn.audit_id == audit_id)
+    elif model in (QuestionnaireImport, QuestionnaireResponse):
+        query = query.join(
+            Questionnaire,
+            Questionnaire.id == model.questionnaire_id,  # type: ignore[attr-defined]
+        ).where(Questionnaire.audit_id == audit_id)
+    else:
+        query = query.where(model.audit_id == audit_id)  # type: ignore[attr-defined]
+    return list(db.session.scalars(query.order_by(model.id)))  # type: ignore[attr-defined]
 
 
 def _clone(
@@ -312,9 +424,10 @@ def _clone(
     return source, new, records
 
 
-def test_clone_copies_every_record_and_column(app: Flask, cast: Cast) -> None:
+@pytest.mark.parametrize("carry_forward", [True, False])
+def test_clone_copies_every_record_and_column(app: Flask, cast: Cast, carry_forward: bool) -> None:
     with app.app_context():
-        source, new, records = _clone(app, cast, carry_forward=True)
+        source, new, records = _clone(app, cast, carry_forward=carry_forward)
         assert (new.title, new.cycle, new.status, new.previous_audit_id) == (
             "Carers of people with dementia 2027/28",
             "2027/28",
@@ -325,22 +438,18 @@ def test_clone_copies_every_record_and_column(app: Flask, cast: Cast) -> None:
         for name in cycles.COPIED[Audit]:
             assert getattr(new, name) == getattr(source, name), name
         for model, olds in records.items():
-            if model is EvidenceAttachment:
-                news = list(
-                    db.session.scalars(
-                        select(EvidenceAttachment)
-                        .join(EvidenceReturn)
-                        .where(EvidenceReturn.audit_id == new.id)
-                    )
-                )
-            else:
-                news = list(db.session.scalars(select(model).where(model.audit_id == new.id)))
+            news = _carried_rows(model, new.id)
+            if carry_forward and model in cycles.NOT_CARRIED_TO_NEXT_CYCLE:
+                assert news == [], model.__name__
+                continue
             assert len(news) == len(olds), model.__name__
+            for name in cycles.COPIED[model]:
+                assert any(getattr(old, name) not in (None, "", []) for old in olds), (
+                    f"fixture leaves {model.__name__}.{name}"
+                )
             for old, carried in zip(olds, news, strict=True):
                 for name in cycles.COPIED[model]:
-                    value = getattr(old, name)
-                    assert value not in (None, "", []), f"fixture leaves {model.__name__}.{name}"
-                    assert getattr(carried, name) == value, f"{model.__name__}.{name}"
+                    assert getattr(carried, name) == getattr(old, name), f"{model.__name__}.{name}"
                 assert carried.id != old.id
 
 
@@ -395,6 +504,8 @@ def test_clone_keeps_members_and_links_evidence_to_the_carried_returns(
             "started_from": source.id,
             "carry_forward": True,
             "judgements_carried": 2,
+            "questionnaires_carried": 0,
+            "answers_carried": 0,
         }
 
 

@@ -722,33 +722,43 @@ def test_results_show_counts_shares_and_suppress_small_groups(
     _fill(
         app,
         questionnaire_id,
-        [_answer()] * 5 + [_answer(cares_for=["stroke"], age_band="age_25_64")] * 2,
+        [_answer()] * 5
+        + [_answer(cares_for=["stroke"], age_band="age_25_64")] * 2
+        + [_answer(cares_for=["learning"], age_band="age_25_64")] * 3,
     )
     page = as_lead.get(f"/audits/{cast.draft.id}/questionnaires/{questionnaire_id}/results")
-    assert "7 responses" in page.text
+    assert "10 responses" in page.text
     counts = page.soup.select_one("#counts-age_band")
     assert counts is not None
     cells = [
         [c.get_text(strip=True) for c in row.select("th, td")] for row in counts.select("tbody tr")
     ]
-    assert cells == [["16 to 24", "0", "0%"], ["25 to 64", "2", "29%"], ["65 or over", "5", "71%"]]
+    assert cells == [["16 to 24", "0", "0%"], ["25 to 64", "5", "50%"], ["65 or over", "5", "50%"]]
     split = page.soup.select_one("#split-carer_group-age_band")
     assert split is not None
     headers = [th.get_text(" ", strip=True) for th in split.select("thead th")]
+    # The two small groups hide each other (5 between them): dementia's 5 can be shown.
     assert headers == [
         "Answer",
-        "Carers of older people who have had a stroke (fewer than 5)",
+        "Carers of older people who have had a stroke (not shown)",
         "Carers of older people with dementia (5)",
+        "Carers of adults and/ or children with learning disabilities [parent carers] (not shown)",
     ]
     second_row = [c.get_text(strip=True) for c in split.select("tbody tr")[1].select("td")]
-    assert second_row == ["Not shown", "0% (0)"]
+    assert second_row == ["Not shown", "0% (0)", "Not shown"]
 
 
 def test_results_export_as_csv_and_xlsx_with_suppression(
     app: Flask, as_lead: Visitor, cast: Cast
 ) -> None:
     questionnaire_id, _ = _open(app, cast.draft.id)
-    _fill(app, questionnaire_id, [_answer()] * 5 + [_answer(cares_for=["stroke"])] * 2)
+    _fill(
+        app,
+        questionnaire_id,
+        [_answer()] * 5
+        + [_answer(cares_for=["stroke"])] * 2
+        + [_answer(cares_for=["learning"])] * 3,
+    )
     base = f"/audits/{cast.draft.id}/questionnaires/{questionnaire_id}"
     csv_page = as_lead.get(f"{base}/results.csv")
     assert (
@@ -756,7 +766,10 @@ def test_results_export_as_csv_and_xlsx_with_suppression(
         == 'attachment; filename="carers_survey-results.csv"'
     )
     body = csv_page.response.get_data(as_text=True)
-    assert "Carers of older people with dementia" in body
+    assert (
+        "age_band,How old are you?,Carers of older people with dementia,65 or over,5,100.0,5"
+        in body
+    )
     stroke_lines = [line for line in body.splitlines() if "who have had a stroke" in line]
     assert stroke_lines and all("suppressed: fewer than 5 answers" in line for line in stroke_lines)
     xlsx = as_lead.client.get(f"{base}/results.xlsx")
@@ -773,7 +786,7 @@ def test_results_export_as_csv_and_xlsx_with_suppression(
         "share (%)",
         "answered",
     )
-    assert ("age_band", "How old are you?", "All answers", "65 or over", 7, 100.0, 7) in rows
+    assert ("age_band", "How old are you?", "All answers", "65 or over", 10, 100.0, 10) in rows
 
 
 def test_lead_takes_the_surveys_ranking_into_step_2(
