@@ -51,6 +51,7 @@ from audit_app.models import (
     QuestionnaireResponse,
     Rating,
     RatingProposal,
+    ReportPdf,
     Stakeholder,
     User,
 )
@@ -264,6 +265,7 @@ NOT_CLONED: dict[type, str] = {
     "ranking they fed is carried as outcome priorities",
     QuestionnaireResponse: "answers belong to the audit they were gathered for",
     QuestionnaireImport: "imports belong to the audit's own questionnaires",
+    ReportPdf: "a PDF shows the audit it was made from; the new one makes its own",
 }
 
 # Association tables: evidence links are re-made to the carried returns.
