@@ -25,6 +25,7 @@ from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD
 from audit_app.services import audit_json, exports, report, report_pdfs
 from audit_app.services.access import account_role_required, audit_or_404
 from audit_app.services.audits import area_choices
+from audit_app.services.changes import SaveFailed
 
 bp = Blueprint("exports", __name__)
 
@@ -81,7 +82,11 @@ def old_pdf_link(audit_id: int) -> Response:
 def make_pdf(audit_id: int) -> Response:
     # Making a PDF does not change the audit, so published versions allow it.
     audit, role = audit_or_404(audit_id, allow_published=True)
-    pdf = report_pdfs.request_pdf(audit, current_user, role)
+    try:
+        pdf = report_pdfs.request_pdf(audit, current_user, role)
+    except SaveFailed:
+        flash("The PDF could not be asked for because the database did not respond. Try again.")
+        return redirect(url_for(".index", audit_id=audit.id))
     return redirect(url_for(".pdf_status", audit_id=audit.id, pdf_id=pdf.id))
 
 

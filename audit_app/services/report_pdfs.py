@@ -27,15 +27,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from audit_app.extensions import db
 from audit_app.models import Audit, ReportPdf, User
 from audit_app.models.types import utcnow
-from audit_app.services import exports, report
+from audit_app.services import changes, exports, report
 from audit_app.services.access import can_see, member_role
 
 log = logging.getLogger(__name__)
 
 QUEUE = "reports"
 KEEP = 3  # finished PDFs kept per person and audit
-JOB_TIMEOUT = 600  # seconds RQ lets one PDF take
-# A job not finished by then has died (a worker killed mid-job): offer to try again.
+JOB_TIMEOUT = 300  # seconds RQ lets one PDF take (it takes seconds)
+# A PDF not finished this long after it was asked for has died (a worker killed
+# mid-job, or the job timed out): the status page offers to try again.
 STUCK_AFTER = timedelta(minutes=10)
 
 QUEUED, MAKING, DONE, FAILED = "queued", "making", "done", "failed"
@@ -54,7 +55,10 @@ class NotAllowed(Exception):
 
 def request_pdf(audit: Audit, user: User, role: str) -> ReportPdf:
     """This person's PDF of the audit as it is now: one already made or being made,
-    else a new one, queued (or made now when no queue is configured)."""
+    else a new one, queued (or made now when no queue is configured).
+
+    Raises SaveFailed if the request cannot be recorded; any later failure is
+    recorded on the PDF instead."""
     existing = current(audit, user, role)
     if existing is not None:
         return existing
@@ -66,7 +70,7 @@ def request_pdf(audit: Audit, user: User, role: str) -> ReportPdf:
         audit_revision=audit.revision or 0,
     )
     db.session.add(pdf)
-    db.session.commit()
+    changes.commit()
     queue(pdf)
     return pdf
 

@@ -22,6 +22,7 @@ from audit_app.extensions import db
 from audit_app.models import Audit, AuditMembership, ReportPdf
 from audit_app.models.types import utcnow
 from audit_app.services import report, report_pdfs
+from audit_app.services.changes import SaveFailed
 from tests.visit import Page, Visitor
 from tests.web.conftest import Cast
 
@@ -230,6 +231,20 @@ def test_a_failing_weasyprint_says_why_and_trying_again_works(
     retried, page = _make(as_lead, cast.dementia)  # the button posts "Make the PDF" again
     assert retried != failed_id
     assert _download(as_lead, page).data.startswith(b"%PDF")
+
+
+def test_a_request_the_database_refuses_says_so_on_the_download_page(
+    app: Flask, cast: Cast, as_lead: Visitor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused() -> None:
+        db.session.rollback()
+        raise SaveFailed("database went away")
+
+    monkeypatch.setattr(report_pdfs.changes, "commit", refused)
+    page = as_lead.post(_url(cast.dementia, "/pdf"), follow=True, status=200)
+    assert page.h1 == "Download and print"
+    assert "The PDF could not be asked for because the database did not respond" in page.text
+    assert _pdfs(app) == []
 
 
 def test_only_the_newest_pdfs_are_kept_per_person_and_audit(
