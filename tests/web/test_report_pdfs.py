@@ -94,6 +94,27 @@ def quick_pdf(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 # --- made inline (no REDIS_URL) -----------------------------------------------------
 
 
+@pytest.mark.parametrize("path", ["/", "/report"])
+def test_the_download_page_and_the_report_offer_make_the_pdf_as_a_form(
+    cast: Cast, as_partner: Visitor, path: str
+) -> None:
+    page = as_partner.get(_url(cast.draft, path))
+    button = page.soup.select_one("#make-pdf")
+    assert button.get_text(strip=True) == "Make the PDF"
+    form = button.find_parent("form")
+    assert form["method"] == "post" and form["action"] == _url(cast.draft, "/pdf")
+    assert form.select_one('input[name="csrf_token"]')["value"]
+    assert not page.soup.select_one('a[href$="report.pdf"]')
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [(1, "1 KB"), (840 * 1024, "840 KB"), (1024 * 1024, "1.0 MB"), (1_258_291, "1.2 MB")],
+)
+def test_sizes_are_shown_as_people_read_them(size: int, shown: str) -> None:
+    assert report_pdfs.size_text(size) == shown
+
+
 def test_make_the_pdf_inline_offers_it_with_its_page_count_and_size(
     app: Flask, cast: Cast, as_lead: Visitor
 ) -> None:
