@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.browser import axe
-from tests.browser.conftest import sign_in
-from tests.browser.test_exports import make_pdf
+from tests.browser.conftest import make_pdf, sign_in
 
 TITLE = "Carers of people with dementia in Northshire 2027/28"
 PARTNER = "journey.partner@example.org"

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.browser import axe
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import make_pdf, sign_in
 
 DEMENTIA = "Carers of people with dementia in Northshire 2026/27"  # published
 WHOLE_AREA = "All carers in Northshire 2026/27"  # a draft
@@ -21,13 +21,6 @@ def _exports_of(page: Any, title: str) -> None:
     page.wait_for_url(re.compile(r".*/audits/\d+$"))
     page.locator("#exports-link").click()
     assert page.locator("h1").inner_text() == "Download and print"
-
-
-def make_pdf(page: Any) -> None:
-    """Press "Make the PDF" and land on its status page. The test server has no queue,
-    so the button's request makes the PDF (seconds, more on a busy machine)."""
-    with page.expect_navigation(url=re.compile(r".*/exports/pdf/\d+$"), timeout=90_000):
-        page.get_by_role("button", name="Make the PDF").click(timeout=90_000)
 
 
 def test_lead_downloads_and_prints_the_dementia_audit(page: Any) -> None:
