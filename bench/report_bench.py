@@ -6,12 +6,19 @@ median of several runs; the charts are cached after the first run, as in the
 app; the first run's time is printed too), the JSON export, and prints the peak memory of the process (tracemalloc
 peak for each build, and the process's maximum resident size).
 
-    .venv/bin/python -m bench.report_bench [--runs 5]
+With a Redis URL (``--redis-url`` or REDIS_URL) it also times the PDF as a job:
+the request that queues it ("Make the PDF", through the test client, with no
+worker listening) and the job itself (``report_pdfs.pdf_job`` run here, as a
+worker runs it: its own app, from the environment, then the PDF). Use a Redis
+database no RQ worker listens on: the bench empties the "reports" queue it uses.
+
+    .venv/bin/python -m bench.report_bench [--runs 5] [--redis-url redis://127.0.0.1:6379/5]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import tempfile
@@ -20,8 +27,9 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
+from flask import Flask
 from flask_login import login_user
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 
 def timed(work: Callable[[], bytes], runs: int) -> tuple[float, float, int, int]:
@@ -43,9 +51,48 @@ def timed(work: Callable[[], bytes], runs: int) -> tuple[float, float, int, int]
     return statistics.median(times), times[0], peak, size
 
 
+def queued_pdf(app: Flask, audit_id: int, redis_url: str, runs: int) -> None:
+    """Time "Make the PDF" with a queue configured (the request only queues the job),
+    then the job itself; each run starts from no PDF, so each request queues one."""
+    from redis import Redis
+    from rq import Queue
+
+    from audit_app.extensions import db
+    from audit_app.models import ReportPdf
+    from audit_app.services import report_pdfs
+
+    reports = Queue(report_pdfs.QUEUE, connection=Redis.from_url(redis_url))
+    app.config["REDIS_URL"] = redis_url
+    client = app.test_client()
+    signed_in = client.post(
+        "/sign-in", data={"email": "lead@demo.test", "password": "demo-password"}
+    )
+    assert signed_in.status_code == 302, signed_in.status_code
+    requests, jobs = [], []
+    for _ in range(runs):
+        with app.app_context():
+            db.session.execute(delete(ReportPdf))
+            db.session.commit()
+        started = time.perf_counter()
+        response = client.post(f"/audits/{audit_id}/exports/pdf")
+        requests.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 302 and reports.count == 1, response.status_code
+        reports.empty()  # no worker here: the bench runs the job itself
+        pdf_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+        started = time.perf_counter()
+        report_pdfs.pdf_job(pdf_id)
+        jobs.append((time.perf_counter() - started) * 1000)
+        with app.app_context():
+            made = db.session.get(ReportPdf, pdf_id)
+            assert made is not None and made.status == report_pdfs.DONE, made and made.failure
+    for name, times in (("PDF job: request", requests), ("PDF job: the job", jobs)):
+        print(f"{name:<16} median {statistics.median(times):8.1f} ms  first {times[0]:8.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL"))
     args = parser.parse_args()
 
     from flask_migrate import upgrade
@@ -58,12 +105,19 @@ def main() -> None:
     from audit_app.services.access import member_role
 
     folder = Path(tempfile.mkdtemp(prefix="report-bench-"))
+    database = f"sqlite:///{folder / 'bench.sqlite'}"
     app = create_app(
         {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
+            "SQLALCHEMY_DATABASE_URI": database,
             "SECRET_KEY": "bench",
             "SERVER_NAME": "audit.test",
             "UPLOAD_FOLDER": str(folder / "uploads"),
+            # The queued-PDF timing signs in through the test client.
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "SESSION_COOKIE_SECURE": False,
+            "REMEMBER_COOKIE_SECURE": False,
+            "ALLOW_TEST_EMAIL_DOMAINS": True,
         }
     )
     with app.app_context():
@@ -92,6 +146,14 @@ def main() -> None:
                     f"{name:<16} median {median:8.1f} ms  first {first:8.1f} ms  "
                     f"peak {peak / 2**20:6.1f} MiB traced  output {size / 1024:7.1f} KiB"
                 )
+        if args.redis_url:
+            # The job builds its own app from the environment, as a worker does.
+            os.environ.update(
+                {"DATABASE_URL": database, "SECRET_KEY": "bench", "REDIS_URL": args.redis_url}
+            )
+            queued_pdf(app, audit.id, args.redis_url, args.runs)
+        else:
+            print("PDF as a job: not timed (give --redis-url or set REDIS_URL)")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak resident memory {rss:.0f} MiB")
 

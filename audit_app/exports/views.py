@@ -1,10 +1,13 @@
 """Download and print an audit; import an audit from its JSON export.
 
-Every member of an audit may download its report, PDF, XLSX and CSVs
+Every member of an audit may download its report, XLSX and CSVs and make its PDF
 (commissioners only once it is published: `audit_or_404` hides drafts from
 them); each shows only what that person may see in the app. The JSON export
 holds every row of the audit, partners' unshared evidence included, so it is
 the lead's alone. Importing is for carers leads and administrators.
+
+A PDF is made as a background job (services.report_pdfs) and belongs to the
+person who asked for it: its status page and download are theirs alone.
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ from audit_app.models import Organisation
 from audit_app.models.audit import LEAD
 from audit_app.models.types import utcnow
 from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD
-from audit_app.services import audit_json, exports, report
+from audit_app.services import audit_json, exports, report, report_pdfs
 from audit_app.services.access import account_role_required, audit_or_404
 from audit_app.services.audits import area_choices
+from audit_app.services.changes import SaveFailed
 
 bp = Blueprint("exports", __name__)
 
@@ -66,9 +70,59 @@ def report_page(audit_id: int) -> str:
 
 @bp.route(PREFIX + "/report.pdf")
 @login_required
-def pdf(audit_id: int) -> Response:
-    ctx = _context(audit_id)
-    return _download(report.pdf_bytes(ctx), "application/pdf", exports.filename(ctx, "report.pdf"))
+def old_pdf_link(audit_id: int) -> Response:
+    """The PDF was made here, inside the request; it is now made on request from the
+    download page. Old links and bookmarks land there."""
+    audit, _ = audit_or_404(audit_id)
+    return redirect(url_for(".index", audit_id=audit.id))
+
+
+@bp.route(PREFIX + "/pdf", methods=["POST"])
+@login_required
+def make_pdf(audit_id: int) -> Response:
+    # Making a PDF does not change the audit, so published versions allow it.
+    audit, role = audit_or_404(audit_id, allow_published=True)
+    try:
+        pdf = report_pdfs.request_pdf(audit, current_user, role)
+    except SaveFailed:
+        flash("The PDF could not be asked for because the database did not respond. Try again.")
+        return redirect(url_for(".index", audit_id=audit.id))
+    return redirect(url_for(".pdf_status", audit_id=audit.id, pdf_id=pdf.id))
+
+
+@bp.route(PREFIX + "/pdf/<int:pdf_id>")
+@login_required
+def pdf_status(audit_id: int, pdf_id: int) -> str:
+    audit, role = audit_or_404(audit_id)
+    pdf = report_pdfs.pdf_or_404(audit, pdf_id, current_user)
+    return render_template(
+        "exports/pdf_status.html",
+        audit=audit,
+        role=role,
+        pdf=pdf,
+        finished=pdf.status in report_pdfs.FINISHED,
+        labels=report_pdfs.STATUS_LABELS,
+        stuck=report_pdfs.is_stuck(pdf),
+        out_of_date=report_pdfs.is_out_of_date(pdf, audit),
+        download_text=report_pdfs.download_text(pdf) if pdf.status == report_pdfs.DONE else "",
+        download_url=url_for(
+            ".pdf_download",
+            audit_id=audit.id,
+            pdf_id=pdf.id,
+            name=(pdf.filename or "report.pdf").removesuffix(".pdf"),
+        ),
+    )
+
+
+@bp.route(PREFIX + "/pdf/<int:pdf_id>/<name>.pdf")
+@login_required
+def pdf_download(audit_id: int, pdf_id: int, name: str) -> Response:
+    """The made PDF (``name`` is for the browser; the record names the file)."""
+    audit, _ = audit_or_404(audit_id)
+    pdf = report_pdfs.pdf_or_404(audit, pdf_id, current_user)
+    if pdf.status != report_pdfs.DONE or pdf.content is None:
+        return redirect(url_for(".pdf_status", audit_id=audit.id, pdf_id=pdf.id))
+    return _download(pdf.content, "application/pdf", pdf.filename or "report.pdf")
 
 
 @bp.route(PREFIX + "/tables.xlsx")

@@ -26,6 +26,7 @@ from audit_app.models.questionnaires import (
     QuestionnaireImport,
     QuestionnaireResponse,
 )
+from audit_app.models.reports import ReportPdf
 from audit_app.models.stakeholders import LinkedSource, PopulationStatistic, Stakeholder
 from audit_app.models.trail import ChangeEvent
 from audit_app.models.user import User
@@ -63,6 +64,7 @@ __all__ = [
     "PopulationStatistic",
     "Rating",
     "RatingProposal",
+    "ReportPdf",
     "Stakeholder",
     "User",
 ]

@@ -39,6 +39,8 @@ ORGANISATIONS = "organisation"
 # Hanging off an audit but never in the file.
 NOT_EXPORTED = {
     "invitation": "Invitations: their links are secrets and work only for the audit they were sent for.",
+    "report_pdf": "PDFs of the report: each was made for the person who asked for it; "
+    "make a new one from the imported audit.",
 }
 # In the file, for the record, but not imported: the import is a new draft, with
 # its own people.

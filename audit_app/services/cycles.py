@@ -51,6 +51,7 @@ from audit_app.models import (
     QuestionnaireResponse,
     Rating,
     RatingProposal,
+    ReportPdf,
     Stakeholder,
     User,
 )
@@ -263,6 +264,7 @@ NOT_CLONED: dict[type, str] = {
     Agreement: "commissioners agreed (or not) to the earlier version's plan",
     FeedbackSummary: "'you said, we did' reports on what the earlier version changed",
     FeedbackItem: "'you said, we did' reports on what the earlier version changed",
+    ReportPdf: "a PDF shows the audit it was made from; the new one makes its own",
 }
 
 # Models a new version carries (the same consultation goes on:

@@ -38,8 +38,10 @@ def _slug(name: str) -> str:
 
 
 def screenshot(page: Any, name: str) -> Path:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    path = SCREENSHOTS / f"{_slug(name)}.png"
+    """A full-page PNG under screenshots/; "exports/pdf status" goes in a subfolder."""
+    *folders, last = [_slug(part) for part in name.split("/")]
+    path = SCREENSHOTS.joinpath(*folders, f"{last}.png")
+    path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     return path
 

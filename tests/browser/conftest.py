@@ -9,6 +9,7 @@ or Playwright's own where none is installed.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -135,3 +136,10 @@ def sign_in(page: Any, email: str, password: str = "demo-password") -> None:
     page.get_by_label("Email address").fill(email)
     page.locator("#password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def make_pdf(page: Any) -> None:
+    """Press "Make the PDF" and land on its status page. The test server has no queue,
+    so the button's request makes the PDF (seconds, more on a busy machine)."""
+    with page.expect_navigation(url=re.compile(r".*/exports/pdf/\d+$"), timeout=90_000):
+        page.get_by_role("button", name="Make the PDF").click(timeout=90_000)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.browser import axe
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import make_pdf, sign_in
 
 TITLE = "Carers of people with dementia in Northshire 2027/28"
 PARTNER = "journey.partner@example.org"
@@ -159,6 +159,9 @@ def test_from_a_new_audit_to_the_commissioners_gap_map(
         page.get_by_role("link", name="Every table in one spreadsheet (XLSX)").click()
     assert spreadsheet.value.suggested_filename.endswith("-tables.xlsx")
     page.get_by_role("link", name="Report to read or print").click()
+    make_pdf(page)
+    assert page.get_by_role("status").inner_text() == "Your PDF is ready."
+    axe.check(page, "journey commissioner pdf ready")
     with page.expect_download() as pdf:
-        page.get_by_role("link", name="Download as PDF").click()
+        page.get_by_role("link", name=re.compile(r"^Download the PDF")).click()
     assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF")

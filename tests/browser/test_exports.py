@@ -1,14 +1,16 @@
 """Download and print in a real browser, on the demo data: axe-core on the download
 page, the report and the import page; the report as it prints (print media, A4),
-saved as a screenshot to look at; and a PDF download."""
+saved as a screenshot to look at; and a PDF made, its status page checked and
+saved as a screenshot (screenshots/exports/), and downloaded."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from tests.browser import axe
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import make_pdf, sign_in
 
 DEMENTIA = "Carers of people with dementia in Northshire 2026/27"  # published
 WHOLE_AREA = "All carers in Northshire 2026/27"  # a draft
@@ -49,9 +51,22 @@ def test_lead_downloads_and_prints_the_dementia_audit(page: Any) -> None:
     assert pdf.startswith(b"%PDF")
     page.emulate_media(media="screen")
 
+    make_pdf(page)
+    assert page.locator("h1").inner_text() == "PDF of the report"
+    assert page.get_by_role("status").inner_text() == "Your PDF is ready."
+    axe.check(page, "exports/pdf status ready")
+    link = page.get_by_role(
+        "link", name=re.compile(r"^Download the PDF \(\d+ pages, [\d.]+ [KM]B\)$")
+    )
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download as PDF").click()
+        link.click()
     assert download.value.suggested_filename.endswith("-report.pdf")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    # Asking again for the same version goes straight to the PDF already made.
+    made_at = page.url
+    page.goto(made_at.rsplit("/pdf/", 1)[0] + "/")
+    make_pdf(page)
+    assert page.url == made_at
 
     # A draft, in the same session: the live server allows ten sign-ins per account
     # in 15 minutes, and the other browser tests sign in as the lead too.

@@ -30,6 +30,7 @@ from audit_app.models import (
     PopulationStatistic,
     Priority,
     Rating,
+    ReportPdf,
     Stakeholder,
     User,
 )
@@ -340,7 +341,8 @@ def test_pdf_has_a_page_per_section_with_its_title_and_draft_on_every_page(
     app: Flask, cast: Cast, as_lead: Visitor
 ) -> None:
     _fill(app, cast, cast.dementia)
-    page = _fetch(as_lead, _url(cast.dementia, "/report.pdf"))
+    status = as_lead.post(_url(cast.dementia, "/pdf"), follow=True, status=200)
+    page = _fetch(as_lead, status.soup.select_one("#pdf-download")["href"])
     assert page.mimetype == "application/pdf"
     assert page.data.startswith(b"%PDF")
     pdf = PdfReader(io.BytesIO(page.data))
@@ -651,7 +653,7 @@ def test_people_not_found_become_empty_or_the_importer(
 EXPORT_PATHS = [
     "/",
     "/report",
-    "/report.pdf",
+    "/report.pdf",  # now a link to the download page, where the PDF is made
     "/tables.xlsx",
     "/csv/summary.csv",
     "/csv/gap_map.csv",
@@ -703,6 +705,24 @@ def test_another_areas_lead_and_anonymous_visitors_get_nothing(
     visitor.sign_in("lead@southshire.example.org")
     for path in EXPORT_PATHS:
         visitor.get(_url(cast.draft, path), status=404)
+
+
+def test_only_those_who_may_see_an_audit_may_ask_for_its_pdf(
+    app: Flask, cast: Cast, visitor: Visitor
+) -> None:
+    page = visitor.post(_url(cast.draft, "/pdf"))
+    assert "/sign-in" in page.response.headers["Location"]
+    publish(app, cast.other_area_audit.id)
+    for email, audit in [
+        ("commissioner@example.org", cast.draft),
+        ("commissioner@example.org", cast.other_area_audit),
+        ("lead@southshire.example.org", cast.draft),
+    ]:
+        visitor.sign_in(email)
+        visitor.post(_url(audit, "/pdf"), status=404)
+        visitor.sign_out()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ReportPdf)) == 0
 
 
 def test_admin_may_export_and_import(app: Flask, cast: Cast, as_admin: Visitor) -> None:

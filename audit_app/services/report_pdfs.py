@@ -1,0 +1,237 @@
+"""Making the PDF of an audit's report as a background job, and keeping it to download.
+
+WeasyPrint takes seconds (about 3 s for the demo dementia audit, more on a
+worker's first run), too long to hold a web worker for, so a request only
+records what was asked for (:func:`request_pdf`) and the work runs as an RQ
+job on the "reports" queue when REDIS_URL is set, inline otherwise (the
+default, tests and the demo), exactly as questionnaire imports do. A status
+page polls the record.
+
+A PDF shows what its requester may see (their role, the evidence open to
+them), so it is theirs alone. It records the audit revision it was made from:
+asking again at the same revision goes straight to the PDF already made, and a
+later change to the audit offers a new one. Each person keeps only the newest
+:data:`KEEP` finished PDFs of an audit.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import timedelta
+
+from flask import abort, current_app
+from sqlalchemy import delete, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from audit_app.extensions import db
+from audit_app.models import Audit, ReportPdf, User
+from audit_app.models.types import utcnow
+from audit_app.services import changes, exports, report
+from audit_app.services.access import can_see, member_role
+
+log = logging.getLogger(__name__)
+
+QUEUE = "reports"
+KEEP = 3  # finished PDFs kept per person and audit
+JOB_TIMEOUT = 300  # seconds RQ lets one PDF take (it takes seconds)
+# A PDF not finished this long after it was asked for has died (a worker killed
+# mid-job, or the job timed out): the status page offers to try again.
+STUCK_AFTER = timedelta(minutes=10)
+
+QUEUED, MAKING, DONE, FAILED = "queued", "making", "done", "failed"
+FINISHED = {DONE, FAILED}
+STATUS_LABELS = {
+    QUEUED: "Waiting to start",
+    MAKING: "Making the PDF",
+    DONE: "Ready to download",
+    FAILED: "Not made: something went wrong",
+}
+
+
+class NotAllowed(Exception):
+    """The requester may no longer see the audit, so no PDF is made for them."""
+
+
+def request_pdf(audit: Audit, user: User, role: str) -> ReportPdf:
+    """This person's PDF of the audit as it is now: one already made or being made,
+    else a new one, queued (or made now when no queue is configured).
+
+    Raises SaveFailed if the request cannot be recorded; any later failure is
+    recorded on the PDF instead."""
+    existing = current(audit, user, role)
+    if existing is not None:
+        return existing
+    pdf = ReportPdf(
+        audit_id=audit.id,
+        requested_by_id=user.id,
+        role=role,
+        status=QUEUED,
+        audit_revision=audit.revision or 0,
+    )
+    db.session.add(pdf)
+    changes.commit()
+    queue(pdf)
+    return pdf
+
+
+def current(audit: Audit, user: User, role: str) -> ReportPdf | None:
+    """The person's newest PDF of this revision that is made or still on its way."""
+    candidates = db.session.scalars(
+        select(ReportPdf)
+        .where(
+            ReportPdf.audit_id == audit.id,
+            ReportPdf.requested_by_id == user.id,
+            ReportPdf.role == role,
+            ReportPdf.audit_revision == (audit.revision or 0),
+            ReportPdf.status.in_((QUEUED, MAKING, DONE)),
+        )
+        .order_by(ReportPdf.id.desc())
+    )
+    return next((pdf for pdf in candidates if pdf.status == DONE or not is_stuck(pdf)), None)
+
+
+def queue(pdf: ReportPdf) -> None:
+    """Run the job on RQ when REDIS_URL is set, else now."""
+    redis_url = current_app.config.get("REDIS_URL")
+    if not redis_url:
+        run(pdf.id)
+        return
+    from redis import Redis
+    from redis.exceptions import RedisError
+    from rq import Queue
+
+    try:
+        Queue(QUEUE, connection=Redis.from_url(redis_url)).enqueue(
+            pdf_job, pdf.id, job_timeout=JOB_TIMEOUT
+        )
+    except RedisError as error:
+        log.exception("could not queue PDF %s", pdf.id)
+        _finish(pdf, FAILED, f"The queue that makes PDFs could not be reached ({error}).")
+
+
+def pdf_job(pdf_id: int) -> None:
+    """The RQ job: an app context of its own, then :func:`run`."""
+    from audit_app import create_app
+
+    with create_app().app_context():
+        try:
+            run(pdf_id)
+        finally:
+            # A forking worker's process ends with the job; a SimpleWorker's does not.
+            db.session.remove()
+            db.engine.dispose()
+
+
+def run(pdf_id: int) -> None:
+    """Make the PDF of a queued record; any failure is recorded on it, never raised."""
+    pdf = db.session.get(ReportPdf, pdf_id)
+    if pdf is None or pdf.status != QUEUED:
+        return
+    audit = db.session.get(Audit, pdf.audit_id)
+    user = db.session.get(User, pdf.requested_by_id)
+    assert audit is not None and user is not None  # both cascade to the record
+    pdf.status = MAKING
+    pdf.started_at = utcnow()
+    pdf.audit_revision = audit.revision or 0
+    db.session.commit()
+    try:
+        ctx = _context(pdf, audit, user)
+        body = report.pdf_bytes(ctx)
+        pages = page_count(body)
+    except Exception as error:  # noqa: BLE001 (whatever broke, the page says so and offers a retry)
+        db.session.rollback()
+        log.exception("PDF %s of audit %s could not be made", pdf_id, pdf.audit_id)
+        _finish(pdf, FAILED, _reason(error))
+        return
+    pdf.content = body
+    pdf.pages = pages
+    pdf.size = len(body)
+    pdf.filename = exports.filename(ctx, "report.pdf")
+    _finish(pdf, DONE)
+
+
+def _context(pdf: ReportPdf, audit: Audit, user: User) -> exports.ExportContext:
+    """What the requester may see now: their access is checked again when the job runs."""
+    role = member_role(user, audit)
+    if not can_see(user, audit, role):
+        raise NotAllowed("You can no longer see this audit, so no PDF was made.")
+    assert role is not None
+    pdf.role = role
+    return exports.ExportContext(audit, user, role)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, NotAllowed):
+        return str(error)
+    return f"{type(error).__name__}: {error}"[:1000]
+
+
+def _finish(pdf: ReportPdf, status: str, failure: str | None = None) -> None:
+    """Record the outcome, then drop this person's older PDFs of the audit."""
+    pdf.status = status
+    pdf.failure = failure
+    pdf.finished_at = utcnow()
+    try:
+        db.session.commit()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        log.exception("PDF %s could not be saved", pdf.id)
+        pdf.status, pdf.failure, pdf.finished_at = FAILED, _reason(error), utcnow()
+        db.session.commit()
+    prune(pdf.audit_id, pdf.requested_by_id)
+
+
+def prune(audit_id: int, user_id: int) -> int:
+    """Delete all but the newest :data:`KEEP` finished PDFs of one person and audit."""
+    older = list(
+        db.session.scalars(
+            select(ReportPdf.id)
+            .where(
+                ReportPdf.audit_id == audit_id,
+                ReportPdf.requested_by_id == user_id,
+                ReportPdf.status.in_(FINISHED),
+            )
+            .order_by(ReportPdf.id.desc())
+            .offset(KEEP)
+        )
+    )
+    if older:
+        db.session.execute(delete(ReportPdf).where(ReportPdf.id.in_(older)))
+        db.session.commit()
+    return len(older)
+
+
+def page_count(body: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(body)).pages)
+
+
+def pdf_or_404(audit: Audit, pdf_id: int, user: User) -> ReportPdf:
+    """The PDF if this person asked for it (anyone else, even the lead, gets 404)."""
+    found = db.session.get(ReportPdf, pdf_id)
+    if found is None or found.audit_id != audit.id or found.requested_by_id != user.id:
+        abort(404)
+    return found
+
+
+def is_stuck(pdf: ReportPdf) -> bool:
+    return pdf.status not in FINISHED and utcnow() - pdf.created_at > STUCK_AFTER
+
+
+def is_out_of_date(pdf: ReportPdf, audit: Audit) -> bool:
+    """Whether the audit has changed since the PDF was made from it."""
+    return pdf.status == DONE and pdf.audit_revision != (audit.revision or 0)
+
+
+def size_text(size: int) -> str:
+    """A file size as people read it: "840 KB", "1.2 MB"."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def download_text(pdf: ReportPdf) -> str:
+    pages = f"{pdf.pages} page{'' if pdf.pages == 1 else 's'}"
+    return f"Download the PDF ({pages}, {size_text(pdf.size or 0)})"
