@@ -1,4 +1,5 @@
-// Keeps a page that waits for background work (the PDF of a report) up to date
+// Keeps a page that waits for background work (the PDF of a report, an import of
+// questionnaire answers) up to date
 // without reloading it. Every 2 seconds it fetches the page again; when the state
 // has changed it copies the new sentence into the live region (role="status", so
 // a screen reader announces each change once) and swaps the detail below it.
@@ -30,6 +31,11 @@ async function check(job) {
     job.querySelector("[data-poll-status]").textContent =
       fresh.querySelector("[data-poll-status]").textContent;
     job.dataset.state = fresh.dataset.state;
+    // Text outside the job that follows its state too (the page's heading).
+    for (const also of document.querySelectorAll("[data-poll-also]")) {
+      const fresher = page.getElementById(also.id);
+      if (fresher) also.textContent = fresher.textContent;
+    }
     document.title = page.title;
     initAll({ scope: detail });
   }

@@ -116,3 +116,32 @@ def test_a_partner_answers_a_questionnaire_signed_in(page: Any) -> None:
     page.get_by_role("button", name="Send your answers").click()
     assert "Thank you" in page.locator(".govuk-panel").inner_text()
     axe.check(page, "partner questionnaire thank you")
+
+
+def test_a_lead_imports_a_csv_and_reads_every_problem(page: Any, tmp_path: Any) -> None:
+    sign_in(page, "lead@demo.test")
+    _questionnaires(page)
+    page.get_by_role("link", name="Carers' survey", exact=True).click()
+    page.get_by_role("link", name="Import a CSV file").click()
+    axe.check(page, "lead import upload")
+    template = page.get_by_role("link", name="Download the CSV template").get_attribute("href")
+    header = page.request.get(template).text().lstrip("\ufeff").strip()
+    columns = header.split(",")
+    row = ["cats" if code == "cares_for" else "" for code in columns]
+    csv_file = tmp_path / "paper-forms.csv"
+    csv_file.write_text(f"{header}\n{','.join(row)}\n", encoding="utf-8")
+    page.get_by_label("Upload a CSV file").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Upload and match columns").click()
+    page.wait_for_url(re.compile(r".*/columns$"))
+    assert page.locator("h1").inner_text() == "Match the columns to the questions"
+    axe.check(page, "lead import columns")
+    page.get_by_role("button", name="Check and import").click()
+    page.wait_for_url(re.compile(r".*/imports/\d+$"))
+    # Run inline (no REDIS_URL): the status page is final at once, and polling is off.
+    assert page.locator("h1").inner_text() == "Not imported: some rows have problems"
+    assert page.locator("#import-job").get_attribute("data-poll") == "off"
+    assert page.locator("#progress").inner_text() == (
+        "Nothing was imported. 1 of 1 row has problems."
+    )
+    assert "'cats' is not one of the options" in page.locator("#problems").inner_text()
+    axe.check(page, "lead import problems")
