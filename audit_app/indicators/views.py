@@ -12,20 +12,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
-from audit_app.indicators.forms import indicator_form, loaded_version, prefill, value_form
+from audit_app.indicators.forms import indicator_form, prefill, value_form
 from audit_app.models import Audit
 from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
 from audit_app.models.indicators import Indicator, IndicatorValue
-from audit_app.record_pages import SAVE_FAILED, Kind, confirm_delete
+from audit_app.record_pages import Kind, confirm_delete, delete_url, edit_page
 from audit_app.services import indicator_dashboard as dashboard_service
 from audit_app.services import indicators as step3
 from audit_app.services import plan as step4
 from audit_app.services.access import audit_or_404, may_edit
-from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.chart_cache import cached
 from audit_app.services.frameworks import framework_of
 from audit_app.services.indicator_chart import report_card_chart
@@ -163,44 +162,36 @@ def edit_indicator(audit_id: int, indicator_id: int) -> BaseResponse | str:
 def _edit_indicator(audit: Audit, record: Indicator | None) -> BaseResponse | str:
     framework = framework_of(audit)
     taken = {i.ref for i in step3.indicators(audit) if record is None or i.id != record.id}
-    form = indicator_form(framework, taken, record if request.method == "GET" else None)
-    if record is None and request.method == "GET":
-        entry = step3.catalogue_entry(framework, request.args.get("from"))
-        if entry is not None:
-            prefill(form, entry)
-        else:
-            form.kind.data = "local"
-    theirs = None
-    if form.validate_on_submit():
-        try:
-            saved = step3.save(
-                step3.INDICATOR, audit, record, form.values(), loaded_version(form), current_user
-            )
-        except StaleEdit:
-            theirs = record
-            form.version.errors = ["Someone else changed this indicator while you were editing"]
-            form.version.data = str(record.version) if record is not None else ""
-        except SaveFailed:
-            form.submit.errors = [SAVE_FAILED]
-        else:
-            flash(f"Indicator ‘{step3.label_of_record(step3.INDICATOR, saved)}’ saved.")
-            return redirect(
-                url_for("indicators.index", audit_id=audit.id) + f"#indicator-{saved.id}"
-            )
-    return render_template(
+
+    def build(obj: Indicator | None) -> Any:
+        form = indicator_form(framework, taken, obj)
+        if record is None and request.method == "GET":
+            entry = step3.catalogue_entry(framework, request.args.get("from"))
+            if entry is not None:
+                prefill(form, entry)
+            else:
+                form.kind.data = "local"
+        return form
+
+    def done(form: Any, saved: Indicator) -> tuple[str, str]:
+        return (
+            f"Indicator ‘{step3.label_of_record(step3.INDICATOR, saved)}’ saved.",
+            url_for("indicators.index", audit_id=audit.id) + f"#indicator-{saved.id}",
+        )
+
+    return edit_page(
         INDICATOR.template,
-        audit=audit,
-        form=form,
-        record=record,
-        theirs=theirs,
-        rows=step3.describe(None, theirs) if theirs else [],
-        entry=step3.catalogue_entry(framework, form.catalogue_ref.data),
-        cancel_url=url_for("indicators.index", audit_id=audit.id),
-        delete_url=(
-            url_for(INDICATOR.delete_endpoint, audit_id=audit.id, record_id=record.id)
-            if record is not None
-            else None
+        record,
+        form=build,
+        save=lambda form, loaded: step3.save(
+            step3.INDICATOR, audit, record, form.values(), loaded, current_user
         ),
+        done=done,
+        stale="Someone else changed this indicator while you were editing",
+        describe=lambda theirs: step3.describe(None, theirs),
+        audit=audit,
+        cancel_url=url_for("indicators.index", audit_id=audit.id),
+        delete_url=delete_url(INDICATOR, audit, record),
     )
 
 
@@ -231,47 +222,30 @@ def _edit_value(
     def assessor(values: dict[str, Any], period_end: date | None) -> Any:
         return step3.assess_values(indicator, values, period_end)
 
-    form = value_form(indicator.unit, taken, assessor, record if request.method == "GET" else None)
-    theirs = None
-    if form.validate_on_submit():
+    def save(form: Any, loaded: int) -> IndicatorValue:
         values = {**form.values(), "indicator_id": indicator.id}
-        try:
-            step3.save(
-                step3.VALUE,
-                audit,
-                record,
-                values,
-                loaded_version(form),
-                current_user,
-                indicator,
-            )
-        except StaleEdit:
-            theirs = record
-            form.version.errors = ["Someone else changed this period while you were editing"]
-            form.version.data = str(record.version) if record is not None else ""
-        except SaveFailed:
-            form.submit.errors = [SAVE_FAILED]
-        else:
-            flash(f"{indicator.ref} {form.period_label.data} saved.")
-            return redirect(
-                url_for("indicators.index", audit_id=audit.id) + f"#indicator-{indicator.id}"
-            )
-    return render_template(
+        return step3.save(step3.VALUE, audit, record, values, loaded, current_user, indicator)
+
+    def done(form: Any, saved: IndicatorValue) -> tuple[str, str]:
+        return (
+            f"{indicator.ref} {form.period_label.data} saved.",
+            url_for("indicators.index", audit_id=audit.id) + f"#indicator-{indicator.id}",
+        )
+
+    return edit_page(
         VALUE.template,
+        record,
+        form=lambda obj: value_form(indicator.unit, taken, assessor, obj),
+        save=save,
+        done=done,
+        stale="Someone else changed this period while you were editing",
+        describe=lambda theirs: step3.describe(indicator, theirs),
         audit=audit,
         indicator=indicator,
-        form=form,
-        record=record,
-        theirs=theirs,
-        rows=step3.describe(indicator, theirs) if theirs else [],
         definition=step3.definition(indicator),
         step3=step3,
         cancel_url=url_for("indicators.index", audit_id=audit.id),
-        delete_url=(
-            url_for(VALUE.delete_endpoint, audit_id=audit.id, record_id=record.id)
-            if record is not None
-            else None
-        ),
+        delete_url=delete_url(VALUE, audit, record),
     )
 
 

@@ -22,14 +22,13 @@ from audit_app.plan.forms import (
     HeaderForm,
     UpdateForm,
     action_form,
-    loaded_version,
     objective_form,
     priority_form,
 )
-from audit_app.record_pages import SAVE_FAILED, Kind, confirm_delete
+from audit_app.record_pages import SAVE_FAILED, Kind, confirm_delete, edit_page, edit_record
 from audit_app.services import plan as step4
 from audit_app.services.access import audit_or_404, may_edit
-from audit_app.services.changes import SaveFailed, StaleEdit
+from audit_app.services.changes import SaveFailed
 from audit_app.services.frameworks import framework_of
 
 bp = Blueprint("plan", __name__, url_prefix="/audits/<int:audit_id>/plan")
@@ -126,30 +125,19 @@ def index(audit_id: int) -> str:
 def header(audit_id: int) -> Response | str:
     audit, _ = audit_or_404(audit_id, roles=EDITORS)
     record = step4.header(audit)
-    form = HeaderForm(obj=record if request.method == "GET" else None)
-    theirs = None
-    if form.validate_on_submit():
-        try:
-            step4.save(
-                step4.HEADER, audit, record, form.values(), loaded_version(form), current_user
-            )
-        except StaleEdit:
-            theirs = record
-            form.version.errors = ["Someone else changed the action plan while you were editing"]
-            form.version.data = str(record.version) if record is not None else ""
-        except SaveFailed:
-            form.submit.errors = [SAVE_FAILED]
-        else:
-            flash("Action plan saved.")
-            return redirect(url_for("plan.index", audit_id=audit.id))
-    return render_template(
+    index_url = url_for("plan.index", audit_id=audit.id)
+    return edit_page(
         "plan/header_form.html",
+        record,
+        form=lambda obj: HeaderForm(obj=obj),
+        save=lambda form, loaded: step4.save(
+            step4.HEADER, audit, record, form.values(), loaded, current_user
+        ),
+        done=lambda form, saved: ("Action plan saved.", index_url),
+        stale="Someone else changed the action plan while you were editing",
+        describe=lambda theirs: step4.describe(step4.HEADER, framework_of(audit), theirs),
         audit=audit,
-        form=form,
-        record=record,
-        theirs=theirs,
-        rows=step4.describe(step4.HEADER, framework_of(audit), theirs) if theirs else [],
-        cancel_url=url_for("plan.index", audit_id=audit.id),
+        cancel_url=index_url,
     )
 
 
@@ -212,9 +200,14 @@ def edit_funding(audit_id: int, funding_id: int) -> Response | str:
     return _edit(FUNDING, audit, step4.record_or_404(step4.FUNDING, audit, funding_id))
 
 
-def _form(kind: Kind, audit: Audit, record: Any | None) -> Any:
-    """The kind's form: from the request when posted, else from the record (or empty)."""
-    obj = record if request.method == "GET" else None
+def _edit(kind: Kind, audit: Audit, record: Any | None) -> Response | str:
+    return edit_record(
+        kind, audit, record, step4, lambda obj: _form(kind, audit, record, obj), step4=step4
+    )
+
+
+def _form(kind: Kind, audit: Audit, record: Any | None, obj: Any | None) -> Any:
+    """The kind's form, filled from ``obj`` (the record, on GET) when given."""
     framework = framework_of(audit)
     if kind is PRIORITY:
         taken = {p.rank for p in step4.priorities(audit) if record is None or p.id != record.id}
@@ -233,44 +226,6 @@ def _form(kind: Kind, audit: Audit, record: Any | None) -> Any:
         form.amount.data = step4.plain_number(obj.amount)
         form.breaks_share.data = step4.plain_number(obj.breaks_share)
     return form
-
-
-def _edit(kind: Kind, audit: Audit, record: Any | None) -> Response | str:
-    form = _form(kind, audit, record)
-    theirs = None
-    if form.validate_on_submit():
-        try:
-            saved = step4.save(
-                kind.entity, audit, record, form.values(), loaded_version(form), current_user
-            )
-        except StaleEdit:
-            theirs = record
-            form.version.errors = [f"Someone else changed this {kind.noun} while you were editing"]
-            form.version.data = str(record.version) if record is not None else ""
-        except SaveFailed:
-            form.submit.errors = [SAVE_FAILED]
-        else:
-            name = step4.label_of_record(kind.entity, saved)
-            flash(f"{kind.noun.capitalize()} ‘{name}’ saved.")
-            return redirect(url_for(kind.list_endpoint, audit_id=audit.id))
-    framework = framework_of(audit)
-    return render_template(
-        kind.template,
-        audit=audit,
-        form=form,
-        record=record,
-        theirs=theirs,
-        rows=step4.describe(kind.entity, framework, theirs) if theirs else [],
-        framework=framework,
-        step4=step4,
-        asked=step4.PRIORITIES_ASKED,
-        cancel_url=url_for(kind.list_endpoint, audit_id=audit.id),
-        delete_url=(
-            url_for(kind.delete_endpoint, audit_id=audit.id, record_id=record.id)
-            if record is not None
-            else None
-        ),
-    )
 
 
 # Progress updates: dated, append-only.
