@@ -24,7 +24,7 @@ from audit_app.record_pages import Kind, confirm_delete, delete_url, edit_page
 from audit_app.services import indicator_dashboard as dashboard_service
 from audit_app.services import indicators as step3
 from audit_app.services import plan as step4
-from audit_app.services.access import audit_or_404, may_edit
+from audit_app.services.access import audit_or_404, editable_audit_or_404, may_edit
 from audit_app.services.chart_cache import cached
 from audit_app.services.frameworks import framework_of
 from audit_app.services.indicator_chart import report_card_chart
@@ -134,7 +134,7 @@ def report_card_png(audit_id: int, indicator_id: int) -> Response:
 @bp.route("/catalogue")
 @login_required
 def catalogue(audit_id: int) -> str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     taken = {indicator.catalogue_ref for indicator in step3.indicators(audit)}
     return render_template(
         "indicators/catalogue.html",
@@ -148,14 +148,14 @@ def catalogue(audit_id: int) -> str:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def add_indicator(audit_id: int) -> BaseResponse | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit_indicator(audit, None)
 
 
 @bp.route("/<int:indicator_id>", methods=["GET", "POST"])
 @login_required
 def edit_indicator(audit_id: int, indicator_id: int) -> BaseResponse | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit_indicator(audit, step3.record_or_404(step3.INDICATOR, audit, indicator_id))
 
 
@@ -201,7 +201,7 @@ def _edit_indicator(audit: Audit, record: Indicator | None) -> BaseResponse | st
 @bp.route("/<int:indicator_id>/values/new", methods=["GET", "POST"])
 @login_required
 def add_value(audit_id: int, indicator_id: int) -> BaseResponse | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     indicator = step3.record_or_404(step3.INDICATOR, audit, indicator_id)
     return _edit_value(audit, indicator, None)
 
@@ -209,7 +209,7 @@ def add_value(audit_id: int, indicator_id: int) -> BaseResponse | str:
 @bp.route("/values/<int:value_id>", methods=["GET", "POST"])
 @login_required
 def edit_value(audit_id: int, value_id: int) -> BaseResponse | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     record = step3.record_or_404(step3.VALUE, audit, value_id)
     return _edit_value(audit, record.indicator, record)
 
@@ -255,7 +255,7 @@ def _edit_value(
 @bp.route("/<int:record_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_indicator(audit_id: int, record_id: int) -> BaseResponse | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return confirm_delete(
         INDICATOR,
         audit,
@@ -269,5 +269,5 @@ def delete_indicator(audit_id: int, record_id: int) -> BaseResponse | str:
 @bp.route("/values/<int:record_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_value(audit_id: int, record_id: int) -> BaseResponse | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return confirm_delete(VALUE, audit, record_id, step3, "plan/confirm_delete.html")

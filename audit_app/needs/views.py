@@ -22,7 +22,7 @@ from audit_app.needs.forms import (
 )
 from audit_app.record_pages import SAVE_FAILED, Kind, confirm_delete, edit_record
 from audit_app.services import needs as step2
-from audit_app.services.access import audit_or_404, may_edit
+from audit_app.services.access import audit_or_404, editable_audit_or_404, may_edit
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.frameworks import framework_of
 
@@ -146,28 +146,28 @@ def findings(audit_id: int) -> str:
 @bp.route("/methods/new", methods=["GET", "POST"])
 @login_required
 def add_method(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(METHOD, audit, None)
 
 
 @bp.route("/methods/<int:method_id>", methods=["GET", "POST"])
 @login_required
 def edit_method(audit_id: int, method_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(METHOD, audit, step2.record_or_404(step2.METHOD, audit, method_id))
 
 
 @bp.route("/findings/new", methods=["GET", "POST"])
 @login_required
 def add_finding(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(FINDING, audit, None)
 
 
 @bp.route("/findings/<int:finding_id>", methods=["GET", "POST"])
 @login_required
 def edit_finding(audit_id: int, finding_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(FINDING, audit, step2.record_or_404(step2.FINDING, audit, finding_id))
 
 
@@ -204,7 +204,7 @@ def delete_finding(audit_id: int, record_id: int) -> Response | str:
 
 
 def _delete(kind: Kind, audit_id: int, record_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return confirm_delete(kind, audit, record_id, step2)
 
 

@@ -27,7 +27,7 @@ from audit_app.plan.forms import (
 )
 from audit_app.record_pages import SAVE_FAILED, Kind, confirm_delete, edit_page, edit_record
 from audit_app.services import plan as step4
-from audit_app.services.access import audit_or_404, may_edit
+from audit_app.services.access import audit_or_404, editable_audit_or_404, may_edit
 from audit_app.services.changes import SaveFailed
 from audit_app.services.frameworks import framework_of
 
@@ -123,7 +123,7 @@ def index(audit_id: int) -> str:
 @bp.route("/header", methods=["GET", "POST"])
 @login_required
 def header(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     record = step4.header(audit)
     index_url = url_for("plan.index", audit_id=audit.id)
     return edit_page(
@@ -147,56 +147,56 @@ def header(audit_id: int) -> Response | str:
 @bp.route("/priorities/new", methods=["GET", "POST"])
 @login_required
 def add_priority(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(PRIORITY, audit, None)
 
 
 @bp.route("/priorities/<int:priority_id>", methods=["GET", "POST"])
 @login_required
 def edit_priority(audit_id: int, priority_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(PRIORITY, audit, step4.record_or_404(step4.PRIORITY, audit, priority_id))
 
 
 @bp.route("/objectives/new", methods=["GET", "POST"])
 @login_required
 def add_objective(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(OBJECTIVE, audit, None)
 
 
 @bp.route("/objectives/<int:objective_id>", methods=["GET", "POST"])
 @login_required
 def edit_objective(audit_id: int, objective_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(OBJECTIVE, audit, step4.record_or_404(step4.OBJECTIVE, audit, objective_id))
 
 
 @bp.route("/actions/new", methods=["GET", "POST"])
 @login_required
 def add_action(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(ACTION, audit, None)
 
 
 @bp.route("/actions/<int:action_id>", methods=["GET", "POST"])
 @login_required
 def edit_action(audit_id: int, action_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(ACTION, audit, step4.record_or_404(step4.ACTION, audit, action_id))
 
 
 @bp.route("/funding/new", methods=["GET", "POST"])
 @login_required
 def add_funding(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(FUNDING, audit, None)
 
 
 @bp.route("/funding/<int:funding_id>", methods=["GET", "POST"])
 @login_required
 def edit_funding(audit_id: int, funding_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(FUNDING, audit, step4.record_or_404(step4.FUNDING, audit, funding_id))
 
 
@@ -234,7 +234,7 @@ def _form(kind: Kind, audit: Audit, record: Any | None, obj: Any | None) -> Any:
 @bp.route("/actions/<int:action_id>/updates/new", methods=["GET", "POST"])
 @login_required
 def add_update(audit_id: int, action_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     action = step4.record_or_404(step4.ACTION, audit, action_id)
     form = UpdateForm()
     if form.validate_on_submit():
@@ -286,7 +286,7 @@ def delete_funding(audit_id: int, record_id: int) -> Response | str:
 
 
 def _delete(kind: Kind, audit_id: int, record_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     warnings = {
         OBJECTIVE: "Its actions stay in the plan, not under an objective.",
         ACTION: "Its progress updates are deleted with it.",

@@ -17,7 +17,7 @@ from audit_app.models import Audit
 from audit_app.models.audit import COMMISSIONER, LEAD
 from audit_app.record_pages import Kind, confirm_delete, edit_record
 from audit_app.services import stakeholders as step1
-from audit_app.services.access import audit_or_404, may_edit
+from audit_app.services.access import audit_or_404, editable_audit_or_404, may_edit
 from audit_app.services.frameworks import framework_of
 from audit_app.stakeholders.forms import (
     EngagementFilter,
@@ -126,42 +126,42 @@ def sources(audit_id: int) -> str:
 @bp.route("/stakeholders/new", methods=["GET", "POST"])
 @login_required
 def add_stakeholder(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(STAKEHOLDER, audit, None)
 
 
 @bp.route("/stakeholders/<int:stakeholder_id>", methods=["GET", "POST"])
 @login_required
 def edit_stakeholder(audit_id: int, stakeholder_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(STAKEHOLDER, audit, step1.record_or_404(step1.STAKEHOLDER, audit, stakeholder_id))
 
 
 @bp.route("/population/new", methods=["GET", "POST"])
 @login_required
 def add_statistic(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(STATISTIC, audit, None)
 
 
 @bp.route("/population/<int:statistic_id>", methods=["GET", "POST"])
 @login_required
 def edit_statistic(audit_id: int, statistic_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(STATISTIC, audit, step1.record_or_404(step1.STATISTIC, audit, statistic_id))
 
 
 @bp.route("/sources/new", methods=["GET", "POST"])
 @login_required
 def add_source(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(SOURCE, audit, None)
 
 
 @bp.route("/sources/<int:source_id>", methods=["GET", "POST"])
 @login_required
 def edit_source(audit_id: int, source_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(SOURCE, audit, step1.record_or_404(step1.SOURCE, audit, source_id))
 
 
@@ -203,5 +203,5 @@ def delete_source(audit_id: int, record_id: int) -> Response | str:
 
 
 def _delete(kind: Kind, audit_id: int, record_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return confirm_delete(kind, audit, record_id, step1)
