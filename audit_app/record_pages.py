@@ -2,8 +2,9 @@
 one (with its stale-edit check), and deleting one after a confirmation page.
 
 Each area's service module (services.stakeholders, services.needs,
-services.plan, services.indicators) offers record_or_404, label_of_record, save
-and remove with the same signatures; the views pass theirs in.
+services.plan, services.indicators) offers record_or_404, label_of_record and
+remove with the same signatures, and all but indicators save and describe too;
+the views pass theirs in.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def edit_page(
 
     ``form(obj)`` builds the form: filled from the record on GET, from the request
     (``obj`` None) on POST. A valid POST calls ``save(form, loaded_version)``, which
-    saves through a service and returns the saved record, then flashes the message
+    saves through a service and returns what it saved, then flashes the message
     and redirects to the address that ``done(form, saved)`` gives. Otherwise the
     template is shown again with ``form``, ``record``, ``theirs`` and ``rows`` and
     the ``context``, keeping what was typed:
