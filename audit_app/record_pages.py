@@ -1,25 +1,28 @@
-"""What the Step 1, 2 and 4 record pages share: a kind of record, and deleting one
-after a confirmation page.
+"""What the record pages share: a kind of record, the page that adds or changes
+one (with its stale-edit check), and deleting one after a confirmation page.
 
 Each area's service module (services.stakeholders, services.needs,
-services.plan) offers record_or_404, label_of_record and remove with the same
-signatures; the views pass theirs in.
+services.plan, services.indicators) offers record_or_404, label_of_record and
+remove with the same signatures, and all but indicators save and describe too;
+the views pass theirs in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from werkzeug.wrappers import Response
 from wtforms import SubmitField
 
-from audit_app.forms import Form
+from audit_app.forms import Form, optional_int
 from audit_app.models import Audit
-from audit_app.services.changes import SaveFailed
+from audit_app.services.changes import SaveFailed, StaleEdit
+from audit_app.services.frameworks import framework_of
 
 SAVE_FAILED = "Your changes could not be saved. Try again."
 
@@ -35,6 +38,103 @@ class Kind:
     delete_endpoint: str
     id_arg: str  # the edit view's name for the record's id
     template: str
+
+
+def loaded_version(form: Any) -> int:
+    """The version the form was loaded with; 0 (always stale) if it is missing or forged."""
+    return optional_int(form.version.data) or 0
+
+
+def edit_page(
+    template: str,
+    record: Any | None,
+    *,
+    form: Callable[[Any | None], Any],
+    save: Callable[[Any, int], Any],
+    done: Callable[[Any, Any], tuple[str, str]],
+    stale: str,
+    describe: Callable[[Any], list[tuple[str, str]]],
+    **context: Any,
+) -> Response | str:
+    """The page that adds a record (``record`` None) or changes one.
+
+    ``form(obj)`` builds the form: filled from the record on GET, from the request
+    (``obj`` None) on POST. A valid POST calls ``save(form, loaded_version)``, which
+    saves through a service and returns what it saved, then flashes the message
+    and redirects to the address that ``done(form, saved)`` gives. Otherwise the
+    template is shown again with ``form``, ``record``, ``theirs`` and ``rows`` and
+    the ``context``, keeping what was typed:
+    - invalid input: the form's own errors;
+    - someone else saved the record since the form was loaded (StaleEdit): the
+      ``stale`` message, their version (``theirs``, described by ``rows``), and the
+      form now carries their version, so saving again keeps what was typed, knowingly;
+    - the database failed (SaveFailed): SAVE_FAILED on the button.
+    """
+    shown = form(record if request.method == "GET" else None)
+    theirs = None
+    if shown.validate_on_submit():
+        try:
+            saved = save(shown, loaded_version(shown))
+        except StaleEdit:
+            theirs = record
+            shown.version.errors = [stale]
+            shown.version.data = str(record.version) if record is not None else ""
+        except SaveFailed:
+            shown.submit.errors = [SAVE_FAILED]
+        else:
+            message, address = done(shown, saved)
+            flash(message)
+            return redirect(address)
+    return render_template(
+        template,
+        form=shown,
+        record=record,
+        theirs=theirs,
+        rows=describe(theirs) if theirs else [],
+        **context,
+    )
+
+
+def edit_record(
+    kind: Kind,
+    audit: Audit,
+    record: Any | None,
+    service: Any,
+    form: Callable[[Any | None], Any],
+    **context: Any,
+) -> Response | str:
+    """``edit_page`` for a kind of record that ``service`` saves, describes and names
+    (its save, describe and label_of_record take the kind's entity first); back to
+    the kind's list once saved."""
+    listed = url_for(kind.list_endpoint, audit_id=audit.id)
+
+    def save(typed: Any, loaded: int) -> Any:
+        return service.save(kind.entity, audit, record, typed.values(), loaded, current_user)
+
+    def done(typed: Any, saved: Any) -> tuple[str, str]:
+        label = service.label_of_record(kind.entity, saved)
+        return f"{kind.noun.capitalize()} ‘{label}’ saved.", listed
+
+    return edit_page(
+        kind.template,
+        record,
+        form=form,
+        save=save,
+        done=done,
+        stale=f"Someone else changed this {kind.noun} while you were editing",
+        describe=lambda theirs: service.describe(kind.entity, framework_of(audit), theirs),
+        audit=audit,
+        cancel_url=listed,
+        delete_url=delete_url(kind, audit, record),
+        **context,
+    )
+
+
+def delete_url(kind: Kind, audit: Audit, record: Any | None) -> str | None:
+    """Where the change page of a record links to delete it; none while adding one."""
+    if record is None:
+        return None
+    return url_for(kind.delete_endpoint, audit_id=audit.id, record_id=record.id)
 
 
 class DeleteForm(Form):

@@ -14,7 +14,7 @@ from audit_app.models.audit import LEAD, PARTNER
 from audit_app.models.evidence import EVIDENCE_STATUSES
 from audit_app.models.types import utcnow
 from audit_app.services import evidence, uploads
-from audit_app.services.access import audit_or_404
+from audit_app.services.access import audit_or_404, editable_audit_or_404, refuse_if_published
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.frameworks import framework_of
 
@@ -56,7 +56,7 @@ def index(audit_id: int) -> str:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new(audit_id: int) -> Response | str:
-    audit, role = audit_or_404(audit_id, roles=(LEAD, PARTNER))
+    audit, role = editable_audit_or_404(audit_id, roles=(LEAD, PARTNER))
     form = EvidenceForm().use_framework(framework_of(audit))
     if form.validate_on_submit():
         try:
@@ -77,6 +77,7 @@ def edit(audit_id: int, evidence_id: int) -> Response | str:
     record = evidence.get_visible_or_404(audit, evidence_id, current_user, role)
     if not evidence.can_edit(record, current_user, role):
         abort(403)
+    refuse_if_published(audit)  # after 403: one who may never change this return is told so
     framework = framework_of(audit)
     form = EvidenceForm().use_framework(framework)
     if request.method == "GET":

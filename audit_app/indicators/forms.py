@@ -208,11 +208,15 @@ class IndicatorForm(Form):
     submit = SubmitField("Save indicator", widget=GovSubmitInput())
 
     taken_refs: set[str]
-    catalogue_refs: set[str]
+    catalogue: dict[str, step3.CatalogueEntry]
+
+    def entry(self) -> step3.CatalogueEntry | None:
+        """The framework's catalogue entry this indicator starts from, if any."""
+        return self.catalogue.get(self.catalogue_ref.data or "")
 
     def validate_ref(self, field: Any) -> None:
         # A forged catalogue entry is reported here: its hidden field has no place to link to.
-        if self.catalogue_ref.data and self.catalogue_ref.data not in self.catalogue_refs:
+        if self.catalogue_ref.data and self.catalogue_ref.data not in self.catalogue:
             raise ValidationError("Choose an indicator from the framework's catalogue")
         if field.data and field.data.casefold() in self.taken_refs:
             raise ValidationError(f"Another indicator in this audit has the reference {field.data}")
@@ -286,7 +290,7 @@ def indicator_form(
 ) -> IndicatorForm:
     form = IndicatorForm(obj=record, **kwargs)
     form.taken_refs = {ref.casefold() for ref in taken_refs}
-    form.catalogue_refs = {entry.ref for entry in step3.catalogue(framework)}
+    form.catalogue = {entry.ref: entry for entry in step3.catalogue(framework)}
     form.outcomes.choices = [
         (outcome.code, f"{outcome.code}. {outcome.title}") for outcome in framework.adult_outcomes()
     ]
@@ -473,8 +477,3 @@ def value_form(
         form.expected_to_report.data = "yes"
         form.manual_rag.data = ""
     return form
-
-
-def loaded_version(form: Any) -> int:
-    """The version the form was loaded with; 0 (always stale) if it is missing or forged."""
-    return optional_int(form.version.data) or 0

@@ -12,21 +12,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
-from audit_app.indicators.forms import indicator_form, loaded_version, prefill, value_form
+from audit_app.indicators.forms import indicator_form, prefill, value_form
 from audit_app.models import Audit
 from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
 from audit_app.models.indicators import Indicator, IndicatorValue
-from audit_app.record_pages import SAVE_FAILED, Kind, confirm_delete
+from audit_app.record_pages import Kind, confirm_delete, delete_url, edit_page
 from audit_app.services import indicator_dashboard as dashboard_service
 from audit_app.services import indicators as step3
 from audit_app.services import plan as step4
-from audit_app.services.access import audit_or_404, may_edit
-from audit_app.services.changes import SaveFailed, StaleEdit
+from audit_app.services.access import audit_or_404, editable_audit_or_404, may_edit
 from audit_app.services.chart_cache import cached
 from audit_app.services.frameworks import framework_of
 from audit_app.services.indicator_chart import report_card_chart
@@ -148,7 +147,7 @@ def report_card_png(audit_id: int, indicator_id: int) -> Response:
 @bp.route("/catalogue")
 @login_required
 def catalogue(audit_id: int) -> str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     taken = {indicator.catalogue_ref for indicator in step3.indicators(audit)}
     return render_template(
         "indicators/catalogue.html",
@@ -162,58 +161,50 @@ def catalogue(audit_id: int) -> str:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def add_indicator(audit_id: int) -> BaseResponse | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit_indicator(audit, None)
 
 
 @bp.route("/<int:indicator_id>", methods=["GET", "POST"])
 @login_required
 def edit_indicator(audit_id: int, indicator_id: int) -> BaseResponse | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit_indicator(audit, step3.record_or_404(step3.INDICATOR, audit, indicator_id))
 
 
 def _edit_indicator(audit: Audit, record: Indicator | None) -> BaseResponse | str:
     framework = framework_of(audit)
     taken = {i.ref for i in step3.indicators(audit) if record is None or i.id != record.id}
-    form = indicator_form(framework, taken, record if request.method == "GET" else None)
-    if record is None and request.method == "GET":
-        entry = step3.catalogue_entry(framework, request.args.get("from"))
-        if entry is not None:
-            prefill(form, entry)
-        else:
-            form.kind.data = "local"
-    theirs = None
-    if form.validate_on_submit():
-        try:
-            saved = step3.save(
-                step3.INDICATOR, audit, record, form.values(), loaded_version(form), current_user
-            )
-        except StaleEdit:
-            theirs = record
-            form.version.errors = ["Someone else changed this indicator while you were editing"]
-            form.version.data = str(record.version) if record is not None else ""
-        except SaveFailed:
-            form.submit.errors = [SAVE_FAILED]
-        else:
-            flash(f"Indicator ‘{step3.label_of_record(step3.INDICATOR, saved)}’ saved.")
-            return redirect(
-                url_for("indicators.index", audit_id=audit.id) + f"#indicator-{saved.id}"
-            )
-    return render_template(
+
+    def build(obj: Indicator | None) -> Any:
+        form = indicator_form(framework, taken, obj)
+        if record is None and request.method == "GET":
+            entry = step3.catalogue_entry(framework, request.args.get("from"))
+            if entry is not None:
+                prefill(form, entry)
+            else:
+                form.kind.data = "local"
+        return form
+
+    def done(form: Any, saved: Indicator) -> tuple[str, str]:
+        return (
+            f"Indicator ‘{step3.label_of_record(step3.INDICATOR, saved)}’ saved.",
+            url_for("indicators.index", audit_id=audit.id) + f"#indicator-{saved.id}",
+        )
+
+    return edit_page(
         INDICATOR.template,
-        audit=audit,
-        form=form,
-        record=record,
-        theirs=theirs,
-        rows=step3.describe(None, theirs) if theirs else [],
-        entry=step3.catalogue_entry(framework, form.catalogue_ref.data),
-        cancel_url=url_for("indicators.index", audit_id=audit.id),
-        delete_url=(
-            url_for(INDICATOR.delete_endpoint, audit_id=audit.id, record_id=record.id)
-            if record is not None
-            else None
+        record,
+        form=build,
+        save=lambda form, loaded: step3.save(
+            step3.INDICATOR, audit, record, form.values(), loaded, current_user
         ),
+        done=done,
+        stale="Someone else changed this indicator while you were editing",
+        describe=lambda theirs: step3.describe(None, theirs),
+        audit=audit,
+        cancel_url=url_for("indicators.index", audit_id=audit.id),
+        delete_url=delete_url(INDICATOR, audit, record),
     )
 
 
@@ -223,7 +214,7 @@ def _edit_indicator(audit: Audit, record: Indicator | None) -> BaseResponse | st
 @bp.route("/<int:indicator_id>/values/new", methods=["GET", "POST"])
 @login_required
 def add_value(audit_id: int, indicator_id: int) -> BaseResponse | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     indicator = step3.record_or_404(step3.INDICATOR, audit, indicator_id)
     return _edit_value(audit, indicator, None)
 
@@ -231,7 +222,7 @@ def add_value(audit_id: int, indicator_id: int) -> BaseResponse | str:
 @bp.route("/values/<int:value_id>", methods=["GET", "POST"])
 @login_required
 def edit_value(audit_id: int, value_id: int) -> BaseResponse | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     record = step3.record_or_404(step3.VALUE, audit, value_id)
     return _edit_value(audit, record.indicator, record)
 
@@ -244,47 +235,30 @@ def _edit_value(
     def assessor(values: dict[str, Any], period_end: date | None) -> Any:
         return step3.assess_values(indicator, values, period_end)
 
-    form = value_form(indicator.unit, taken, assessor, record if request.method == "GET" else None)
-    theirs = None
-    if form.validate_on_submit():
+    def save(form: Any, loaded: int) -> IndicatorValue:
         values = {**form.values(), "indicator_id": indicator.id}
-        try:
-            step3.save(
-                step3.VALUE,
-                audit,
-                record,
-                values,
-                loaded_version(form),
-                current_user,
-                indicator,
-            )
-        except StaleEdit:
-            theirs = record
-            form.version.errors = ["Someone else changed this period while you were editing"]
-            form.version.data = str(record.version) if record is not None else ""
-        except SaveFailed:
-            form.submit.errors = [SAVE_FAILED]
-        else:
-            flash(f"{indicator.ref} {form.period_label.data} saved.")
-            return redirect(
-                url_for("indicators.index", audit_id=audit.id) + f"#indicator-{indicator.id}"
-            )
-    return render_template(
+        return step3.save(step3.VALUE, audit, record, values, loaded, current_user, indicator)
+
+    def done(form: Any, saved: IndicatorValue) -> tuple[str, str]:
+        return (
+            f"{indicator.ref} {form.period_label.data} saved.",
+            url_for("indicators.index", audit_id=audit.id) + f"#indicator-{indicator.id}",
+        )
+
+    return edit_page(
         VALUE.template,
+        record,
+        form=lambda obj: value_form(indicator.unit, taken, assessor, obj),
+        save=save,
+        done=done,
+        stale="Someone else changed this period while you were editing",
+        describe=lambda theirs: step3.describe(indicator, theirs),
         audit=audit,
         indicator=indicator,
-        form=form,
-        record=record,
-        theirs=theirs,
-        rows=step3.describe(indicator, theirs) if theirs else [],
         definition=step3.definition(indicator),
         step3=step3,
         cancel_url=url_for("indicators.index", audit_id=audit.id),
-        delete_url=(
-            url_for(VALUE.delete_endpoint, audit_id=audit.id, record_id=record.id)
-            if record is not None
-            else None
-        ),
+        delete_url=delete_url(VALUE, audit, record),
     )
 
 
@@ -294,7 +268,7 @@ def _edit_value(
 @bp.route("/<int:record_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_indicator(audit_id: int, record_id: int) -> BaseResponse | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return confirm_delete(
         INDICATOR,
         audit,
@@ -308,5 +282,5 @@ def delete_indicator(audit_id: int, record_id: int) -> BaseResponse | str:
 @bp.route("/values/<int:record_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_value(audit_id: int, record_id: int) -> BaseResponse | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return confirm_delete(VALUE, audit, record_id, step3, "plan/confirm_delete.html")

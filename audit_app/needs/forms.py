@@ -340,8 +340,3 @@ def _rank_in(ranks: list[tuple[str, str]], title: str) -> Any:
             raise ValidationError(f"Choose a rank for ‘{title}’ from the list")
 
     return check
-
-
-def loaded_version(form: Any) -> int:
-    """The version the form was loaded with; 0 (always stale) if it is missing or forged."""
-    return optional_int(form.version.data) or 0

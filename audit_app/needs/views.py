@@ -17,13 +17,12 @@ from audit_app.models.audit import COMMISSIONER, LEAD
 from audit_app.needs.forms import (
     PlanningForm,
     finding_form,
-    loaded_version,
     method_form,
     outcomes_form,
 )
-from audit_app.record_pages import SAVE_FAILED, Kind, confirm_delete
+from audit_app.record_pages import SAVE_FAILED, Kind, confirm_delete, edit_record
 from audit_app.services import needs as step2
-from audit_app.services.access import audit_or_404, may_edit
+from audit_app.services.access import audit_or_404, editable_audit_or_404, may_edit
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.frameworks import framework_of
 
@@ -147,33 +146,37 @@ def findings(audit_id: int) -> str:
 @bp.route("/methods/new", methods=["GET", "POST"])
 @login_required
 def add_method(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(METHOD, audit, None)
 
 
 @bp.route("/methods/<int:method_id>", methods=["GET", "POST"])
 @login_required
 def edit_method(audit_id: int, method_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(METHOD, audit, step2.record_or_404(step2.METHOD, audit, method_id))
 
 
 @bp.route("/findings/new", methods=["GET", "POST"])
 @login_required
 def add_finding(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(FINDING, audit, None)
 
 
 @bp.route("/findings/<int:finding_id>", methods=["GET", "POST"])
 @login_required
 def edit_finding(audit_id: int, finding_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(FINDING, audit, step2.record_or_404(step2.FINDING, audit, finding_id))
 
 
-def _form(kind: Kind, audit: Audit, record: Any | None) -> Any:
-    obj = record if request.method == "GET" else None
+def _edit(kind: Kind, audit: Audit, record: Any | None) -> Response | str:
+    return edit_record(kind, audit, record, step2, lambda obj: _form(kind, audit, obj))
+
+
+def _form(kind: Kind, audit: Audit, obj: Any | None) -> Any:
+    """The kind's form, filled from ``obj`` (a record) when given."""
     if kind is METHOD:
         form = method_form(framework_of(audit), obj=obj)
         if obj is not None:
@@ -183,40 +186,6 @@ def _form(kind: Kind, audit: Audit, record: Any | None) -> Any:
     if obj is not None:
         form.participants.data = "" if obj.participants is None else str(obj.participants)
     return form
-
-
-def _edit(kind: Kind, audit: Audit, record: Any | None) -> Response | str:
-    form = _form(kind, audit, record)
-    theirs = None
-    if form.validate_on_submit():
-        try:
-            saved = step2.save(
-                kind.entity, audit, record, form.values(), loaded_version(form), current_user
-            )
-        except StaleEdit:
-            theirs = record
-            form.version.errors = [f"Someone else changed this {kind.noun} while you were editing"]
-            form.version.data = str(record.version) if record is not None else ""
-        except SaveFailed:
-            form.submit.errors = [SAVE_FAILED]
-        else:
-            flash(f"{kind.noun.capitalize()} ‘{step2.label_of_record(kind.entity, saved)}’ saved.")
-            return redirect(url_for(kind.list_endpoint, audit_id=audit.id))
-    return render_template(
-        kind.template,
-        audit=audit,
-        form=form,
-        record=record,
-        theirs=theirs,
-        framework=framework_of(audit),
-        step2=step2,
-        cancel_url=url_for(kind.list_endpoint, audit_id=audit.id),
-        delete_url=(
-            url_for(kind.delete_endpoint, audit_id=audit.id, record_id=record.id)
-            if record is not None
-            else None
-        ),
-    )
 
 
 # Deleting, after a confirmation page.
@@ -235,7 +204,7 @@ def delete_finding(audit_id: int, record_id: int) -> Response | str:
 
 
 def _delete(kind: Kind, audit_id: int, record_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return confirm_delete(kind, audit, record_id, step2)
 
 

@@ -394,8 +394,3 @@ class FundingForm(Form):
             "breaks_share": parse_number(share) if share else None,
             "notes": _or_none(self.notes.data),
         }
-
-
-def loaded_version(form: Any) -> int:
-    """The version the form was loaded with; 0 (always stale) if it is missing or forged."""
-    return optional_int(form.version.data) or 0

@@ -22,14 +22,13 @@ from audit_app.plan.forms import (
     HeaderForm,
     UpdateForm,
     action_form,
-    loaded_version,
     objective_form,
     priority_form,
 )
-from audit_app.record_pages import SAVE_FAILED, Kind, confirm_delete
+from audit_app.record_pages import SAVE_FAILED, Kind, confirm_delete, edit_page, edit_record
 from audit_app.services import plan as step4
-from audit_app.services.access import audit_or_404, may_edit
-from audit_app.services.changes import SaveFailed, StaleEdit
+from audit_app.services.access import audit_or_404, editable_audit_or_404, may_edit
+from audit_app.services.changes import SaveFailed
 from audit_app.services.frameworks import framework_of
 
 bp = Blueprint("plan", __name__, url_prefix="/audits/<int:audit_id>/plan")
@@ -124,32 +123,21 @@ def index(audit_id: int) -> str:
 @bp.route("/header", methods=["GET", "POST"])
 @login_required
 def header(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     record = step4.header(audit)
-    form = HeaderForm(obj=record if request.method == "GET" else None)
-    theirs = None
-    if form.validate_on_submit():
-        try:
-            step4.save(
-                step4.HEADER, audit, record, form.values(), loaded_version(form), current_user
-            )
-        except StaleEdit:
-            theirs = record
-            form.version.errors = ["Someone else changed the action plan while you were editing"]
-            form.version.data = str(record.version) if record is not None else ""
-        except SaveFailed:
-            form.submit.errors = [SAVE_FAILED]
-        else:
-            flash("Action plan saved.")
-            return redirect(url_for("plan.index", audit_id=audit.id))
-    return render_template(
+    index_url = url_for("plan.index", audit_id=audit.id)
+    return edit_page(
         "plan/header_form.html",
+        record,
+        form=lambda obj: HeaderForm(obj=obj),
+        save=lambda form, loaded: step4.save(
+            step4.HEADER, audit, record, form.values(), loaded, current_user
+        ),
+        done=lambda form, saved: ("Action plan saved.", index_url),
+        stale="Someone else changed the action plan while you were editing",
+        describe=lambda theirs: step4.describe(step4.HEADER, framework_of(audit), theirs),
         audit=audit,
-        form=form,
-        record=record,
-        theirs=theirs,
-        rows=step4.describe(step4.HEADER, framework_of(audit), theirs) if theirs else [],
-        cancel_url=url_for("plan.index", audit_id=audit.id),
+        cancel_url=index_url,
     )
 
 
@@ -159,62 +147,67 @@ def header(audit_id: int) -> Response | str:
 @bp.route("/priorities/new", methods=["GET", "POST"])
 @login_required
 def add_priority(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(PRIORITY, audit, None)
 
 
 @bp.route("/priorities/<int:priority_id>", methods=["GET", "POST"])
 @login_required
 def edit_priority(audit_id: int, priority_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(PRIORITY, audit, step4.record_or_404(step4.PRIORITY, audit, priority_id))
 
 
 @bp.route("/objectives/new", methods=["GET", "POST"])
 @login_required
 def add_objective(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(OBJECTIVE, audit, None)
 
 
 @bp.route("/objectives/<int:objective_id>", methods=["GET", "POST"])
 @login_required
 def edit_objective(audit_id: int, objective_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(OBJECTIVE, audit, step4.record_or_404(step4.OBJECTIVE, audit, objective_id))
 
 
 @bp.route("/actions/new", methods=["GET", "POST"])
 @login_required
 def add_action(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(ACTION, audit, None)
 
 
 @bp.route("/actions/<int:action_id>", methods=["GET", "POST"])
 @login_required
 def edit_action(audit_id: int, action_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(ACTION, audit, step4.record_or_404(step4.ACTION, audit, action_id))
 
 
 @bp.route("/funding/new", methods=["GET", "POST"])
 @login_required
 def add_funding(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(FUNDING, audit, None)
 
 
 @bp.route("/funding/<int:funding_id>", methods=["GET", "POST"])
 @login_required
 def edit_funding(audit_id: int, funding_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(FUNDING, audit, step4.record_or_404(step4.FUNDING, audit, funding_id))
 
 
-def _form(kind: Kind, audit: Audit, record: Any | None) -> Any:
-    """The kind's form: from the request when posted, else from the record (or empty)."""
-    obj = record if request.method == "GET" else None
+def _edit(kind: Kind, audit: Audit, record: Any | None) -> Response | str:
+    return edit_record(
+        kind, audit, record, step4, lambda obj: _form(kind, audit, record, obj), step4=step4
+    )
+
+
+def _form(kind: Kind, audit: Audit, record: Any | None, obj: Any | None) -> Any:
+    """The kind's form, filled from ``obj`` (the record, on GET) when given."""
     framework = framework_of(audit)
     if kind is PRIORITY:
         taken = {p.rank for p in step4.priorities(audit) if record is None or p.id != record.id}
@@ -235,51 +228,13 @@ def _form(kind: Kind, audit: Audit, record: Any | None) -> Any:
     return form
 
 
-def _edit(kind: Kind, audit: Audit, record: Any | None) -> Response | str:
-    form = _form(kind, audit, record)
-    theirs = None
-    if form.validate_on_submit():
-        try:
-            saved = step4.save(
-                kind.entity, audit, record, form.values(), loaded_version(form), current_user
-            )
-        except StaleEdit:
-            theirs = record
-            form.version.errors = [f"Someone else changed this {kind.noun} while you were editing"]
-            form.version.data = str(record.version) if record is not None else ""
-        except SaveFailed:
-            form.submit.errors = [SAVE_FAILED]
-        else:
-            name = step4.label_of_record(kind.entity, saved)
-            flash(f"{kind.noun.capitalize()} ‘{name}’ saved.")
-            return redirect(url_for(kind.list_endpoint, audit_id=audit.id))
-    framework = framework_of(audit)
-    return render_template(
-        kind.template,
-        audit=audit,
-        form=form,
-        record=record,
-        theirs=theirs,
-        rows=step4.describe(kind.entity, framework, theirs) if theirs else [],
-        framework=framework,
-        step4=step4,
-        asked=step4.PRIORITIES_ASKED,
-        cancel_url=url_for(kind.list_endpoint, audit_id=audit.id),
-        delete_url=(
-            url_for(kind.delete_endpoint, audit_id=audit.id, record_id=record.id)
-            if record is not None
-            else None
-        ),
-    )
-
-
 # Progress updates: dated, append-only.
 
 
 @bp.route("/actions/<int:action_id>/updates/new", methods=["GET", "POST"])
 @login_required
 def add_update(audit_id: int, action_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     action = step4.record_or_404(step4.ACTION, audit, action_id)
     form = UpdateForm()
     if form.validate_on_submit():
@@ -331,7 +286,7 @@ def delete_funding(audit_id: int, record_id: int) -> Response | str:
 
 
 def _delete(kind: Kind, audit_id: int, record_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     warnings = {
         OBJECTIVE: "Its actions stay in the plan, not under an objective.",
         ACTION: "Its progress updates are deleted with it.",

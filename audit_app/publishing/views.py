@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from audit_app.extensions import db
 from audit_app.forms import optional_int
-from audit_app.models import Audit
+from audit_app.models import Audit, FeedbackItem
 from audit_app.models.audit import COMMISSIONER, LEAD
 from audit_app.models.publishing import SUBJECTS
 from audit_app.publishing.forms import (
@@ -26,7 +26,7 @@ from audit_app.publishing.forms import (
     PublishForm,
     SummaryForm,
 )
-from audit_app.record_pages import SAVE_FAILED, DeleteForm
+from audit_app.record_pages import SAVE_FAILED, DeleteForm, edit_page
 from audit_app.services import cycles, publishing
 from audit_app.services import plan as step4
 from audit_app.services.access import audit_or_404
@@ -202,36 +202,35 @@ def _summary_or_404(audit: Audit) -> publishing.FeedbackSummary:
 def feedback(audit_id: int) -> Response | str:
     audit, _ = audit_or_404(audit_id, roles=(LEAD,), allow_published=True)
     summary = publishing.feedback_summary(audit)
-    form = SummaryForm(obj=summary if request.method == "GET" else None)
-    if request.method == "GET":
-        form.version.data = str(summary.version) if summary else "0"
-        if summary is None:
-            form.title.data = f"You said, we did: {audit.title}"
-    theirs = None
-    if form.validate_on_submit():
-        try:
-            publishing.save_summary(
-                audit,
-                current_user,
-                form.title.data or "",
-                form.introduction.data,
-                optional_int(form.version.data) or 0,
-            )
-        except StaleEdit:
-            theirs = summary
+    here = url_for("publishing.feedback", audit_id=audit.id)
+
+    def form(obj: publishing.FeedbackSummary | None) -> SummaryForm:
+        form = SummaryForm(obj=obj)
+        if request.method == "GET":
             form.version.data = str(summary.version) if summary else "0"
-            form.version.errors = ["Someone else changed the summary while you were editing"]
-        except SaveFailed:
-            form.submit.errors = [SAVE_FAILED]
-        else:
-            flash("Summary saved.")
-            return redirect(url_for("publishing.feedback", audit_id=audit.id))
-    return render_template(
+            if summary is None:
+                form.title.data = f"You said, we did: {audit.title}"
+        return form
+
+    def save(form: SummaryForm, loaded: int) -> None:
+        publishing.save_summary(
+            audit, current_user, form.title.data or "", form.introduction.data, loaded
+        )
+
+    return edit_page(
         "publishing/feedback.html",
-        audit=audit,
+        summary,
         form=form,
+        save=save,
+        done=lambda form, saved: ("Summary saved.", here),
+        stale="Someone else changed the summary while you were editing",
+        describe=lambda theirs: [
+            ("Title", theirs.title),
+            ("Introduction", theirs.introduction or ""),
+        ],
+        audit=audit,
         summary=summary,
-        theirs=theirs,
+        cancel_url=here,
         button=ButtonForm(formdata=None),
         public_url=(
             url_for("publishing.public_feedback", token=summary.public_token, _external=True)
@@ -252,37 +251,28 @@ def edit_item(audit_id: int, item_id: int | None = None) -> Response | str:
         item = publishing.item_or_none(audit, item_id)
         if item is None:
             abort(404)
-    form = ItemForm(obj=item if request.method == "GET" else None)
-    if request.method == "GET":
-        form.version.data = str(item.version) if item else "0"
-    theirs = None
-    if form.validate_on_submit():
-        try:
-            publishing.save_item(
-                audit,
-                summary,
-                item,
-                current_user,
-                form.you_said.data or "",
-                form.we_did.data or "",
-                optional_int(form.version.data) or 0 if item else None,
-            )
-        except StaleEdit:
-            theirs = item
+
+    def form(obj: FeedbackItem | None) -> ItemForm:
+        form = ItemForm(obj=obj)
+        if request.method == "GET":
             form.version.data = str(item.version) if item else "0"
-            form.version.errors = ["Someone else changed this item while you were editing"]
-        except SaveFailed:
-            form.submit.errors = [SAVE_FAILED]
-        else:
-            flash("Item saved.")
-            return redirect(url_for("publishing.feedback", audit_id=audit.id))
-    return render_template(
+        return form
+
+    def save(form: ItemForm, loaded: int) -> None:
+        you_said, we_did = form.you_said.data or "", form.we_did.data or ""
+        version = loaded if item else None  # a new item has no version to check
+        publishing.save_item(audit, summary, item, current_user, you_said, we_did, version)
+
+    return edit_page(
         "publishing/item_form.html",
-        audit=audit,
+        item,
         form=form,
+        save=save,
+        done=lambda form, saved: ("Item saved.", url_for("publishing.feedback", audit_id=audit.id)),
+        stale="Someone else changed this item while you were editing",
+        describe=lambda theirs: [("You said", theirs.you_said), ("We did", theirs.we_did)],
+        audit=audit,
         item=item,
-        theirs=theirs,
-        rows=[("You said", theirs.you_said), ("We did", theirs.we_did)] if theirs else [],
         cancel_url=url_for("publishing.feedback", audit_id=audit.id),
     )
 

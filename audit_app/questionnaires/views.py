@@ -46,7 +46,7 @@ from audit_app.services import needs as step2
 from audit_app.services import questionnaire_carry as carry
 from audit_app.services import questionnaire_import as importing
 from audit_app.services import questionnaires as service
-from audit_app.services.access import audit_or_404, may_edit
+from audit_app.services.access import audit_or_404, editable_audit_or_404, may_edit
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.frameworks import framework_of
 from hub_model.questionnaire import Questionnaire as Definition
@@ -93,7 +93,7 @@ def index(audit_id: int) -> str:
 @bp.route(f"{PREFIX}/open", methods=["GET", "POST"])
 @login_required
 def open_new(audit_id: int) -> BaseResponse | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     form = OpenForm()
     form.definition.choices = service.definition_choices()
     if request.method == "GET":

@@ -10,7 +10,12 @@ The rules (DESIGN.md, "Who uses it and for what"):
   comments and agreement, inviting people, "you said, we did", new versions,
   the next cycle, and gathering views: answering, importing and closing
   questionnaires goes on after publication and feeds the next version, which
-  carries them on: services.questionnaire_carry).
+  carries them on: services.questionnaire_carry);
+- a page whose purpose is to change the audit (a form, a delete confirmation)
+  is refused (409) on a published version when it is opened, not only when it
+  is sent: `editable_audit_or_404`. tests/web/test_published_read_only.py walks
+  every route that takes POST, so a new form page must use it or be listed there
+  as belonging to a published version.
 """
 
 from __future__ import annotations
@@ -70,6 +75,24 @@ def audit_or_404(
     if audit.is_published and not allow_published and request.method not in READ_METHODS:
         abort(409)
     return audit, role
+
+
+def editable_audit_or_404(
+    audit_id: int, roles: tuple[str, ...] = ALL_MEMBER_ROLES
+) -> tuple[Audit, str]:
+    """As `audit_or_404`, for a page whose purpose is to change the audit: a
+    published version refuses it (409) whatever the method, GET too, so nobody
+    fills in a form that could not be saved."""
+    audit, role = audit_or_404(audit_id, roles)
+    refuse_if_published(audit)
+    return audit, role
+
+
+def refuse_if_published(audit: Audit) -> None:
+    """409 on a published version: the error page says why and how to start a new
+    version. For a form page that must first check who may change which record."""
+    if audit.is_published:
+        abort(409)
 
 
 def may_edit(audit: Audit, role: str | None) -> bool:

@@ -31,7 +31,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from audit_app.forms import Form, optional_int
+from audit_app.forms import Form
 from audit_app.models.stakeholders import ENGAGEMENT_STATUSES
 from audit_app.services.frameworks import group_choices
 from audit_app.services.stakeholders import GEOGRAPHY_LEVELS, SOURCE_KINDS, UNITS
@@ -392,8 +392,3 @@ class EngagementFilter(Form):
         """The status to show, or None for all (including an unknown one)."""
         value = self.engagement.data
         return value if value in ENGAGEMENT_STATUSES else None
-
-
-def loaded_version(form: Any) -> int:
-    """The version the form was loaded with; 0 (always stale) if it is missing or forged."""
-    return optional_int(form.version.data) or 0

@@ -9,21 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, render_template, request
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from audit_app.models import Audit
 from audit_app.models.audit import COMMISSIONER, LEAD
-from audit_app.record_pages import SAVE_FAILED, Kind, confirm_delete
+from audit_app.record_pages import Kind, confirm_delete, edit_record
 from audit_app.services import stakeholders as step1
-from audit_app.services.access import audit_or_404, may_edit
-from audit_app.services.changes import SaveFailed, StaleEdit
+from audit_app.services.access import audit_or_404, editable_audit_or_404, may_edit
 from audit_app.services.frameworks import framework_of
 from audit_app.stakeholders.forms import (
     EngagementFilter,
     SourceForm,
-    loaded_version,
     stakeholder_form,
     statistic_form,
 )
@@ -128,48 +126,51 @@ def sources(audit_id: int) -> str:
 @bp.route("/stakeholders/new", methods=["GET", "POST"])
 @login_required
 def add_stakeholder(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(STAKEHOLDER, audit, None)
 
 
 @bp.route("/stakeholders/<int:stakeholder_id>", methods=["GET", "POST"])
 @login_required
 def edit_stakeholder(audit_id: int, stakeholder_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(STAKEHOLDER, audit, step1.record_or_404(step1.STAKEHOLDER, audit, stakeholder_id))
 
 
 @bp.route("/population/new", methods=["GET", "POST"])
 @login_required
 def add_statistic(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(STATISTIC, audit, None)
 
 
 @bp.route("/population/<int:statistic_id>", methods=["GET", "POST"])
 @login_required
 def edit_statistic(audit_id: int, statistic_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(STATISTIC, audit, step1.record_or_404(step1.STATISTIC, audit, statistic_id))
 
 
 @bp.route("/sources/new", methods=["GET", "POST"])
 @login_required
 def add_source(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(SOURCE, audit, None)
 
 
 @bp.route("/sources/<int:source_id>", methods=["GET", "POST"])
 @login_required
 def edit_source(audit_id: int, source_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return _edit(SOURCE, audit, step1.record_or_404(step1.SOURCE, audit, source_id))
 
 
-def _form(kind: Kind, audit: Audit, record: Any | None) -> Any:
-    """The kind's form: from the request when posted, else from the record (or empty)."""
-    obj = record if request.method == "GET" else None
+def _edit(kind: Kind, audit: Audit, record: Any | None) -> Response | str:
+    return edit_record(kind, audit, record, step1, lambda obj: _form(kind, audit, obj))
+
+
+def _form(kind: Kind, audit: Audit, obj: Any | None) -> Any:
+    """The kind's form, filled from ``obj`` (a record) when given."""
     if kind is STAKEHOLDER:
         return stakeholder_form(framework_of(audit), obj=obj)
     if kind is STATISTIC:
@@ -178,41 +179,6 @@ def _form(kind: Kind, audit: Audit, record: Any | None) -> Any:
             form.value.data = step1.plain_number(obj.value)  # 4200, not 4200.00
         return form
     return SourceForm(obj=obj)
-
-
-def _edit(kind: Kind, audit: Audit, record: Any | None) -> Response | str:
-    form = _form(kind, audit, record)
-    theirs = None
-    if form.validate_on_submit():
-        try:
-            saved = step1.save(
-                kind.entity, audit, record, form.values(), loaded_version(form), current_user
-            )
-        except StaleEdit:
-            theirs = record
-            form.version.errors = [f"Someone else changed this {kind.noun} while you were editing"]
-            # Saving again now keeps what was typed, knowingly.
-            form.version.data = str(record.version) if record is not None else ""
-        except SaveFailed:
-            form.submit.errors = [SAVE_FAILED]
-        else:
-            flash(f"{kind.noun.capitalize()} ‘{step1.label_of_record(kind.entity, saved)}’ saved.")
-            return redirect(url_for(kind.list_endpoint, audit_id=audit.id))
-    return render_template(
-        kind.template,
-        audit=audit,
-        form=form,
-        record=record,
-        theirs=theirs,
-        framework=framework_of(audit),
-        step1=step1,
-        cancel_url=url_for(kind.list_endpoint, audit_id=audit.id),
-        delete_url=(
-            url_for(kind.delete_endpoint, audit_id=audit.id, record_id=record.id)
-            if record is not None
-            else None
-        ),
-    )
 
 
 # Deleting, after a confirmation page.
@@ -237,5 +203,5 @@ def delete_source(audit_id: int, record_id: int) -> Response | str:
 
 
 def _delete(kind: Kind, audit_id: int, record_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=EDITORS)
+    audit, _ = editable_audit_or_404(audit_id, roles=EDITORS)
     return confirm_delete(kind, audit, record_id, step1)

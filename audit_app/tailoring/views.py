@@ -15,7 +15,7 @@ from audit_app.models import Audit
 from audit_app.models.audit import LEAD
 from audit_app.record_pages import SAVE_FAILED
 from audit_app.services import tailoring
-from audit_app.services.access import audit_or_404, may_edit
+from audit_app.services.access import audit_or_404, editable_audit_or_404, may_edit
 from audit_app.services.changes import SaveFailed
 from audit_app.services.frameworks import framework_of, group_choices
 from audit_app.services.scope import assessed_groups
@@ -73,7 +73,7 @@ def _loaded(form: Any, audit: Audit) -> None:
 @bp.route("/groups/new", methods=["GET", "POST"])
 @login_required
 def add_group(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=(LEAD,))
+    audit, _ = editable_audit_or_404(audit_id, roles=(LEAD,))
     framework = framework_of(audit)
     form = GroupForm()
     form.dimension.choices = [("", "Choose")] + [(d.code, d.name) for d in framework.dimensions]
@@ -108,7 +108,7 @@ def add_group(audit_id: int) -> Response | str:
 @bp.route("/interventions/new", methods=["GET", "POST"])
 @login_required
 def add_intervention(audit_id: int) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=(LEAD,))
+    audit, _ = editable_audit_or_404(audit_id, roles=(LEAD,))
     framework = framework_of(audit)
     form = InterventionForm()
     form.outcomes.choices = _outcome_choices(framework)
@@ -146,7 +146,7 @@ def _intervention_or_404(framework: Framework, code: str) -> Intervention:
 @bp.route("/interventions/<code>/rename", methods=["GET", "POST"])
 @login_required
 def rename(audit_id: int, code: str) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=(LEAD,))
+    audit, _ = editable_audit_or_404(audit_id, roles=(LEAD,))
     intervention = _intervention_or_404(framework_of(audit), code)
     form = RenameForm(data={"name": intervention.name})
     _loaded(form, audit)
@@ -169,7 +169,7 @@ def rename(audit_id: int, code: str) -> Response | str:
 @bp.route("/interventions/<code>/remove", methods=["GET", "POST"])
 @login_required
 def remove(audit_id: int, code: str) -> Response | str:
-    audit, _ = audit_or_404(audit_id, roles=(LEAD,))
+    audit, _ = editable_audit_or_404(audit_id, roles=(LEAD,))
     intervention = _intervention_or_404(framework_of(audit), code)
     usage = tailoring.usage(audit, code)
     form = RemoveForm()
