@@ -108,6 +108,7 @@ def publish(app: Flask, audit_id: int) -> None:
         assert audit is not None
         audit.status = PUBLISHED
         audit.published_at = utcnow()
+        audit.revision = (audit.revision or 0) + 1  # as publishing.publish does
         db.session.commit()
 
 
