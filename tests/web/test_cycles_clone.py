@@ -1,5 +1,5 @@
 """Starting an audit from an earlier one: every record and column carried, or
-deliberately left behind (services.cycles)."""
+deliberately left behind (services.cycles, services.cycle_columns)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ from audit_app.models import (
     Stakeholder,
     User,
 )
-from audit_app.services import cycles, uploads
+from audit_app.services import cycle_columns, cycles, uploads
 from tests.web.conftest import Cast
 
 WHEN = datetime(2026, 5, 6, 7, 8, 9, tzinfo=UTC)
@@ -48,14 +48,14 @@ WHEN = datetime(2026, 5, 6, 7, 8, 9, tzinfo=UTC)
 def test_every_column_of_every_model_is_copied_or_deliberately_left() -> None:
     """Fails when a model gains a column (or a new model appears) that the clone
     plan does not mention: decide whether the next cycle carries it."""
-    for model in cycles.all_models():
+    for model in cycle_columns.all_models():
         columns = {column.key for column in inspect(model).column_attrs}
-        if model in cycles.NOT_CLONED:
-            assert model not in cycles.COPIED
+        if model in cycle_columns.NOT_CLONED:
+            assert model not in cycle_columns.COPIED
             continue
-        assert model in cycles.COPIED, f"{model.__name__} is neither cloned nor excluded"
-        copied = set(cycles.COPIED[model])
-        excluded = set(cycles.NOT_COPIED[model])
+        assert model in cycle_columns.COPIED, f"{model.__name__} is neither cloned nor excluded"
+        copied = set(cycle_columns.COPIED[model])
+        excluded = set(cycle_columns.NOT_COPIED[model])
         assert not copied & excluded, f"{model.__name__}: {copied & excluded} in both"
         assert copied | excluded == columns, (
             f"{model.__name__}: not decided {columns - copied - excluded}, "
@@ -64,21 +64,21 @@ def test_every_column_of_every_model_is_copied_or_deliberately_left() -> None:
     link_tables = {
         table.name
         for table in db.metadata.sorted_tables
-        if not any(table is inspect(m).local_table for m in cycles.all_models())
+        if not any(table is inspect(m).local_table for m in cycle_columns.all_models())
     }
-    assert link_tables == set(cycles.LINK_TABLES)
+    assert link_tables == set(cycle_columns.LINK_TABLES)
 
 
 def test_what_only_a_new_version_carries_is_decided_column_by_column() -> None:
     """Questionnaires go into a new version, not the next cycle: their columns are
     still all decided, and the reason says what the next cycle does instead."""
-    assert set(cycles.NOT_CARRIED_TO_NEXT_CYCLE) == {
+    assert set(cycle_columns.NOT_CARRIED_TO_NEXT_CYCLE) == {
         Questionnaire,
         QuestionnaireResponse,
         QuestionnaireImport,
     }
-    for model, reason in cycles.NOT_CARRIED_TO_NEXT_CYCLE.items():
-        assert model in cycles.COPIED and model not in cycles.NOT_CLONED
+    for model, reason in cycle_columns.NOT_CARRIED_TO_NEXT_CYCLE.items():
+        assert model in cycle_columns.COPIED and model not in cycle_columns.NOT_CLONED
         assert "next cycle" in reason, model.__name__
 
 
@@ -435,20 +435,20 @@ def test_clone_copies_every_record_and_column(app: Flask, cast: Cast, carry_forw
             source.id,
         )
         assert (new.period_start, new.period_end) == (date(2027, 4, 1), date(2028, 3, 31))
-        for name in cycles.COPIED[Audit]:
+        for name in cycle_columns.COPIED[Audit]:
             assert getattr(new, name) == getattr(source, name), name
         for model, olds in records.items():
             news = _carried_rows(model, new.id)
-            if carry_forward and model in cycles.NOT_CARRIED_TO_NEXT_CYCLE:
+            if carry_forward and model in cycle_columns.NOT_CARRIED_TO_NEXT_CYCLE:
                 assert news == [], model.__name__
                 continue
             assert len(news) == len(olds), model.__name__
-            for name in cycles.COPIED[model]:
+            for name in cycle_columns.COPIED[model]:
                 assert any(getattr(old, name) not in (None, "", []) for old in olds), (
                     f"fixture leaves {model.__name__}.{name}"
                 )
             for old, carried in zip(olds, news, strict=True):
-                for name in cycles.COPIED[model]:
+                for name in cycle_columns.COPIED[model]:
                     assert getattr(carried, name) == getattr(old, name), f"{model.__name__}.{name}"
                 assert carried.id != old.id
 
