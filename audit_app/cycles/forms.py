@@ -47,14 +47,22 @@ class NextCycleForm(Form):
     )
     submit = SubmitField("Start the next cycle", widget=GovSubmitInput())
 
-    def __init__(self, source: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, source: Any, started: dict[str, str] | None = None, *args: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.source = source
+        self.started = started or {}  # cycle -> title of an audit already started from source
 
     def validate_cycle(self, field: Any) -> None:
         if field.data and field.data == self.source.cycle:
             raise ValidationError(
                 f"The next cycle must differ from this audit's cycle ({self.source.cycle})"
+            )
+        if field.data in self.started:
+            raise ValidationError(
+                f"The {field.data} cycle was started from this audit already "
+                f"(‘{self.started[field.data]}’): enter a different cycle"
             )
 
     def validate_period_start(self, field: Any) -> None:

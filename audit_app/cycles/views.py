@@ -54,7 +54,12 @@ def _next_year(source: Any) -> dict[str, Any]:
 @login_required
 def next_cycle(audit_id: int) -> BaseResponse | str:
     source, _ = audit_or_404(audit_id, roles=(LEAD,), allow_published=True)
-    form = NextCycleForm(source, data=_next_year(source) if request.method == "GET" else None)
+    started = cycles.next_cycles_of(source)
+    form = NextCycleForm(
+        source,
+        {audit.cycle: audit.title for audit in started},
+        data=_next_year(source) if request.method == "GET" else None,
+    )
     if form.validate_on_submit():
         try:
             audit = cycles.start_next_cycle(
@@ -67,6 +72,9 @@ def next_cycle(audit_id: int) -> BaseResponse | str:
                     period_end=form.period_end.data,
                 ),
             )
+        except cycles.AlreadyStarted as started:
+            flash(f"The {started.audit.cycle} cycle was started from this audit a moment ago.")
+            return redirect(url_for("audits.overview", audit_id=started.audit.id))
         except SaveFailed:
             form.form_errors.append(SAVE_FAILED)
         else:
@@ -75,7 +83,7 @@ def next_cycle(audit_id: int) -> BaseResponse | str:
                 "Judgements carried forward need confirming."
             )
             return redirect(url_for("audits.overview", audit_id=audit.id))
-    return render_template("cycles/next_cycle.html", audit=source, form=form)
+    return render_template("cycles/next_cycle.html", audit=source, form=form, started=started)
 
 
 @bp.route("/audits/<int:audit_id>/to-confirm")

@@ -25,6 +25,10 @@ MEMBER_ROLES = {LEAD: "Carers lead", PARTNER: "Partner", COMMISSIONER: "Commissi
 
 class Audit(db.Model):  # type: ignore[name-defined]
     __tablename__ = "audit"
+    # One audit per cycle started from another: a new version of it (same cycle)
+    # or its next cycle. Two leads pressing "Start a new version" at once, or a
+    # double-clicked "Start the next cycle", cannot make two (services.cycles).
+    __table_args__ = (UniqueConstraint("previous_audit_id", "cycle"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))

@@ -80,6 +80,9 @@ def new_version(audit_id: int) -> Response:
             period_end=audit.period_end,
             carry_forward=False,
         )
+    except cycles.AlreadyStarted as started:
+        flash("A newer version of this audit was started a moment ago: here it is.")
+        return redirect(url_for("audits.overview", audit_id=started.audit.id))
     except SaveFailed:
         flash(SAVE_FAILED)
         return redirect(url_for("audits.overview", audit_id=audit.id))

@@ -48,6 +48,33 @@ from audit_app.services.cycle_columns import COPIED
 from audit_app.services.evidence import ACCEPTED
 
 
+class AlreadyStarted(SaveFailed):
+    """Someone else started this cycle from the same audit a moment earlier."""
+
+    def __init__(self, audit: Audit) -> None:
+        super().__init__(f"audit {audit.id} was started already")
+        self.audit = audit
+
+
+def started_from(source: Audit, cycle: str) -> Audit | None:
+    """The audit started from ``source`` for ``cycle``, if there is one (at most one:
+    a new version shares its source's cycle, a next cycle has its own)."""
+    return db.session.scalar(
+        select(Audit).where(Audit.previous_audit_id == source.id, Audit.cycle == cycle)
+    )
+
+
+def next_cycles_of(source: Audit) -> list[Audit]:
+    """The next cycles already started from ``source`` (not its newer versions)."""
+    return list(
+        db.session.scalars(
+            select(Audit)
+            .where(Audit.previous_audit_id == source.id, Audit.cycle != source.cycle)
+            .order_by(Audit.id)
+        )
+    )
+
+
 @dataclass(frozen=True)
 class NextCycle:
     title: str
@@ -88,7 +115,9 @@ def clone_audit(
     to the new version (services.questionnaire_carry). Accepted evidence returns
     come across (their files hard-linked); draft, submitted and returned ones
     stay behind. One transaction: raises SaveFailed and leaves nothing behind
-    if the database refuses.
+    if the database refuses, AlreadyStarted if the refusal is that someone
+    started this cycle from ``source`` at the same moment (one audit per source
+    and cycle is a constraint in the database).
     """
     linked_files: list[tuple[int, str]] = []
     try:
@@ -136,8 +165,20 @@ def clone_audit(
         db.session.rollback()
         for audit_id, stored_name in linked_files:
             uploads.discard(audit_id, stored_name)
+        twin = _twin(source, cycle) if isinstance(error, SQLAlchemyError) else None
+        if twin is not None:
+            raise AlreadyStarted(twin) from error
         raise SaveFailed(str(error)) from error
     return audit
+
+
+def _twin(source: Audit, cycle: str) -> Audit | None:
+    """After a refused clone: the audit that beat it to the constraint, if that was why."""
+    try:
+        return started_from(source, cycle)
+    except SQLAlchemyError:  # the database is gone altogether: a plain SaveFailed
+        db.session.rollback()
+        return None
 
 
 def start_next_cycle(source: Audit, by: User, plan: NextCycle) -> Audit:

@@ -3,10 +3,12 @@ SQLite and (when TEST_DATABASE_URL is set) PostgreSQL."""
 
 from __future__ import annotations
 
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from audit_app.extensions import db
 
@@ -34,3 +36,48 @@ def test_downgrade_to_base_and_back(app: Flask) -> None:
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
         assert "audit" in inspect(db.engine).get_table_names()
+
+
+def test_one_audit_per_start_names_the_twins_it_cannot_keep(app: Flask) -> None:
+    """0009 refuses to upgrade over two audits started from one for the same cycle
+    (possible before it), saying which, and upgrades once one is gone."""
+    from flask_migrate import downgrade, upgrade
+
+    with app.app_context():
+        downgrade(revision="report_pdfs")
+        with db.engine.begin() as connection:
+            area = connection.execute(
+                text(
+                    "INSERT INTO organisation (name, kind, created_at)"
+                    " VALUES ('Twinshire', 'council', '2026-11-23 10:00:00') RETURNING id"
+                )
+            ).scalar_one()
+            insert = text(
+                "INSERT INTO audit (area_id, title, scope, cycle, period_start, period_end,"
+                " framework_id, framework_version, framework, status, revision,"
+                " previous_audit_id, created_at, updated_at) VALUES"
+                " (:area, 'Twin', '[]', '2026/27', '2026-04-01', '2027-03-31', 'hub', '1', '{}',"
+                " 'draft', 0, :previous, '2026-11-23 10:00:00', '2026-11-23 10:00:00')"
+                " RETURNING id"
+            )
+            source = connection.execute(insert, {"area": area, "previous": None}).scalar_one()
+            twins = [
+                connection.execute(insert, {"area": area, "previous": source}).scalar_one()
+                for _ in range(2)
+            ]
+        try:
+            # Alembic itself: Flask-Migrate would log the error and exit.
+            config = app.extensions["migrate"].migrate.get_config()
+            with pytest.raises(RuntimeError, match=f"audit {source}, cycle 2026/27: 2 audits"):
+                command.upgrade(config, "head")
+            with db.engine.begin() as connection:
+                connection.execute(text("DELETE FROM audit WHERE id = :id"), {"id": twins[1]})
+            upgrade()
+            assert "uq_audit_previous_audit_id" in {
+                found["name"] for found in inspect(db.engine).get_unique_constraints("audit")
+            }
+        finally:
+            with db.engine.begin() as connection:
+                connection.execute(text("DELETE FROM audit WHERE area_id = :area"), {"area": area})
+                connection.execute(text("DELETE FROM organisation WHERE id = :id"), {"id": area})
+            upgrade()

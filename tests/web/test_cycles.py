@@ -115,6 +115,39 @@ def test_lead_starts_the_next_cycle_and_sees_what_to_confirm(
     assert "Breaks" in listing.text and "1 to go" in listing.text
 
 
+def test_a_cycle_started_already_is_named_and_not_started_twice(
+    app: Flask, as_lead: Visitor, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"/audits/{cast.published.id}/next-cycle"
+    as_lead.post(url, _next())
+    started = _new_audit(app)
+    page = as_lead.get(url)
+    listed = page.soup.select_one("#started-already")
+    assert listed.find("a", string=started.title)["href"] == f"/audits/{started.id}"
+    assert "(2027/28, draft)" in listed.get_text(" ", strip=True)
+    # Asking again for the same cycle: an error, and what was typed is kept.
+    again = as_lead.post(url, _next(title="Second go"), status=200)
+    message = (
+        f"The 2027/28 cycle was started from this audit already (‘{started.title}’): "
+        "enter a different cycle"
+    )
+    assert again.error_summary() == [message]
+    assert again.field_error("cycle") == message
+    assert again.value("title") == "Second go"
+    # A second press that passed the check before the first saved (a double click,
+    # two leads at once) goes to the audit the first one started.
+    monkeypatch.setattr(cycles, "next_cycles_of", lambda source: [])
+    raced = as_lead.post(url, _next(title="Third go"))
+    assert raced.response.location.endswith(f"/audits/{started.id}")
+    assert "The 2027/28 cycle was started from this audit a moment ago." in (
+        as_lead.get(f"/audits/{started.id}").text
+    )
+    with app.app_context():
+        assert db.session.scalars(
+            select(Audit.title).where(Audit.previous_audit_id == cast.published.id)
+        ).all() == [started.title]
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [

@@ -18,6 +18,7 @@ from audit_app.models import (
     Publication,
     Rating,
 )
+from audit_app.services import publishing
 from tests.visit import Page, Visitor
 from tests.web.conftest import Cast
 
@@ -446,6 +447,34 @@ def test_a_new_version_is_a_draft_copy_published_as_version_2(
             db.session.execute(select(Publication.audit_id, Publication.version_number)).all()
         )
     assert numbers == {audit_id: 1, new_id: 2}
+
+
+def test_two_leads_starting_a_new_version_at_once_get_one_draft(
+    app: Flask, as_lead: Visitor, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audit_id = cast.dementia.id
+    as_lead.post(f"/audits/{audit_id}/publish", {"note": ""})
+    first = as_lead.post(f"/audits/{audit_id}/new-version", {})
+    draft_id = int(first.response.location.rsplit("/", 1)[1])
+    # The second request checked for a newer version before the first one saved.
+    monkeypatch.setattr(publishing, "newer_version", lambda audit: None)
+    second = as_lead.post(f"/audits/{audit_id}/new-version", {})
+    assert second.response.location.endswith(f"/audits/{draft_id}")
+    overview = as_lead.get(f"/audits/{draft_id}")
+    assert "A newer version of this audit was started a moment ago: here it is." in overview.text
+    with app.app_context():
+        started = db.session.scalars(
+            select(Audit.id).where(Audit.previous_audit_id == audit_id)
+        ).all()
+    assert started == [draft_id]
+
+
+def test_the_new_version_button_cannot_be_pressed_twice(as_lead: Visitor, cast: Cast) -> None:
+    as_lead.post(f"/audits/{cast.dementia.id}/publish", {"note": ""})
+    button = as_lead.get(f"/audits/{cast.dementia.id}").soup.find(
+        "button", string=lambda text: text and "Start a new version" in text
+    )
+    assert button["data-prevent-double-click"] == "true"
 
 
 def test_only_a_lead_starts_a_new_version_and_only_of_a_published_audit(
