@@ -94,10 +94,20 @@ def columns(audit_id: int, questionnaire_id: int, import_id: int) -> BaseRespons
 
 @bp.route(f"{PREFIX}/<int:questionnaire_id>/imports/<int:import_id>")
 @login_required
-def import_status(audit_id: int, questionnaire_id: int, import_id: int) -> str:
+def import_status(audit_id: int, questionnaire_id: int, import_id: int) -> BaseResponse | str:
     audit, _ = audit_or_404(audit_id, roles=EDITORS)
     record = service.questionnaire_or_404(audit, questionnaire_id)
-    started = importing.import_or_404(record, import_id)
+    started, holder = importing.find_import(record, import_id)
+    if holder.id != record.id:
+        # A newer version carried the questionnaire on, and the import went with it.
+        return redirect(
+            url_for(
+                ".import_status",
+                audit_id=holder.audit_id,
+                questionnaire_id=holder.id,
+                import_id=started.id,
+            )
+        )
     return render_template(
         "questionnaires/import_status.html",
         audit=audit,

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from flask import abort, current_app
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from audit_app.extensions import db
@@ -212,11 +212,13 @@ def run(import_id: int) -> None:
 def _save(record: Questionnaire, started: QuestionnaireImport, good: list[dict[str, Any]]) -> None:
     today = date.today()
     try:
+        target = destination(record)
+        started.questionnaire_id = target.id
         db.session.execute(
             insert(QuestionnaireResponse),
             [
                 {
-                    "questionnaire_id": record.id,
+                    "questionnaire_id": target.id,
                     "answers": answers,
                     "answered_on": today,
                     "source": "import",
@@ -232,6 +234,49 @@ def _save(record: Questionnaire, started: QuestionnaireImport, good: list[dict[s
         db.session.rollback()
         started.status = FAILED
         db.session.commit()
+
+
+def destination(record: Questionnaire) -> Questionnaire:
+    """Where answers for ``record`` are saved: ``record``, or the questionnaire of a
+    newer version that carried it on (services.questionnaire_carry) while this
+    import was being checked. Each questionnaire on the way is locked until the
+    caller commits, so a new version started at this moment either finds these
+    answers saved and carries them, or has already carried the questionnaire and
+    they follow it: they never land in a published version's closed copy.
+    """
+    target = record
+    while True:
+        # A no-op UPDATE is the lock both databases understand: PostgreSQL locks
+        # the row (waiting for a carry that is changing it), SQLite takes its
+        # write lock (waiting for a carry that is writing).
+        db.session.execute(
+            update(Questionnaire)
+            .where(Questionnaire.id == target.id)
+            .values(updated_at=Questionnaire.updated_at)
+        )
+        newer = db.session.scalar(
+            select(Questionnaire)
+            .where(Questionnaire.carried_from_id == target.id)
+            .order_by(Questionnaire.id)
+            .limit(1)
+        )
+        if newer is None:
+            return target
+        target = newer
+
+
+def find_import(record: Questionnaire, import_id: int) -> tuple[QuestionnaireImport, Questionnaire]:
+    """An import of ``record`` and the questionnaire holding it now: ``record``, or
+    the newer version's copy it moved into with the questionnaire (its status page
+    then redirects there). An import of any other questionnaire is 404."""
+    found = db.session.get(QuestionnaireImport, import_id)
+    holder = db.session.get(Questionnaire, found.questionnaire_id) if found else None
+    step: Questionnaire | None = holder
+    while step is not None and step.id != record.id:
+        step = db.session.get(Questionnaire, step.carried_from_id) if step.carried_from_id else None
+    if found is None or holder is None or step is None:
+        abort(404)
+    return found, holder
 
 
 def checked_rows(

@@ -3,8 +3,10 @@ the next cycle does not (services.questionnaire_carry, services.cycles)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -268,3 +270,65 @@ def test_signed_in_people_cannot_answer_a_closed_questionnaire(
     as_lead.post(f"{base}/check", {}, status=410)
     with app.app_context():
         assert db.session.scalars(select(QuestionnaireResponse)).all() == []
+
+
+def test_an_import_saving_while_a_new_version_starts_follows_the_questionnaire(
+    app: Flask, as_lead: Visitor, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audit_id = cast.dementia.id
+    old_id, _ = _open(app, audit_id)
+    definition = _definition(app, old_id)
+    import_id = _start_import(app, old_id, importing.responses_csv(definition, VARIED))
+    as_lead.post(f"/audits/{audit_id}/publish", {"note": ""})
+    # Another lead, in a request of their own, starts a new version while this
+    # import is checking its rows: too late for the import to move with the
+    # waiting ones, before it saves.
+    colleague = Visitor(app.test_client())
+    colleague.sign_in("lead@example.org")
+    started: list[int] = []
+    real_rows = importing.checked_rows
+
+    def rows_while_a_new_version_starts(*args: Any) -> Any:
+        # A thread of its own, as another worker: its own app context and session.
+        other = threading.Thread(
+            target=lambda: started.append(_new_version_id(colleague, audit_id))
+        )
+        other.start()
+        other.join()
+        yield from real_rows(*args)
+
+    monkeypatch.setattr(importing, "checked_rows", rows_while_a_new_version_starts)
+    base = f"/audits/{audit_id}/questionnaires/{old_id}"
+    mapping = {f"column_{q.code}": q.code for q in definition.questions}
+    as_lead.post(f"{base}/imports/{import_id}/columns", mapping)
+    [new_audit] = started
+    new_id = _questionnaire_of(app, new_audit)
+    # The answers are in the new version; the published version did not change.
+    assert _results(app, new_audit, new_id).responses == len(VARIED)
+    assert _results(app, audit_id, old_id).responses == 0
+    with app.app_context():
+        moved = db.session.get(QuestionnaireImport, import_id)
+        assert moved is not None and (moved.questionnaire_id, moved.status) == (new_id, "done")
+    # The status page the lead was sent to follows the import.
+    status = as_lead.get(f"{base}/imports/{import_id}", follow=True)
+    assert status.h1 == "Imported"
+    assert status.response.request.path == (
+        f"/audits/{new_audit}/questionnaires/{new_id}/imports/{import_id}"
+    )
+
+
+def test_an_import_status_page_of_another_questionnaire_is_not_found(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    survey, _ = _open(app, cast.dementia.id)
+    views, _ = _open(app, cast.dementia.id, "partner_views")
+    import_id = _start_import(app, survey, "cares_for\ndementia\n")
+    base = f"/audits/{cast.dementia.id}/questionnaires"
+    as_lead.get(f"{base}/{survey}/imports/{import_id}")
+    as_lead.get(f"{base}/{views}/imports/{import_id}", status=404)
+    as_lead.get(f"{base}/{survey}/imports/{import_id + 1}", status=404)
+
+
+def _new_version_id(visitor: Visitor, audit_id: int) -> int:
+    page = visitor.post(f"/audits/{audit_id}/new-version", {})
+    return int(page.response.location.rsplit("/", 1)[1])
