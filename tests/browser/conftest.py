@@ -46,8 +46,29 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("live")
+def live_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the live server keeps its database and uploads."""
+    return tmp_path_factory.mktemp("live")
+
+
+@pytest.fixture(scope="session")
+def live_app(live_server: str, live_folder: Path) -> Any:
+    """The app in this process on the live server's database: the test plays a
+    background worker with it (the server has no queue)."""
+    from audit_app import create_app
+
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{live_folder / 'live.sqlite'}",
+            "UPLOAD_FOLDER": str(live_folder / "uploads"),
+            "SECRET_KEY": "browser-test-secret",
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def live_server(live_folder: Path) -> Iterator[str]:
+    folder = live_folder
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{folder / 'live.sqlite'}",

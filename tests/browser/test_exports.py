@@ -85,6 +85,55 @@ def test_lead_downloads_and_prints_the_dementia_audit(page: Any) -> None:
     axe.check(page, "exports import errors")
 
 
+def test_the_pdf_page_changes_by_itself_when_a_worker_finishes(page: Any, live_app: Any) -> None:
+    """With a queue (REDIS_URL) a worker makes the PDF while its status page waits:
+    static/poll.js must bring the page up to date without reloading it."""
+    from sqlalchemy import select
+
+    from audit_app.extensions import db
+    from audit_app.models import Audit, ReportPdf, User
+    from audit_app.services import report_pdfs
+
+    sign_in(page, "lead@demo.test")
+    with live_app.app_context():
+        lead = db.session.scalar(select(User).where(User.email == "lead@demo.test"))
+        audit = db.session.scalar(select(Audit).where(Audit.title == DEMENTIA))
+        assert lead is not None and audit is not None
+        waiting = ReportPdf(
+            audit_id=audit.id,
+            requested_by_id=lead.id,
+            role="lead",
+            status=report_pdfs.QUEUED,
+            audit_revision=audit.revision,
+        )
+        db.session.add(waiting)
+        db.session.commit()
+        pdf_id, audit_id = waiting.id, audit.id
+    page.goto(f"/audits/{audit_id}/exports/pdf/{pdf_id}")
+    status = page.get_by_role("status")
+    assert status.inner_text() == "Waiting to start: your PDF is in the queue."
+    assert page.locator("#pdf-polling").is_visible()
+    assert page.locator("#check-again").is_visible()
+    axe.check(page, "exports/pdf status waiting")
+    page.evaluate("window.sameDocument = true")
+
+    with live_app.app_context():
+        report_pdfs.run(pdf_id)  # the worker's job
+
+    page.wait_for_function(
+        "document.getElementById('pdf-status').textContent === 'Your PDF is ready.'",
+        timeout=20_000,
+    )
+    assert page.evaluate("window.sameDocument") is True  # updated in place, never reloaded
+    assert page.locator("#pdf-polling").is_hidden()
+    assert page.locator("#check-again").count() == 0
+    assert page.title().startswith("PDF of the report: Ready to download")
+    axe.check(page, "exports/pdf status ready after waiting")
+    with page.expect_download() as download:
+        page.locator("#pdf-download").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+
+
 def test_commissioner_downloads_but_sees_no_json(page: Any) -> None:
     sign_in(page, "commissioner@demo.test")
     _exports_of(page, DEMENTIA)
