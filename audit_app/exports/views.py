@@ -105,6 +105,7 @@ def pdf_status(audit_id: int, pdf_id: int) -> str:
         stuck=report_pdfs.is_stuck(pdf),
         out_of_date=report_pdfs.is_out_of_date(pdf, audit),
         download_text=report_pdfs.download_text(pdf) if pdf.status == report_pdfs.DONE else "",
+        failure=report_pdfs.failure_of(pdf) if pdf.status == report_pdfs.FAILED else None,
         download_url=url_for(
             ".pdf_download",
             audit_id=audit.id,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import abort, current_app
@@ -47,6 +48,9 @@ STATUS_LABELS = {
     DONE: "Ready to download",
     FAILED: "Not made: something went wrong",
 }
+
+
+NOT_ALLOWED = "You can no longer see this audit, so no PDF was made."
 
 
 class NotAllowed(Exception):
@@ -155,10 +159,28 @@ def _context(pdf: ReportPdf, audit: Audit, user: User) -> exports.ExportContext:
     """What the requester may see now: their access is checked again when the job runs."""
     role = member_role(user, audit)
     if not can_see(user, audit, role):
-        raise NotAllowed("You can no longer see this audit, so no PDF was made.")
+        raise NotAllowed(NOT_ALLOWED)
     assert role is not None
     pdf.role = role
     return exports.ExportContext(audit, user, role)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a PDF was not made, as its status page says it: in plain words, with the
+    technical reason (for an administrator) apart."""
+
+    plain: str
+    technical: str | None
+
+
+def failure_of(pdf: ReportPdf) -> Failure:
+    if pdf.failure == NOT_ALLOWED:
+        return Failure(NOT_ALLOWED, None)
+    return Failure(
+        "Something went wrong while making it.",
+        pdf.failure or "No reason was recorded.",
+    )
 
 
 def _reason(error: Exception) -> str:

@@ -239,7 +239,15 @@ def test_a_failing_weasyprint_says_why_and_trying_again_works(
     assert page.soup.select_one("#pdf-status").get_text(strip=True) == (
         "Your PDF could not be made."
     )
+    # In plain words, the technical reason for the administrator apart, with a reference.
     assert page.soup.select_one("#pdf-failure").get_text(strip=True) == (
+        "Something went wrong while making it."
+    )
+    assert f"reference PDF-{failed_id}" in page.text
+    assert page.soup.select_one("#pdf-failure-details summary").get_text(strip=True) == (
+        "Details for your administrator"
+    )
+    assert page.soup.select_one("#pdf-failure-detail").get_text(strip=True) == (
         "OSError: cannot load library 'libpango-1.0-0'"
     )
     assert not page.soup.select_one("#pdf-download")
@@ -427,6 +435,6 @@ def test_with_redis_unreachable_the_pdf_fails_with_a_message(
     assert page.soup.select_one("#pdf-status").get_text(strip=True) == (
         "Your PDF could not be made."
     )
-    failure = page.soup.select_one("#pdf-failure").get_text(strip=True)
+    failure = page.soup.select_one("#pdf-failure-detail").get_text(strip=True)
     assert failure.startswith("The queue that makes PDFs could not be reached")
     assert page.soup.select_one("#try-again")
