@@ -18,6 +18,7 @@ from audit_app.extensions import limiter
 from audit_app.models import Audit, Questionnaire
 from audit_app.questionnaires.blueprint import PREFIX, bp
 from audit_app.questionnaires.forms import SendForm, page_form
+from audit_app.services import questionnaire_carry as carry
 from audit_app.services import questionnaires as service
 from audit_app.services.access import audit_or_404
 from hub_model.questionnaire import Questionnaire as Definition
@@ -36,11 +37,14 @@ def _page_limit() -> str:
 
 
 def _answerable(audit_id: int, questionnaire_id: int) -> tuple[Audit, Questionnaire]:
+    """The audit and the questionnaire that takes the answers: the one at this
+    address, or the copy a newer version carried it on into (answers feed the
+    draft; the address, and so a commissioner's access, stays the same)."""
     audit, role = audit_or_404(audit_id, allow_published=True)
     record = service.questionnaire_or_404(audit, questionnaire_id)
     if not service.may_answer(record, role):
         abort(404)
-    return audit, record
+    return audit, carry.answered_in(record)
 
 
 @bp.route(f"{PREFIX}/<int:questionnaire_id>/answer/<int:number>", methods=["GET", "POST"])
@@ -54,7 +58,7 @@ def answer(audit_id: int, questionnaire_id: int, number: int) -> BaseResponse | 
         ".answer",
         ".check",
         ".answered",
-        {"audit_id": audit.id, "questionnaire_id": record.id},
+        {"audit_id": audit.id, "questionnaire_id": questionnaire_id},
     )
     return flow.page(number, audit=audit)
 
@@ -70,7 +74,7 @@ def check(audit_id: int, questionnaire_id: int) -> BaseResponse | str:
         ".answer",
         ".check",
         ".answered",
-        {"audit_id": audit.id, "questionnaire_id": record.id},
+        {"audit_id": audit.id, "questionnaire_id": questionnaire_id},
     )
     return flow.check(current_user, audit=audit)
 

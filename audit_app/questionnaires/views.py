@@ -9,6 +9,7 @@ with ``bp`` (see questionnaires.blueprint).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -32,6 +33,13 @@ from audit_app.services.frameworks import framework_of
 # The list, and opening one.
 
 
+@dataclass(frozen=True)
+class ToAnswer:
+    record: Questionnaire  # the questionnaire at this audit's address
+    taking: Questionnaire  # the one that takes the answers: it, or a newer version's copy
+    answered_on: date | None  # when this person last answered
+
+
 @bp.route(PREFIX)
 @login_required
 def index(audit_id: int) -> str:
@@ -43,13 +51,25 @@ def index(audit_id: int) -> str:
         role=role,
         records=records,
         counts=service.response_counts(audit) if role in READERS else {},
-        answerable=[r for r in records if service.may_answer(r, role)],
-        answered={r.id: service.answered_by(r, current_user) for r in records},
+        to_answer=_to_answer(records, role),
         accepting={r.id: service.is_accepting(r) for r in records},
         carried=carry.notes(records) if role in READERS else {},
         labels=service.AUDIENCE_LABELS,
         service=service,
     )
+
+
+def _to_answer(records: list[Questionnaire], role: str) -> list[ToAnswer]:
+    """What this person may answer now, each through the questionnaire that takes
+    its answers (a newer version's copy once one carried it on)."""
+    found = []
+    for record in records:
+        if not service.may_answer(record, role):
+            continue
+        taking = carry.answered_in(record)
+        if service.is_accepting(taking):
+            found.append(ToAnswer(record, taking, service.answered_by(taking, current_user)))
+    return found
 
 
 @bp.route(f"{PREFIX}/open", methods=["GET", "POST"])

@@ -7,7 +7,11 @@ of the two versions are the same until new answers come. From then on answers
 feed the draft: the public link moves to the copy, imports waiting for their
 columns or for a worker move with it, and the published version's questionnaire
 is closed, keeping its answers, so the published version does not change (the
-questionnaires views refuse to reopen it or import into it). The next cycle
+questionnaires views refuse to reopen it or import into it). People who answer
+signed in go on answering at the published version's address: their answers go
+to the copy (:func:`answered_in`), so commissioners, who cannot see the draft,
+are not shut out. An import being saved at that moment follows the copy too
+(services.questionnaire_import.destination). The next cycle
 asks again and carries none of this (services.cycles).
 
 Which columns are copied is declared here (`COPIED`, `NOT_COPIED`) and checked,
@@ -216,16 +220,31 @@ class HandedOn:
 
 def carried_to(record: Questionnaire) -> HandedOn | None:
     """Where ``record`` goes on, if a newer version carried it on."""
-    newer = db.session.scalar(
+    newer = _copy_of(record)
+    audit = db.session.get(Audit, newer.audit_id) if newer else None
+    if newer is None or audit is None:
+        return None
+    return HandedOn(newer, publishing.versions(audit).number)
+
+
+def answered_in(record: Questionnaire) -> Questionnaire:
+    """The questionnaire that takes answers given at ``record``'s address: ``record``
+    itself, or, once newer versions carried it on, the newest copy. So people
+    answering at a published version's address go on answering after a new version
+    starts: commissioners among them, who cannot see the draft the answers feed."""
+    current = record
+    while (newer := _copy_of(current)) is not None:
+        current = newer
+    return current
+
+
+def _copy_of(record: Questionnaire) -> Questionnaire | None:
+    return db.session.scalar(
         select(Questionnaire)
         .where(Questionnaire.carried_from_id == record.id)
         .order_by(Questionnaire.id)
         .limit(1)
     )
-    audit = db.session.get(Audit, newer.audit_id) if newer else None
-    if newer is None or audit is None:
-        return None
-    return HandedOn(newer, publishing.versions(audit).number)
 
 
 def notes(records: list[Questionnaire]) -> dict[int, str]:

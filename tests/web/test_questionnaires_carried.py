@@ -29,6 +29,7 @@ from tests.web.test_questionnaires import (
     _definition,
     _fill,
     _open,
+    _responses,
     _start_import,
 )
 
@@ -332,3 +333,35 @@ def test_an_import_status_page_of_another_questionnaire_is_not_found(
 def _new_version_id(visitor: Visitor, audit_id: int) -> int:
     page = visitor.post(f"/audits/{audit_id}/new-version", {})
     return int(page.response.location.rsplit("/", 1)[1])
+
+
+def test_commissioners_go_on_answering_at_the_published_address_after_a_new_version(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    audit_id = cast.dementia.id
+    old_id, _ = _open(app, audit_id, "commissioner_priorities")
+    definition = _definition(app, old_id)
+    new_audit = _publish_and_start_new_version(as_lead, audit_id)
+    new_id = _questionnaire_of(app, new_audit, "commissioner_priorities")
+    commissioner = as_lead.switch("commissioner@example.org")
+    commissioner.get(f"/audits/{new_audit}", status=404)  # the draft stays out of sight
+    listed = commissioner.get(f"/audits/{audit_id}/questionnaires")
+    [link] = listed.soup.select("#to-answer a")
+    base = f"/audits/{audit_id}/questionnaires/{old_id}/answer"
+    assert link["href"] == f"{base}/1"
+    answers = {
+        "three_changes": ["breaks", "emergency", "work"],
+        "kind_of_change": "unmet_need",
+        "affordable": 2,
+        "measures": None,
+    }
+    thanks = _answer_all(commissioner, base, definition, answers)
+    assert thanks.h1.startswith("Thank you")
+    # The answers feed the new version; the published version keeps its results.
+    assert [r["kind_of_change"] for r in _responses(app, new_id)] == ["unmet_need"]
+    assert _responses(app, old_id) == []
+    listed = commissioner.get(f"/audits/{audit_id}/questionnaires")
+    assert "You answered on" in listed.soup.select_one("#to-answer").get_text()
+    # Answering again replaces their answers in the new version.
+    _answer_all(commissioner, base, definition, {**answers, "kind_of_change": "sustain"})
+    assert [r["kind_of_change"] for r in _responses(app, new_id)] == ["sustain"]
