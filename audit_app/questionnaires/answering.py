@@ -175,7 +175,9 @@ class _Flow:
 
     @property
     def key(self) -> str:
-        return f"questionnaire-{self.record.id}"
+        # The first questionnaire of the chain a new version carries on, so answers in
+        # progress survive a new version starting half way through someone's answers.
+        return f"questionnaire-{carry.first_of(self.record)}"
 
     def saved(self) -> dict[str, Any]:
         return dict(session.get(self.key) or {})

@@ -238,6 +238,19 @@ def answered_in(record: Questionnaire) -> Questionnaire:
     return current
 
 
+def first_of(record: Questionnaire) -> int:
+    """The id of the questionnaire that ``record`` carries on, carried or not: the same
+    for every copy along the chain of versions."""
+    first = record.id
+    earlier = record.carried_from_id
+    while earlier is not None:
+        first = earlier
+        earlier = db.session.scalar(
+            select(Questionnaire.carried_from_id).where(Questionnaire.id == earlier)
+        )
+    return first
+
+
 def _copy_of(record: Questionnaire) -> Questionnaire | None:
     return db.session.scalar(
         select(Questionnaire)

@@ -29,6 +29,7 @@ from tests.web.test_questionnaires import (
     _definition,
     _fill,
     _open,
+    _page_data,
     _responses,
     _start_import,
 )
@@ -137,6 +138,30 @@ def test_the_public_link_answered_after_a_new_version_lands_in_the_draft(
         {"status": "open", "public_link": True},
         {"status": "closed", "public_link": False, "carried_to_audit": new_audit},
     )
+
+
+def test_a_carer_half_way_through_when_a_new_version_starts_loses_nothing(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    old_id, token = _open(app, cast.dementia.id)
+    definition = _definition(app, old_id)
+    answers = _answer()
+    first, *rest = definition.pages
+    carer = Visitor(app.test_client())
+    carer.get(f"/survey/{token}/1")
+    carer.post(f"/survey/{token}/1", _page_data(first, answers))
+    new_audit = _publish_and_start_new_version(as_lead, cast.dementia.id)
+    # The first page's answers are still there after the link moved to the new version.
+    assert carer.get(f"/survey/{token}/1").value("cares_for") == "dementia"
+    for number, page in enumerate(rest, start=2):
+        carer.post(f"/survey/{token}/{number}", _page_data(page, answers))
+    check = carer.get(f"/survey/{token}/check")
+    assert check.h1 == "Check your answers before sending them"
+    carer.post(f"/survey/{token}/check", {})
+    new_id = _questionnaire_of(app, new_audit)
+    [sent] = _responses(app, new_id)
+    assert (sent["cares_for"], sent["hours"], sent["breaks_rating"]) == (["dementia"], 40, 4)
+    assert _responses(app, old_id) == []
 
 
 def test_the_next_cycle_does_not_carry_questionnaires_or_answers(
