@@ -38,6 +38,7 @@ from audit_app.models import (
 from audit_app.models.questionnaires import CLOSED
 from audit_app.services import publishing
 from audit_app.services.questionnaire_import import FINISHED, MAPPING, QUEUED
+from audit_app.services.questionnaires import carried_copy
 
 COPIED: dict[type, tuple[str, ...]] = {
     Questionnaire: (
@@ -220,7 +221,7 @@ class HandedOn:
 
 def carried_to(record: Questionnaire) -> HandedOn | None:
     """Where ``record`` goes on, if a newer version carried it on."""
-    newer = _copy_of(record)
+    newer = carried_copy(record)
     audit = db.session.get(Audit, newer.audit_id) if newer else None
     if newer is None or audit is None:
         return None
@@ -233,7 +234,7 @@ def answered_in(record: Questionnaire) -> Questionnaire:
     answering at a published version's address go on answering after a new version
     starts: commissioners among them, who cannot see the draft the answers feed."""
     current = record
-    while (newer := _copy_of(current)) is not None:
+    while (newer := carried_copy(current)) is not None:
         current = newer
     return current
 
@@ -249,15 +250,6 @@ def first_of(record: Questionnaire) -> int:
             select(Questionnaire.carried_from_id).where(Questionnaire.id == earlier)
         )
     return first
-
-
-def _copy_of(record: Questionnaire) -> Questionnaire | None:
-    return db.session.scalar(
-        select(Questionnaire)
-        .where(Questionnaire.carried_from_id == record.id)
-        .order_by(Questionnaire.id)
-        .limit(1)
-    )
 
 
 def notes(records: list[Questionnaire]) -> dict[int, str]:

@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from audit_app.extensions import db
 from audit_app.models import Questionnaire, QuestionnaireImport, QuestionnaireResponse, User
-from audit_app.services.questionnaires import definition_of
+from audit_app.services.questionnaires import carried_copy, definition_of
 from hub_model.questionnaire import AnswerError, answer_text, parse_answer
 from hub_model.questionnaire import Questionnaire as Definition
 
@@ -254,12 +254,7 @@ def destination(record: Questionnaire) -> Questionnaire:
             .where(Questionnaire.id == target.id)
             .values(updated_at=Questionnaire.updated_at)
         )
-        newer = db.session.scalar(
-            select(Questionnaire)
-            .where(Questionnaire.carried_from_id == target.id)
-            .order_by(Questionnaire.id)
-            .limit(1)
-        )
+        newer = carried_copy(target)
         if newer is None:
             return target
         target = newer

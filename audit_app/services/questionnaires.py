@@ -121,6 +121,17 @@ def questionnaire_or_404(audit: Audit, questionnaire_id: int) -> Questionnaire:
     return record
 
 
+def carried_copy(record: Questionnaire) -> Questionnaire | None:
+    """The copy a newer version of the audit carried ``record`` on into, if any
+    (services.questionnaire_carry)."""
+    return db.session.scalar(
+        select(Questionnaire)
+        .where(Questionnaire.carried_from_id == record.id)
+        .order_by(Questionnaire.id)
+        .limit(1)
+    )
+
+
 def by_token(token: str) -> Questionnaire | None:
     if not token or len(token) > 64:
         return None
