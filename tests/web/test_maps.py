@@ -113,6 +113,7 @@ def test_rag_map_summaries_follow_the_weakest_link_and_never_count_not_rated_as_
     page = as_lead.get(_url(cast.published, "/rag"))
     assert page.h1 == "RAG map"
     assert "weakest rated carer group" in page.soup.select_one("#summary-rule").text
+    assert "never counted as red" in page.soup.select_one("#legend").text
     row = page.soup.select_one("#row-breaks")
     assert row.select_one("[data-summary]")["data-summary"] == "red"
     assert "Red (1 red, 1 amber, 0 green, 1 not rated)" in row.text
@@ -141,6 +142,8 @@ def test_maturity_and_appendix_a_maps_show_their_grades_and_rules(
     maturity = as_commissioner.get(_url(cast.published, "/maturity"))
     assert maturity.soup.select_one("#row-breaks [data-summary]")["data-summary"] == "early"
     assert "least developed" in maturity.soup.select_one("#summary-rule").text
+    legend = maturity.soup.select_one("#legend").get_text(" ", strip=True)
+    assert "never counted as early" in legend and "red" not in legend
     checklist = as_commissioner.get(_url(cast.published, "/appendix-a"))
     cells = {
         td["data-cell"]: td["data-grade"] for td in checklist.soup.select("#row-2a [data-cell]")
