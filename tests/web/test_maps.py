@@ -142,6 +142,11 @@ def test_maturity_and_appendix_a_maps_show_their_grades_and_rules(
     maturity = as_commissioner.get(_url(cast.published, "/maturity"))
     assert maturity.soup.select_one("#row-breaks [data-summary]")["data-summary"] == "early"
     assert "least developed" in maturity.soup.select_one("#summary-rule").text
+    picture = maturity.soup.select_one("#map-picture")
+    assert picture.get_text() == "Open the Maturity map picture full size (PNG)"
+    opened = as_commissioner.client.get(picture["href"])
+    assert (opened.status_code, opened.mimetype) == (200, "image/png")
+    assert opened.data.startswith(b"\x89PNG")
     legend = maturity.soup.select_one("#legend").get_text(" ", strip=True)
     assert "never counted as early" in legend and "red" not in legend
     checklist = as_commissioner.get(_url(cast.published, "/appendix-a"))
