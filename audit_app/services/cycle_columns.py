@@ -1,7 +1,8 @@
 """What starting an audit from an earlier one copies, column by column
 (services.cycles.clone_audit).
 
-`COPIED` names the columns of each model the clone copies; `NOT_COPIED` the
+`COPIED` names the columns of each model the clone copies (for records people
+enter, the fields their service saves, plus who last changed them); `NOT_COPIED` the
 columns of those models it sets afresh, and why; `NOT_CLONED` the models it
 leaves behind, and why; `NOT_CARRIED_TO_NEXT_CYCLE` what only a new version
 carries; `LINK_TABLES` the association tables it re-makes. A test checks that
@@ -51,7 +52,7 @@ from audit_app.models import (
     Stakeholder,
     User,
 )
-from audit_app.services import questionnaire_carry
+from audit_app.services import evidence, needs, plan, questionnaire_carry, stakeholders
 
 # Every audit-scoped record keeps who last changed it and when (provenance of a
 # carried judgement); its version starts again at 1 in the new audit.
@@ -60,53 +61,13 @@ _TRACKED = ("updated_by_id", "updated_at")
 COPIED: dict[type, tuple[str, ...]] = {
     Audit: ("area_id", "scope", "framework_id", "framework_version", "framework", "description"),
     AuditMembership: ("user_id", "role"),
-    Stakeholder: (
-        "name",
-        "organisation",
-        "type_code",
-        "subtype_code",
-        "groups",
-        "engagement",
-        "notes",
-        *_TRACKED,
-    ),
-    PopulationStatistic: (
-        "measure",
-        "value",
-        "unit",
-        "geography_level",
-        "geography_name",
-        "group_code",
-        "community",
-        "source",
-        "year",
-        "notes",
-        *_TRACKED,
-    ),
-    LinkedSource: ("kind", "title", "url", "year", "notes", *_TRACKED),
+    Stakeholder: (*stakeholders.STAKEHOLDER.fields, *_TRACKED),
+    PopulationStatistic: (*stakeholders.STATISTIC.fields, *_TRACKED),
+    LinkedSource: (*stakeholders.SOURCE.fields, *_TRACKED),
     EvidenceReturn: (
         "organisation_id",
         "author_id",
-        "service_name",
-        "description",
-        "interventions",
-        "groups_reached",
-        "groups_not_reached",
-        "numbers_reached",
-        "organisations_engaged",
-        "could_engage_better",
-        "quality_marks",
-        "satisfaction",
-        "caseload_profile",
-        "outcome_baseline",
-        "outcome_follow_up",
-        "pathway_element",
-        "funding_mode",
-        "unit_cost",
-        "unit_cost_notes",
-        "contact_time",
-        "evidence_date",
-        "review_by",
+        *evidence.FIELDS,
         "status",
         "lead_comments",
         "submitted_at",
@@ -141,46 +102,16 @@ COPIED: dict[type, tuple[str, ...]] = {
         "barriers",
         *_TRACKED,
     ),
-    PlanningAnswer: ("question", "answer", *_TRACKED),
-    GatheringMethod: (
-        "method",
-        "description",
-        "groups",
-        "costs",
-        "cost_amount",
-        "alternatives",
-        "planned_for",
-        *_TRACKED,
-    ),
-    Finding: (
-        "method",
-        "held_on",
-        "participants",
-        "groups",
-        "key_messages",
-        "outcomes",
-        *_TRACKED,
-    ),
-    OutcomePriority: ("outcome", "rank", "said_by", *_TRACKED),
-    Priority: ("rank", "title", "description", "carers_said", "outcomes", *_TRACKED),
-    ActionPlan: ("strategic_outcomes", "key_risks", *_TRACKED),
-    Objective: ("position", "title", *_TRACKED),
-    Action: (
-        "description",
-        "target_measure",
-        "due_by",
-        "timescale",
-        "leads",
-        "capacity",
-        "service",
-        "interventions",
-        "sub_outcomes",
-        "groups",
-        "kind_of_change",
-        "commissioning_route",
-        *_TRACKED,
-    ),
-    FundingContribution: ("partner", "amount", "breaks_share", "notes", *_TRACKED),
+    PlanningAnswer: (*needs.ANSWER_FIELDS, *_TRACKED),
+    GatheringMethod: (*needs.METHOD.fields, *_TRACKED),
+    Finding: (*needs.FINDING.fields, *_TRACKED),
+    OutcomePriority: (*needs.PRIORITY_FIELDS, *_TRACKED),
+    Priority: (*plan.PRIORITY.fields, *_TRACKED),
+    ActionPlan: (*plan.HEADER.fields, *_TRACKED),
+    Objective: (*plan.OBJECTIVE.fields, *_TRACKED),
+    # objective_id points at the carried objective (NOT_COPIED).
+    Action: (*(f for f in plan.ACTION.fields if f != "objective_id"), *_TRACKED),
+    FundingContribution: (*plan.FUNDING.fields, *_TRACKED),
     Indicator: tuple(
         c.name for c in Indicator.__table__.columns if c.name not in {"id", "audit_id", "version"}
     ),
