@@ -53,13 +53,7 @@ def answer(audit_id: int, questionnaire_id: int, number: int) -> BaseResponse | 
     audit, record = _answerable(audit_id, questionnaire_id)
     if not service.is_accepting(record):
         return _closed(record)
-    flow = _Flow(
-        record,
-        ".answer",
-        ".check",
-        ".answered",
-        {"audit_id": audit.id, "questionnaire_id": questionnaire_id},
-    )
+    flow = _Flow.signed_in(record, audit, questionnaire_id)
     return flow.page(number, audit=audit)
 
 
@@ -69,13 +63,7 @@ def check(audit_id: int, questionnaire_id: int) -> BaseResponse | str:
     audit, record = _answerable(audit_id, questionnaire_id)
     if not service.is_accepting(record):
         return _closed(record)
-    flow = _Flow(
-        record,
-        ".answer",
-        ".check",
-        ".answered",
-        {"audit_id": audit.id, "questionnaire_id": questionnaire_id},
-    )
+    flow = _Flow.signed_in(record, audit, questionnaire_id)
     return flow.check(current_user, audit=audit)
 
 
@@ -126,9 +114,7 @@ def public_page(token: str, number: int) -> BaseResponse | str:
     record = _public(token)
     if not service.is_accepting(record):
         return _closed(record)
-    return _Flow(record, ".public_page", ".public_check", ".public_thanks", {"token": token}).page(
-        number
-    )
+    return _Flow.public(record, token).page(number)
 
 
 @bp.route("/survey/<token>/check", methods=["GET", "POST"])
@@ -138,9 +124,7 @@ def public_check(token: str) -> BaseResponse | str:
     record = _public(token)
     if not service.is_accepting(record):
         return _closed(record)
-    return _Flow(record, ".public_page", ".public_check", ".public_thanks", {"token": token}).check(
-        None
-    )
+    return _Flow.public(record, token).check(None)
 
 
 @bp.route("/survey/<token>/thank-you")
@@ -172,12 +156,20 @@ class _Flow:
         self.check_endpoint = check_endpoint
         self.done_endpoint = done_endpoint
         self.url_args = url_args
+        # Answers in progress are kept under the first questionnaire of the chain a
+        # new version carries on, so they survive a new version starting half way.
+        self.key = f"questionnaire-{carry.first_of(record)}"
 
-    @property
-    def key(self) -> str:
-        # The first questionnaire of the chain a new version carries on, so answers in
-        # progress survive a new version starting half way through someone's answers.
-        return f"questionnaire-{carry.first_of(self.record)}"
+    @classmethod
+    def signed_in(cls, record: Questionnaire, audit: Audit, questionnaire_id: int) -> _Flow:
+        """Answering signed in, at the questionnaire's address in the audit."""
+        url_args = {"audit_id": audit.id, "questionnaire_id": questionnaire_id}
+        return cls(record, ".answer", ".check", ".answered", url_args)
+
+    @classmethod
+    def public(cls, record: Questionnaire, token: str) -> _Flow:
+        """Answering through the public link."""
+        return cls(record, ".public_page", ".public_check", ".public_thanks", {"token": token})
 
     def saved(self) -> dict[str, Any]:
         return dict(session.get(self.key) or {})
