@@ -32,7 +32,10 @@ def test_lead_downloads_and_prints_the_dementia_audit(page: Any) -> None:
         page.get_by_role("link", name="Every table in one spreadsheet (XLSX)").click()
     assert download.value.suggested_filename.endswith("-tables.xlsx")
 
-    page.get_by_role("link", name="Report to read or print").click()
+    # The report is long: count its sections once the page has loaded, not while the
+    # browser is still reading it (count() does not wait).
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("link", name="Report to read or print").click()
     assert page.locator("h1").inner_text() == DEMENTIA
     assert page.locator(".app-report-section").count() >= 5
     axe.check(page, "exports report")
