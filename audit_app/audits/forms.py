@@ -38,6 +38,18 @@ def _valid_cycle(form: Any, field: Any) -> None:
             raise ValidationError("Cycle must be two years in a row, like 2026/27")
 
 
+NOT_YOUR_AREA = "Choose one of your areas: you can only create an audit for an area you belong to"
+
+
+def validate_own_area(field: Any, missing: str) -> None:
+    """The chosen area is one of the field's choices, which are the areas the person
+    acts for (services.audits.area_choices): a posted id of any other area is refused."""
+    if not field.data:
+        raise ValidationError(missing)
+    if field.data not in {value for value, _ in field.choices if value}:
+        raise ValidationError(NOT_YOUR_AREA)
+
+
 class AuditForm(Form):
     title = StringField(
         "Audit title",
@@ -102,8 +114,7 @@ class AuditForm(Form):
     submit = SubmitField("Create audit", widget=GovSubmitInput())
 
     def validate_area_id(self, field: Any) -> None:
-        if not field.data or field.data not in {value for value, _ in field.choices}:
-            raise ValidationError("Choose the area the audit covers")
+        validate_own_area(field, "Choose the area the audit covers")
 
     def validate_scope_group(self, field: Any) -> None:
         if self.scope_kind.data != "group":

@@ -28,7 +28,7 @@ def index() -> str:
 
 def _audit_form() -> AuditForm:
     form = AuditForm()
-    form.area_id.choices = [(0, "Choose an area")] + audits.area_choices()
+    form.area_id.choices = [(0, "Choose an area")] + audits.area_choices(current_user)
     form.framework_id.choices = framework_choices()
     if not form.framework_id.data and form.framework_id.choices:
         form.framework_id.data = form.framework_id.choices[0][0]
@@ -41,16 +41,20 @@ def _audit_form() -> AuditForm:
     return form
 
 
+def _default_area(choices: list[tuple[int, str]]) -> int:
+    """The person's own area if they act for it, else their only area, else none."""
+    areas = [value for value, _ in choices if value]
+    if current_user.organisation_id in areas:
+        return int(current_user.organisation_id)
+    return areas[0] if len(areas) == 1 else 0
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @account_role_required(CARERS_LEAD, ADMINISTRATOR)
 def new() -> Response | str:
     form = _audit_form()
-    if (
-        request.method == "GET"
-        and current_user.organisation
-        and current_user.organisation.kind == "area"
-    ):
-        form.area_id.data = current_user.organisation_id
+    if request.method == "GET":
+        form.area_id.data = _default_area(form.area_id.choices)
     if form.validate_on_submit():
         audit = audits.create_audit(
             audits.NewAudit(

@@ -10,6 +10,7 @@ from werkzeug.datastructures import FileStorage
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from audit_app.audits.forms import validate_own_area
 from audit_app.forms import Form, optional_int
 
 
@@ -45,5 +46,4 @@ class ImportForm(Form):
             raise ValidationError("Select a JSON file to import")
 
     def validate_area_id(self, field: Any) -> None:
-        if not field.data or field.data not in {value for value, _ in field.choices}:
-            raise ValidationError("Choose the area the imported audit is for")
+        validate_own_area(field, "Choose the area the imported audit is for")

@@ -159,7 +159,7 @@ def import_limit() -> int:
 @account_role_required(CARERS_LEAD, ADMINISTRATOR)
 def import_audit() -> Response | str:
     form = ImportForm()
-    form.area_id.choices = area_choices()
+    form.area_id.choices = area_choices(current_user)
     if form.validate_on_submit():
         area = db.session.get(Organisation, form.area_id.data)
         assert area is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from audit_app.extensions import db
 from audit_app.models import Audit, AuditMembership, Invitation, Organisation, User
@@ -25,11 +25,24 @@ class NewAudit:
     description: str | None = None
 
 
-def area_choices() -> list[tuple[int, str]]:
-    areas = db.session.scalars(
-        select(Organisation).where(Organisation.kind == "area").order_by(Organisation.name)
-    )
-    return [(area.id, area.name) for area in areas]
+def area_choices(user: User) -> list[tuple[int, str]]:
+    """The areas ``user`` may create or import an audit for, by name.
+
+    An administrator acts for every area. Anyone else acts only for the areas they
+    belong to: their own organisation when it is an area, and the area of any audit
+    they are a carers lead of (a lead invited to run another council's audit with
+    its lead). Never a list of all areas: an audit made under another council would
+    be hidden from that council's own lead.
+    """
+    query = select(Organisation).where(Organisation.kind == "area")
+    if not user.is_admin:
+        led = (
+            select(Audit.area_id)
+            .join(AuditMembership)
+            .where(AuditMembership.user_id == user.id, AuditMembership.role == LEAD)
+        )
+        query = query.where(or_(Organisation.id == user.organisation_id, Organisation.id.in_(led)))
+    return [(area.id, area.name) for area in db.session.scalars(query.order_by(Organisation.name))]
 
 
 def organisation_choices() -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ import re
 import pytest
 from flask import Flask
 
+from audit_app.audits.forms import NOT_YOUR_AREA
 from audit_app.extensions import db
 from audit_app.models import Audit, AuditMembership, Invitation
 from tests.visit import Visitor
@@ -82,7 +83,7 @@ def test_whole_area_audit_has_no_group_scope(app: Flask, as_lead: Visitor, cast:
         ({"title": "x" * 10_000}, "title", "Title must be 200 characters or fewer"),
         ({"area_id": "0"}, "area_id", "Choose the area the audit covers"),
         ({"area_id": "not-a-number"}, "area_id", "Choose the area the audit covers"),
-        ({"area_id": "999999"}, "area_id", "Choose the area the audit covers"),
+        ({"area_id": "999999"}, "area_id", NOT_YOUR_AREA),
         ({"scope_kind": ""}, "scope_kind", "Choose which carers this audit covers"),
         ({"scope_group": ""}, "scope_group", "Choose the groups of carers this audit covers"),
         (

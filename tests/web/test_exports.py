@@ -16,12 +16,14 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from audit_app.audits.forms import NOT_YOUR_AREA
 from audit_app.extensions import db
 from audit_app.models import (
     Action,
     ActionPlan,
     ActionUpdate,
     Audit,
+    AuditMembership,
     ChecklistJudgement,
     EvidenceAttachment,
     EvidenceReturn,
@@ -469,6 +471,11 @@ def test_json_round_trip_reproduces_the_audit(app: Flask, cast: Cast, as_lead: V
         southshire = db.session.scalar(
             select(Audit.area_id).where(Audit.id == cast.other_area_audit.id)
         )
+        # A lead acts only for their areas: here Southshire's too, as its audit's co-lead.
+        db.session.add(
+            AuditMembership(audit_id=cast.other_area_audit.id, user_id=cast.lead.id, role="lead")
+        )
+        db.session.commit()
     page = _import(as_lead, first, southshire, "Imported dementia audit")
     new_id = int(page.response.headers["Location"].rstrip("/").split("/")[-1])
     assert new_id != cast.dementia.id
@@ -615,7 +622,7 @@ def test_import_form_errors_keep_what_was_typed(app: Flask, cast: Cast, as_lead:
     ]
     long_title = "<script>alert(1)</script>" + "x" * 200
     page = _import(as_lead, b"{}", 999999, long_title, status=200)
-    assert page.field_error("area_id") == "Choose the area the imported audit is for"
+    assert page.field_error("area_id") == NOT_YOUR_AREA
     assert page.field_error("title") == "Title must be 200 characters or fewer"
     assert page.value("title") == long_title
     assert "<script>alert(1)</script>" not in page.response.get_data(as_text=True)
