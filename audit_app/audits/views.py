@@ -13,7 +13,12 @@ from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD
 from audit_app.publishing.forms import ButtonForm
 from audit_app.services import accounts, audits, cycles, publishing
 from audit_app.services import overview as task_list
-from audit_app.services.access import account_role_required, audit_or_404, visible_audits
+from audit_app.services.access import (
+    account_role_required,
+    audit_or_404,
+    awaiting_publication,
+    visible_audits,
+)
 from audit_app.services.frameworks import framework_choices, framework_of, group_choices
 from audit_app.services.scope import scope_description
 
@@ -23,7 +28,11 @@ bp = Blueprint("audits", __name__, url_prefix="/audits")
 @bp.route("/")
 @login_required
 def index() -> str:
-    return render_template("audits/index.html", audits=visible_audits(current_user))
+    return render_template(
+        "audits/index.html",
+        audits=visible_audits(current_user),
+        waiting=awaiting_publication(current_user),
+    )
 
 
 def _audit_form() -> AuditForm:

@@ -13,11 +13,16 @@ from audit_app.auth.forms import (
     SignInForm,
 )
 from audit_app.extensions import limiter, submitted_email
-from audit_app.services import accounts
+from audit_app.models.audit import COMMISSIONER
+from audit_app.services import access, accounts
 
 bp = Blueprint("auth", __name__)
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
+WAITING = (
+    "It is still a draft: commissioners see an audit once its carers lead publishes it. "
+    "It will appear in your list of audits then."
+)
 
 
 def _limit(setting: str) -> str:
@@ -99,8 +104,18 @@ def accept_invitation(token: str) -> Response | str:
         else:
             user = accounts.accept_invitation(invitation, None, None)
         login_user(user)
+        if not access.can_see(user, invitation.audit, invitation.role):
+            # A commissioner sees an audit once it is published: its page would be a 404.
+            flash(f"You have joined ‘{invitation.audit.title}’. {WAITING}")
+            return redirect(url_for("audits.index"))
         flash(f"You have joined ‘{invitation.audit.title}’.")
         return redirect(url_for("audits.overview", audit_id=invitation.audit_id))
     return render_template(
-        "auth/accept_invitation.html", form=form, invitation=invitation, existing=existing
+        "auth/accept_invitation.html",
+        form=form,
+        invitation=invitation,
+        existing=existing,
+        waiting=WAITING
+        if not invitation.audit.is_published and invitation.role == COMMISSIONER
+        else None,
     )

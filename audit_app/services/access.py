@@ -30,7 +30,7 @@ from sqlalchemy import select
 
 from audit_app.extensions import db
 from audit_app.models import Audit, AuditMembership, User
-from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
+from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER, PUBLISHED
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -112,6 +112,23 @@ def visible_audits(user: User) -> list[tuple[Audit, str]]:
         .order_by(Audit.created_at.desc())
     ).all()
     return [(audit, role) for audit, role in rows if can_see(user, audit, role)]
+
+
+def awaiting_publication(user: User) -> list[Audit]:
+    """Drafts the user has joined as a commissioner, oldest first: not readable yet,
+    named on their list so that joining one does not seem to have failed."""
+    return list(
+        db.session.scalars(
+            select(Audit)
+            .join(AuditMembership, AuditMembership.audit_id == Audit.id)
+            .where(
+                AuditMembership.user_id == user.id,
+                AuditMembership.role == COMMISSIONER,
+                Audit.status != PUBLISHED,
+            )
+            .order_by(Audit.created_at)
+        )
+    )
 
 
 def account_role_required(*roles: str) -> Callable[[F], F]:

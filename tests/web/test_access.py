@@ -86,7 +86,9 @@ def test_partner_sees_the_audits_they_contribute_to(as_partner: Visitor, cast: C
 def test_commissioner_sees_only_published_audits(as_commissioner: Visitor, cast: Cast) -> None:
     page = as_commissioner.get("/audits/")
     assert "Carers of people with dementia 2026/27" in page.text
-    assert "All carers in Northshire" not in page.text
+    table = page.soup.select_one("main table")
+    assert table is not None and "All carers in Northshire" not in table.get_text()
+    assert not page.soup.select(f'main a[href="/audits/{cast.draft.id}"]')  # named, not linked
     as_commissioner.get(f"/audits/{cast.draft.id}", status=404)
     assert (
         as_commissioner.get(f"/audits/{cast.published.id}").h1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 from flask import Flask
 from sqlalchemy import func, select
@@ -13,7 +14,7 @@ from audit_app.extensions import db
 from audit_app.models import Audit, Organisation, User
 from tests import factories as make
 from tests.visit import Visitor, assert_error
-from tests.web.conftest import Cast
+from tests.web.conftest import Cast, publish
 
 NOT_YOURS = "Choose one of your areas: you can only create an audit for an area you belong to"
 
@@ -114,3 +115,95 @@ def test_a_lead_without_an_area_is_told_why_there_is_none(app: Flask, visitor: V
     page = visitor.get("/audits/new")
     assert _area_options(page) == {}
     assert "Ask an administrator to link your account to your area" in page.text
+
+
+WAITING = "commissioners see an audit once its carers lead publishes it"
+
+
+def _invite_commissioner(visitor: Visitor, audit_id: int, email: str, icb_id: str) -> str:
+    page = visitor.post(
+        f"/audits/{audit_id}/people",
+        {"email": email, "role": "commissioner", "organisation_id": icb_id},
+        status=200,
+    )
+    assert "as a commissioner they will see it once you publish it" in page.text
+    code = page.soup.select_one("#invitation-link")
+    assert code is not None
+    return re.sub(r"^https?://[^/]+", "", code.get_text(strip=True))
+
+
+def _icb_id(app: Flask) -> str:
+    with app.app_context():
+        return str(
+            db.session.scalar(
+                select(Organisation.id).where(Organisation.kind == "commissioning_body")
+            )
+        )
+
+
+def test_a_new_commissioner_invited_to_a_draft_is_told_when_it_will_appear(
+    app: Flask, visitor: Visitor, cast: Cast
+) -> None:
+    visitor.sign_in("lead@example.org")
+    link = _invite_commissioner(visitor, cast.draft.id, "new.icb@example.org", _icb_id(app))
+    visitor.sign_out()
+    invitation = visitor.get(link)
+    assert WAITING in invitation.soup.select_one("#waiting-for-publication").get_text()
+    password = {
+        "name": "Ina Icb",
+        "password": "a-long-password",
+        "confirm_password": "a-long-password",
+    }
+    joined = visitor.post(link, password, follow=True, status=200)
+    assert joined.status == 200 and joined.h1 == "Audits shared with you"
+    assert "You have joined ‘All carers in Northshire 2026/27’" in joined.text
+    assert WAITING in joined.text
+    waiting = joined.soup.select_one("#waiting-for-publication + p + ul")
+    assert waiting is not None
+    assert "All carers in Northshire 2026/27 (Northshire County Council)" in waiting.get_text()
+    assert "Page not found" not in joined.text
+
+
+def test_an_existing_commissioner_joining_a_draft_lands_on_their_list(
+    app: Flask, visitor: Visitor, cast: Cast
+) -> None:
+    with app.app_context():
+        make.user(
+            "icb2@example.org", "commissioner", db.session.get(Organisation, int(_icb_id(app)))
+        )
+    visitor.sign_in("lead@example.org")
+    link = _invite_commissioner(visitor, cast.draft.id, "icb2@example.org", _icb_id(app))
+    visitor.switch("icb2@example.org")
+    joined = visitor.post(link, {}, follow=True, status=200)
+    assert joined.status == 200 and joined.h1 == "Audits shared with you"
+    assert WAITING in joined.text
+    # Once published, the audit is theirs to read, and no longer waiting.
+    publish(app, cast.draft.id)
+    page = visitor.get("/audits/")
+    assert page.soup.select_one("#waiting-for-publication") is None
+    assert "All carers in Northshire 2026/27" in page.text
+    visitor.get(f"/audits/{cast.draft.id}")
+
+
+def test_a_commissioner_joining_a_published_audit_lands_on_it(
+    app: Flask, visitor: Visitor, cast: Cast
+) -> None:
+    visitor.sign_in("lead@example.org")
+    page = visitor.post(
+        f"/audits/{cast.published.id}/people",
+        {"email": "icb3@example.org", "role": "commissioner", "organisation_id": _icb_id(app)},
+        status=200,
+    )
+    assert page.soup.select_one("#commissioner-waits") is None
+    link = re.sub(
+        r"^https?://[^/]+", "", page.soup.select_one("#invitation-link").get_text(strip=True)
+    )
+    visitor.sign_out()
+    assert visitor.get(link).soup.select_one("#waiting-for-publication") is None
+    password = {
+        "name": "Ira Icb",
+        "password": "a-long-password",
+        "confirm_password": "a-long-password",
+    }
+    joined = visitor.post(link, password)
+    assert joined.response.location.endswith(f"/audits/{cast.published.id}")
