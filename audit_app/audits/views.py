@@ -17,6 +17,7 @@ from audit_app.services.access import (
     account_role_required,
     audit_or_404,
     awaiting_publication,
+    sees_judgements,
     visible_audits,
 )
 from audit_app.services.frameworks import framework_choices, framework_of, group_choices
@@ -100,6 +101,7 @@ def overview(audit_id: int) -> str:
         cycle=cycles.overview_facts(audit, role),
         versions=publishing.versions(audit),
         button=ButtonForm(formdata=None),
+        sees_judgements=sees_judgements(audit, role),
     )
 
 

@@ -20,7 +20,11 @@ from audit_app.cycles.forms import CompareAreasForm, ConfirmForm, EarlierAuditFo
 from audit_app.models.audit import LEAD
 from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD, COMMISSIONER
 from audit_app.services import benchmarking, cycle_comparison, cycles, judgements
-from audit_app.services.access import account_role_required, audit_or_404
+from audit_app.services.access import (
+    account_role_required,
+    audit_or_404,
+    audit_with_judgements_or_404,
+)
 from audit_app.services.changes import SaveFailed, StaleEdit
 
 bp = Blueprint("cycles", __name__)
@@ -168,7 +172,7 @@ def _chosen_earlier(audit: Any) -> tuple[EarlierAuditForm, Any]:
 @bp.route("/audits/<int:audit_id>/compare")
 @login_required
 def compare(audit_id: int) -> str:
-    audit, role = audit_or_404(audit_id)
+    audit, role = audit_with_judgements_or_404(audit_id)
     form, earlier = _chosen_earlier(audit)
     comparison = chart = None
     if earlier is not None:
@@ -188,7 +192,7 @@ def compare(audit_id: int) -> str:
 @bp.route("/audits/<int:audit_id>/compare.csv")
 @login_required
 def compare_csv(audit_id: int) -> Response:
-    audit, _ = audit_or_404(audit_id)
+    audit, _ = audit_with_judgements_or_404(audit_id)
     _, earlier = _chosen_earlier(audit)
     if earlier is None:
         abort(404)

@@ -55,7 +55,7 @@ def index(audit_id: int) -> str:
         audit=ctx.audit,
         role=ctx.role,
         ctx=ctx,
-        tables=exports.TABLES.values(),
+        tables=exports.tables_for(ctx),
         is_lead=ctx.role == LEAD,
         not_included=[*audit_json.NOT_EXPORTED.values(), audit_json.ATTACHMENTS_NOTE],
     )
@@ -137,7 +137,7 @@ def xlsx(audit_id: int) -> Response:
 @login_required
 def csv(audit_id: int, slug: str) -> Response:
     ctx = _context(audit_id)
-    if slug not in exports.TABLES:
+    if slug not in {spec.slug for spec in exports.tables_for(ctx)}:
         abort(404)
     body = exports.csv_bytes(exports.build(ctx, slug))
     return _download(body, "text/csv", exports.filename(ctx, f"{slug}.csv"))

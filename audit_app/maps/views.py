@@ -1,7 +1,7 @@
 """The maps of an audit and its gap map against the national outcomes.
 
-Every member of an audit may read these pages; commissioners only once the
-audit is published (`audit_or_404` hides drafts from them). Chart images are
+They are made of the lead's judgements: the lead reads them on a draft, every
+other member once the audit is published (`audit_with_judgements_or_404`). Chart images are
 served with their content type and cache headers; their data is in a table
 on the page beside them.
 """
@@ -16,7 +16,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from audit_app.services import maps
-from audit_app.services.access import audit_or_404
+from audit_app.services.access import audit_with_judgements_or_404
 from audit_app.services.chart_cache import cached
 from hub_model import reach
 from hub_model.gap_map import RULES as GAP_RULES
@@ -27,7 +27,7 @@ TITLES = {"rag": "RAG map", "maturity": "Maturity map", "checklist": "Appendix A
 
 
 def _page(template: str, audit_id: int, **context: object) -> str:
-    audit, role = audit_or_404(audit_id)
+    audit, role = audit_with_judgements_or_404(audit_id)
     return render_template(template, audit=audit, role=role, data=maps.audit_maps(audit), **context)
 
 
@@ -71,7 +71,7 @@ def checklist_map(audit_id: int) -> str:
 @bp.route("/gaps")
 @login_required
 def gap_map(audit_id: int) -> str:
-    audit, role = audit_or_404(audit_id)
+    audit, role = audit_with_judgements_or_404(audit_id)
     evidence = maps.visible_evidence(audit, current_user, role)
     # The content depends only on the audit's revision and on which evidence the
     # viewer may see (its names are shown), so it is rendered once for each.
@@ -98,7 +98,7 @@ def gap_map(audit_id: int) -> str:
 @bp.route("/ratings/<intervention>/<group>")
 @login_required
 def rating_cell(audit_id: int, intervention: str, group: str) -> str:
-    audit, role = audit_or_404(audit_id)
+    audit, role = audit_with_judgements_or_404(audit_id)
     cell = maps.rating_cell(audit, intervention, group, current_user, role)
     return render_template("maps/cell.html", audit=audit, role=role, cell=cell)
 
@@ -106,7 +106,7 @@ def rating_cell(audit_id: int, intervention: str, group: str) -> str:
 @bp.route("/checklist/<sub_outcome>/<group>")
 @login_required
 def checklist_cell(audit_id: int, sub_outcome: str, group: str) -> str:
-    audit, role = audit_or_404(audit_id)
+    audit, role = audit_with_judgements_or_404(audit_id)
     cell = maps.checklist_cell(audit, sub_outcome, group, current_user, role)
     return render_template("maps/cell.html", audit=audit, role=role, cell=cell)
 
@@ -123,7 +123,7 @@ def _image(body: bytes, fmt: str, revision: int) -> Response:
 @bp.route("/wheel-<scale>.<fmt>")
 @login_required
 def wheel_image(audit_id: int, scale: str, fmt: str) -> Response:
-    audit, _ = audit_or_404(audit_id)
+    audit, _ = audit_with_judgements_or_404(audit_id)
     if scale not in maps.WHEEL_SCALES or fmt not in maps.IMAGE_FORMATS:
         abort(404)
     return _image(maps.wheel_chart(audit, scale, fmt), fmt, audit.revision or 0)
@@ -132,7 +132,7 @@ def wheel_image(audit_id: int, scale: str, fmt: str) -> Response:
 @bp.route("/map-<kind>.png")
 @login_required
 def map_image(audit_id: int, kind: str) -> Response:
-    audit, _ = audit_or_404(audit_id)
+    audit, _ = audit_with_judgements_or_404(audit_id)
     if kind not in maps.MAP_KINDS:
         abort(404)
     return _image(maps.map_chart(audit, kind), "png", audit.revision or 0)

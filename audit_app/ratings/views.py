@@ -22,7 +22,12 @@ from audit_app.ratings.forms import (
     RatingForm,
 )
 from audit_app.services import grids, judgements
-from audit_app.services.access import audit_or_404, may_edit
+from audit_app.services.access import (
+    audit_or_404,
+    audit_with_judgements_or_404,
+    may_edit,
+    sees_judgements,
+)
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.chart_cache import cached
 from audit_app.services.evidence import returns_for_linking
@@ -120,10 +125,17 @@ def _grid_page(audit: Audit, role: str) -> str:
     each (a national-scale grid holds 400 selects)."""
     editing = may_edit(audit, role)
 
+    hidden = not sees_judgements(audit, role)
+
     def table() -> str:
         view = grids.rating_grid_view(audit, role, None)
         return render_template(
-            "ratings/_grid_table.html", audit=audit, role=role, view=view, form=view.form
+            "ratings/_grid_table.html",
+            audit=audit,
+            role=role,
+            view=view,
+            form=view.form,
+            hidden=hidden,
         )
 
     html = cached(audit, f"ratings-grid-{role}-{editing}.html", table)
@@ -134,6 +146,7 @@ def _grid_page(audit: Audit, role: str) -> str:
         conflicts=[],
         form=GridButtonForm() if editing else None,
         table_html=Markup(html),  # noqa: S704 (our own template's output)
+        hidden=hidden,
     )
 
 
@@ -168,11 +181,16 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
                 "Your proposal has been sent to the carers lead. Their rating is the one that counts; both are kept."
             )
             return redirect(url_for("ratings.grid", audit_id=audit.id))
+    hidden = not sees_judgements(audit, role)
     return render_template(
         "ratings/cell.html",
         audit=audit,
         role=role,
         rating=rating,
+        hidden=hidden,
+        own_proposals=judgements.proposals(audit, intervention, group, current_user)
+        if role == PARTNER
+        else [],
         name=name,
         form=form,
         stale=stale,
@@ -187,7 +205,7 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
 @bp.route("/checklist", methods=["GET", "POST"])
 @login_required
 def checklist(audit_id: int) -> Response | str:
-    audit, role = audit_or_404(audit_id)
+    audit, role = audit_with_judgements_or_404(audit_id)
     view = grids.checklist_grid_view(
         audit, role, request.form if request.method == "POST" else None
     )
@@ -218,7 +236,7 @@ def checklist(audit_id: int) -> Response | str:
 @bp.route("/checklist/<sub_outcome>/<group>", methods=["GET", "POST"])
 @login_required
 def checklist_cell(audit_id: int, sub_outcome: str, group: str) -> Response | str:
-    audit, role = audit_or_404(audit_id)
+    audit, role = audit_with_judgements_or_404(audit_id)
     judgement, framework, carer_group = judgements.checklist_cell(audit, sub_outcome, group)
     name = f"{sub_outcome} – {carer_group.name}"
     form: ChecklistForm | None = None

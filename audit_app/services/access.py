@@ -11,6 +11,9 @@ The rules (DESIGN.md, "Who uses it and for what"):
   the next cycle, and gathering views: answering, importing and closing
   questionnaires goes on after publication and feeds the next version, which
   carries them on: services.questionnaire_carry);
+- the lead's ratings and Appendix A judgements of a draft are the lead's alone
+  until published (`sees_judgements`): pages made of them are 404 for partners,
+  and pages that show them among other things leave them out;
 - a page whose purpose is to change the audit (a form, a delete confirmation)
   is refused (409) on a published version when it is opened, not only when it
   is sent: `editable_audit_or_404`. tests/web/test_published_read_only.py walks
@@ -74,6 +77,26 @@ def audit_or_404(
     assert role is not None
     if audit.is_published and not allow_published and request.method not in READ_METHODS:
         abort(409)
+    return audit, role
+
+
+def sees_judgements(audit: Audit, role: str | None) -> bool:
+    """Whether the lead's ratings and Appendix A judgements of ``audit`` may be shown:
+    to its lead (and administrators) always, to anyone else once it is published.
+
+    DESIGN.md: a partner sees its own submissions and what the lead has published.
+    On a draft a partner may still propose a rating for a cell, without the lead's.
+    """
+    return role == LEAD or audit.is_published
+
+
+def audit_with_judgements_or_404(audit_id: int) -> tuple[Audit, str]:
+    """As `audit_or_404`, for a page made of the lead's judgements (the ratings'
+    maps, wheel and gap map, the checklist, the comparison of cycles): 404 for
+    someone who may not see them yet (`sees_judgements`)."""
+    audit, role = audit_or_404(audit_id)
+    if not sees_judgements(audit, role):
+        abort(404)
     return audit, role
 
 

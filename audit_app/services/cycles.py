@@ -313,11 +313,13 @@ class CycleFacts:
 
 
 def overview_facts(audit: Audit, role: str) -> CycleFacts:
+    from audit_app.services.access import sees_judgements
     from audit_app.services.cycle_comparison import earlier_audits
 
     ratings, cells = needing_confirmation(audit) if role == LEAD else ([], [])
     return CycleFacts(
         to_confirm=len(ratings) + len(cells),
-        can_compare=bool(earlier_audits(audit)),
+        # The comparison is of the lead's judgements: not for a partner on a draft.
+        can_compare=sees_judgements(audit, role) and bool(earlier_audits(audit)),
         can_start_next=role == LEAD,
     )

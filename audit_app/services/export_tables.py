@@ -50,12 +50,18 @@ def summary(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]
         ("Carer groups assessed", len(data.groups)),
         ("Stakeholders", len(stakeholder_service.stakeholders(audit))),
         ("Evidence returns you can see", len(_evidence(ctx))),
-        ("Intervention ratings set", rated),
-        ("Checklist cells judged", judged),
-        ("Red gaps", sum(len(o.red) for o in gaps)),
-        ("Red gaps with no action in the plan", sum(len(o.unaddressed) for o in gaps)),
-        ("Cells not rated", sum(len(o.not_rated) for o in gaps)),
-        ("Carer groups nothing reaches at amber or better", len(data.gaps.unreached)),
+        *(
+            [
+                ("Intervention ratings set", rated),
+                ("Checklist cells judged", judged),
+                ("Red gaps", sum(len(o.red) for o in gaps)),
+                ("Red gaps with no action in the plan", sum(len(o.unaddressed) for o in gaps)),
+                ("Cells not rated", sum(len(o.not_rated) for o in gaps)),
+                ("Carer groups nothing reaches at amber or better", len(data.gaps.unreached)),
+            ]
+            if ctx.sees_judgements
+            else [("The carers lead's ratings", "Shown once the audit is published")]
+        ),
         ("Priority changes", len(plan_service.priorities(audit))),
         ("Actions in the plan", len(actions)),
         ("Funding in total (£)", plan_service.funding_total(funding)),
@@ -79,17 +85,17 @@ def _grade(grade: Any) -> str:
     return label(grade) if grade is not None else "Not rated"
 
 
-@table("rag_map", "RAG map")
+@table("rag_map", "RAG map", judgements=True)
 def rag_map(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
     return _grid(ctx, "rag")
 
 
-@table("maturity_map", "Maturity map")
+@table("maturity_map", "Maturity map", judgements=True)
 def maturity_map(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
     return _grid(ctx, "maturity")
 
 
-@table("appendix_a_map", "Appendix A map")
+@table("appendix_a_map", "Appendix A map", judgements=True)
 def appendix_a_map(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
     data = ctx.data
     headers = ("Outcome", "Sub-outcome", "Outcome indicator", *(g.name for g in data.groups))
@@ -118,7 +124,7 @@ def appendix_a_map(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell
     return headers, rows
 
 
-@table("gap_map", "Gap map")
+@table("gap_map", "Gap map", judgements=True)
 def gap_map(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
     data = ctx.data
     visible = {str(e.id): e for e in _evidence(ctx)}

@@ -56,6 +56,14 @@ class ExportContext:
         return maps.audit_maps(self.audit)
 
     @property
+    def sees_judgements(self) -> bool:
+        """Whether the lead's ratings and checklist judgements may be in the export
+        (services.access.sees_judgements: not a partner's of a draft)."""
+        from audit_app.services.access import sees_judgements
+
+        return sees_judgements(self.audit, self.role)
+
+    @property
     def is_draft(self) -> bool:
         return not self.audit.is_published
 
@@ -81,18 +89,21 @@ class TableSpec:
     slug: str
     title: str
     build: Builder
+    judgements: bool = False  # made of the lead's judgements (a map)
 
 
 TABLES: dict[str, TableSpec] = {}
 
 
-def table(slug: str, title: str) -> Callable[[Builder], Builder]:
-    """Register a table builder under ``slug`` (its CSV name) and ``title`` (its sheet)."""
+def table(slug: str, title: str, judgements: bool = False) -> Callable[[Builder], Builder]:
+    """Register a table builder under ``slug`` (its CSV name) and ``title`` (its sheet);
+    ``judgements``: it is made of the lead's judgements, so only those who may see
+    them get it (`tables_for`)."""
     if len(title) > 31 or re.search(r"[\[\]:*?/\\]", title):
         raise ValueError(f"{title!r} cannot be a sheet name")
 
     def register(build: Builder) -> Builder:
-        TABLES[slug] = TableSpec(slug, title, build)
+        TABLES[slug] = TableSpec(slug, title, build, judgements)
         return build
 
     return register
@@ -127,9 +138,14 @@ def shown(export: ExportTable) -> ExportTable:
     return ExportTable(export.slug, export.title, export.headers, rows)
 
 
+def tables_for(ctx: ExportContext) -> list[TableSpec]:
+    """The tables this person may have: not the maps of a draft, for a partner."""
+    return [spec for spec in TABLES.values() if ctx.sees_judgements or not spec.judgements]
+
+
 def build_all(ctx: ExportContext) -> Iterator[ExportTable]:
-    for slug in TABLES:
-        yield build(ctx, slug)
+    for spec in tables_for(ctx):
+        yield build(ctx, spec.slug)
 
 
 # --- writing -------------------------------------------------------------------

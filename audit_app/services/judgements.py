@@ -157,18 +157,18 @@ def save_judgement(
     return save(change, user)
 
 
-def proposals(audit: Audit, intervention: str, group: str) -> list[RatingProposal]:
-    return list(
-        db.session.scalars(
-            select(RatingProposal)
-            .where(
-                RatingProposal.audit_id == audit.id,
-                RatingProposal.intervention == intervention,
-                RatingProposal.group_code == group,
-            )
-            .order_by(RatingProposal.proposed_at.desc())
-        )
+def proposals(
+    audit: Audit, intervention: str, group: str, by: User | None = None
+) -> list[RatingProposal]:
+    """Partners' proposals for a cell, newest first; only ``by``'s when given."""
+    query = select(RatingProposal).where(
+        RatingProposal.audit_id == audit.id,
+        RatingProposal.intervention == intervention,
+        RatingProposal.group_code == group,
     )
+    if by is not None:
+        query = query.where(RatingProposal.proposed_by_id == by.id)
+    return list(db.session.scalars(query.order_by(RatingProposal.proposed_at.desc())))
 
 
 def propose(

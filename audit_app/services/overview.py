@@ -6,7 +6,7 @@ Each section states the rule that completes it, so the status is never a mystery
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -35,6 +35,7 @@ from audit_app.models import (
 from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
 from audit_app.services import indicators as step3
 from audit_app.services import judgements
+from audit_app.services.access import sees_judgements
 from audit_app.services.frameworks import framework_of
 from hub_model.completeness import completeness
 from hub_model.scales import ChecklistStatus
@@ -179,9 +180,29 @@ def steps(audit: Audit, role: str) -> list[Step]:
     visible = []
     for step in _all_steps(audit):
         sections = [section for section in step.sections if role in section.roles]
+        if not sees_judgements(audit, role):
+            sections = [_without_judgements(section) for section in sections]
+            sections = [section for section in sections if section is not None]
         if sections:
             visible.append(Step(step.number, step.title, sections))
     return visible
+
+
+def _without_judgements(section: Section) -> Section | None:
+    """The section as someone sees it who may not see the lead's judgements yet (a
+    partner on a draft): no checklist, and ratings to propose, without progress."""
+    if section.endpoint == "ratings.checklist":
+        return None
+    if section.endpoint == "ratings.grid":
+        return replace(
+            section,
+            title="Propose ratings",
+            status=OPTIONAL,
+            rule="The carers lead's ratings are shown once the audit is published; "
+            "you may propose ratings for the services you know.",
+            last_change=None,
+        )
+    return section
 
 
 def _plural(count: int, noun: str) -> str:

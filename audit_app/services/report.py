@@ -33,13 +33,14 @@ class Section:
     template: str
     context: Callable[[ExportContext], dict[str, Any]]
     landscape: bool = False  # wide tables print on a landscape page
+    judgements: bool = False  # made of the lead's judgements (ExportContext.sees_judgements)
 
 
 SECTIONS: list[Section] = []
 
 
 def section(
-    slug: str, title: str, landscape: bool = False
+    slug: str, title: str, landscape: bool = False, judgements: bool = False
 ) -> Callable[
     [Callable[[ExportContext], dict[str, Any]]], Callable[[ExportContext], dict[str, Any]]
 ]:
@@ -48,7 +49,9 @@ def section(
     def register(
         context: Callable[[ExportContext], dict[str, Any]],
     ) -> Callable[[ExportContext], dict[str, Any]]:
-        SECTIONS.append(Section(slug, title, f"exports/sections/{slug}.html", context, landscape))
+        SECTIONS.append(
+            Section(slug, title, f"exports/sections/{slug}.html", context, landscape, judgements)
+        )
         return context
 
     return register
@@ -66,7 +69,7 @@ def _summary(ctx: ExportContext) -> dict[str, Any]:
     return {"table": exports.shown(exports.build(ctx, "summary"))}
 
 
-@section("wheels", "Hub wheels")
+@section("wheels", "Hub wheels", judgements=True)
 def _wheels(ctx: ExportContext) -> dict[str, Any]:
     # SVG on the page (sharp on screen and when printed); PNG in the PDF, which
     # WeasyPrint draws about 2 s faster per wheel than matplotlib's SVG paths.
@@ -86,7 +89,7 @@ def _wheels(ctx: ExportContext) -> dict[str, Any]:
     }
 
 
-@section("maps", "Maps", landscape=True)
+@section("maps", "Maps", landscape=True, judgements=True)
 def _maps(ctx: ExportContext) -> dict[str, Any]:
     shown = (
         ("rag", "RAG map", "rag_map", maps.RAG_RULE),
@@ -106,7 +109,7 @@ def _maps(ctx: ExportContext) -> dict[str, Any]:
     }
 
 
-@section("gap_map", "Gap map against the national outcomes", landscape=True)
+@section("gap_map", "Gap map against the national outcomes", landscape=True, judgements=True)
 def _gap_map(ctx: ExportContext) -> dict[str, Any]:
     from hub_model import reach
     from hub_model.gap_map import RULES
@@ -174,7 +177,7 @@ def _plan(ctx: ExportContext) -> dict[str, Any]:
 
 def render(ctx: ExportContext, layout: str) -> str:
     """The report as HTML in ``layout``: "base.html" (the page) or the PDF's own."""
-    parts = [(s, s.context(ctx)) for s in SECTIONS]
+    parts = [(s, s.context(ctx)) for s in SECTIONS if ctx.sees_judgements or not s.judgements]
     return render_template(
         "exports/report.html",
         layout=layout,

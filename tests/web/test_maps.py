@@ -291,9 +291,11 @@ def test_commissioner_cannot_see_draft_maps_or_chart_images(
         as_commissioner.get(_url(cast.published, path))
 
 
-def test_partner_sees_draft_and_published_maps(cast: Cast, as_partner: Visitor) -> None:
+def test_partner_sees_the_maps_once_published(cast: Cast, as_partner: Visitor) -> None:
+    """The maps are the lead's judgements: a partner's once the lead publishes them."""
     for path in PAGES:
-        as_partner.get(_url(cast.draft, path))
+        as_partner.get(_url(cast.draft, path), status=404)
+        as_partner.get(_url(cast.published, path))
     as_partner.get(_url(cast.other_area_audit, "/gaps"), status=404)
 
 
