@@ -76,9 +76,12 @@ def test_a_whole_audit_as_lead_two_partners_and_a_commissioner(
     assert _statuses(visitor.get(audit_url))["Stakeholder register"] == "Not started"
     for email, link in links.items():
         _accept(visitor, email, link)
-    # The commissioner has joined but sees nothing of a draft.
+    # The commissioner has joined but sees nothing of a draft: only that it waits.
     visitor.get(audit_url, status=404)
-    assert TITLE not in visitor.get("/audits/").text
+    listed = visitor.get("/audits/")
+    assert not listed.soup.select(f'main a[href="{audit_url}"]')
+    waiting = listed.soup.select_one("#waiting-for-publication + p + ul")
+    assert waiting is not None and TITLE in waiting.get_text()
     visitor.get(f"{audit_url}/maps/gaps", status=404)
 
     # Step 1 and 2: the lead records stakeholders, statistics and a finding.
