@@ -88,8 +88,8 @@ def _lead_edit(
 @login_required
 def grid(audit_id: int) -> Response | str:
     audit, role = audit_or_404(audit_id)
-    if request.method != "POST":
-        return _grid_page(audit, role)
+    if request.method != "POST" or not may_edit(audit, role):
+        return _grid_page(audit, role)  # only the lead saves the grid
     view = grids.rating_grid_view(audit, role, request.form)
     if view.form is not None and view.form.validate_on_submit():
         try:
