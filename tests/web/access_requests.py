@@ -35,12 +35,15 @@ TOKENS = {
     "publishing": "feedback_token",
 }
 # Query strings some routes need to show anything (the areas to compare).
-QUERIES = {"cycles.compare_areas": "compare", "cycles.compare_areas_xlsx": "compare"}
-QUERIES["cycles.compare_areas_csv"] = "compare"
+QUERIES = {
+    "cycles.compare_areas": "compare",
+    "cycles.compare_areas_xlsx": "compare",
+    "cycles.compare_areas_csv": "compare",
+}
 
 
 class UnknownArgument(LookupError):
-    pass
+    """A URL argument the access table's requests do not know how to fill."""
 
 
 def about_an_audit(rule: Rule) -> bool:
@@ -64,7 +67,8 @@ def url_for_rule(rule: Rule, seed: Seed, state: str) -> str:
             kind = rule.endpoint.rsplit(".delete_", 1)[-1]
             values[argument] = _known(objects.ids, f"{kind}_id", rule)
         elif argument == "token":
-            values[argument] = _known(objects.ids, TOKENS[rule.endpoint.split(".")[0]], rule)
+            blueprint = rule.endpoint.split(".")[0]
+            values[argument] = _known(objects.ids, TOKENS.get(blueprint, "?_token"), rule)
         elif argument in objects.ids and about_an_audit(rule):
             values[argument] = objects.ids[argument]
         elif argument in FIXED:
