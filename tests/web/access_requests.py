@@ -179,13 +179,13 @@ def readable_text(response: TestResponse) -> str:
             return "".join(
                 book.read(name).decode("utf-8", "surrogateescape")
                 for name in book.namelist()
-                if name.endswith(".xml")
+                if name.startswith("xl/") and name.endswith(".xml")  # not docProps' times
             )
     return body.decode("utf-8", "surrogateescape")
 
 
 _CSRF_INPUT = re.compile(r"<input[^>]*name=\"csrf_token\"[^>]*>")
-_CLOCK = re.compile(r"\b\d{1,2}:\d{2}( UTC)?\b")
+_CLOCK = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?( UTC|Z)?")
 
 
 def comparable(text_: str) -> str:
