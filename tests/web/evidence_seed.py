@@ -86,7 +86,7 @@ def seed_returns(app: Flask, audit_id: int, partner_id: int, lead_id: int, tag: 
         judgements.save_judgement(
             audit,
             rating,
-            {"rag": "amber", "rationale": "Some breaks"},
+            {"rag": "red", "rationale": "Few breaks"},
             linked,
             0,
             lead,
