@@ -34,7 +34,7 @@ from audit_app.models import (
     Stakeholder,
     User,
 )
-from audit_app.services import audit_json, exports, report
+from audit_app.services import audit_json, exports, report, spreadsheets
 from tests.visit import Visitor
 from tests.web.conftest import Cast, publish
 
@@ -226,9 +226,10 @@ def test_xlsx_opens_with_a_sheet_per_table_and_the_audits_values(
     assert plan[1][3].date() == date(2027, 3, 31)
 
     stakeholder = book["Stakeholders"]["A2"]
-    assert stakeholder.value == HOSTILE and stakeholder.data_type == "s"
+    # Text a spreadsheet would run is quoted, as in the CSV; a negative amount stays a number.
+    assert stakeholder.value == "'" + HOSTILE and stakeholder.data_type == "s"
     funding = list(book["Funding"].iter_rows(values_only=True))[1]
-    assert funding[1] == -150 and funding[3] == "+44 refund"
+    assert funding[1] == -150 and funding[3] == "'+44 refund"
 
 
 def test_xlsx_evidence_sheet_shows_a_commissioner_accepted_returns_only(
@@ -282,8 +283,8 @@ def test_csv_is_utf8_with_bom_and_guards_formula_cells(
         (None, None),
     ],
 )
-def test_safe_text_prefixes_only_text_a_spreadsheet_would_run(value: Any, shown: Any) -> None:
-    assert exports.safe_text(value) == shown
+def test_safe_cell_prefixes_only_text_a_spreadsheet_would_run(value: Any, shown: Any) -> None:
+    assert spreadsheets.safe_cell(value) == shown
 
 
 def test_download_page_lists_every_csv_and_json_for_the_lead(cast: Cast, as_lead: Visitor) -> None:
