@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import io
-import itertools
 import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from flask import Flask, url_for
+from flask import Flask
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -25,6 +24,7 @@ from pypdf.errors import PdfReadError
 from audit_app.services import exports, maps
 from tests.visit import Visitor
 from tests.web.conftest import Cast, publish
+from tests.web.crawl import get_urls
 from tests.web.evidence_seed import INTERVENTION, SUB_OUTCOME, Seeding, seed_returns
 
 
@@ -224,28 +224,16 @@ def _argument_values(
 
 def _urls(app: Flask, audit_id: int, seedings: list[Seeding], pdf_id: int | None) -> list:  # type: ignore[type-arg]
     """(endpoint, url) for every GET route of the app, with real ids where a route
-    can show evidence; other ids are 1 (their pages hold no evidence)."""
-    values = _argument_values(audit_id, seedings, pdf_id)
-    attachments = [(r.id, r.attachment_id) for s in seedings for r in s.returns]
-    found = []
-    with app.test_request_context():
-        for rule in app.url_map.iter_rules():
-            if "GET" not in (rule.methods or ()) or rule.endpoint == "static":
-                continue
-            names = sorted(rule.arguments)
-            if "attachment_id" in names:
-                pairs = [{"evidence_id": e, "attachment_id": a} for e, a in attachments]
-                names = [n for n in names if n not in ("evidence_id", "attachment_id")]
-            else:
-                pairs = [{}]
-            for combination in itertools.product(*(values.get(n, [1]) for n in names)):
-                for pair in pairs:
-                    url = url_for(
-                        rule.endpoint, **dict(zip(names, combination, strict=True)), **pair
-                    )
-                    found.append((rule.endpoint, url))
-                    found += [(rule.endpoint, url + q) for q in VARIANTS.get(rule.endpoint, [])]
-    return found
+    can show evidence (other ids are 1: their pages hold no evidence)."""
+    attachments = [
+        {"evidence_id": r.id, "attachment_id": r.attachment_id} for s in seedings for r in s.returns
+    ]
+    return get_urls(
+        app,
+        _argument_values(audit_id, seedings, pdf_id),
+        VARIANTS,
+        {("evidence_id", "attachment_id"): attachments},
+    )
 
 
 def _make_pdf(visitor: Visitor, audit_id: int) -> int | None:
