@@ -354,7 +354,7 @@ def _insert_all(document: Mapping[str, Any], area: Organisation, title: str, by:
                 raise ImportFailed(f"Row {number} of {table.name} is not readable")
             values = _values(table, row, remap, number)
             if table.name == ChangeEvent.__tablename__:
-                target = TRAIL_TARGETS.get(str(row.get("entity")))
+                target = TRAIL_TARGETS.get(str(row.get("entity")), "")
                 values["entity_id"] = remap.ids.get(target, {}).get(row.get("entity_id"))
             if table.name == ROOT:
                 values.update(overrides)

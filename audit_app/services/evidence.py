@@ -100,7 +100,7 @@ def _visible(audit: Audit, user: User | None, role: str | None) -> ColumnElement
     return and_(EvidenceReturn.audit_id == audit.id, rule)
 
 
-def visible_ids(audit: Audit, user: User | None, role: str | None) -> Select[tuple[int]]:
+def visible_ids(audit: Audit, user: User | None, role: str | None) -> Select[Any]:
     """The ids of the returns the person sees, as a subquery for other queries."""
     return select(EvidenceReturn.id).where(_visible(audit, user, role))
 
