@@ -106,6 +106,8 @@ def visible_ids(audit: Audit, user: User | None, role: str | None) -> Select[Any
 
 
 def can_see(record: EvidenceReturn, audit: Audit, user: User, role: str | None) -> bool:
+    """Whether the person may see this return of ``audit`` (the same rule, asked of the
+    database)."""
     if record.id is None or record.audit_id != audit.id:
         return False
     query = select(EvidenceReturn.id).where(
