@@ -139,7 +139,10 @@ def main() -> None:
                 ),
                 ("PDF report", lambda: report.pdf_bytes(exports.ExportContext(audit, lead, role))),
                 ("HTML report", lambda: report.render(ctx, "base.html").encode()),
-                ("JSON export", lambda: audit_json.dumps(audit_json.export_document(audit))),
+                (
+                    "JSON export",
+                    lambda: audit_json.dumps(audit_json.export_document(audit, lead, role)),
+                ),
             ):
                 median, first, peak, size = timed(work, args.runs)
                 print(

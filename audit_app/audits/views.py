@@ -95,8 +95,8 @@ def overview(audit_id: int) -> str:
         role=role,
         framework=framework,
         scope=scope_description(audit, framework),
-        steps=task_list.steps(audit, role),
-        recent=task_list.recent_changes(audit) if role == LEAD else [],
+        steps=task_list.steps(audit, role, current_user),
+        recent=task_list.recent_changes(audit, current_user, role) if role == LEAD else [],
         last_changed_text=task_list.last_changed_text,
         cycle=cycles.overview_facts(audit, role),
         versions=publishing.versions(audit),
@@ -108,11 +108,11 @@ def overview(audit_id: int) -> str:
 @bp.route("/<int:audit_id>/changes")
 @login_required
 def changes(audit_id: int) -> str:
-    audit, _ = audit_or_404(audit_id, roles=(LEAD,))
+    audit, role = audit_or_404(audit_id, roles=(LEAD,))
     entity = request.args.get("entity") or None
     page = request.args.get("page", "1")
     number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
-    events, more = task_list.trail(audit, entity, number)
+    events, more = task_list.trail(audit, entity, number, current_user, role)
     return render_template(
         "audits/changes.html", audit=audit, events=events, more=more, page=number, entity=entity
     )

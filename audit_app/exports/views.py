@@ -3,8 +3,9 @@
 Every member of an audit may download its report, XLSX and CSVs and make its PDF
 (commissioners only once it is published: `audit_or_404` hides drafts from
 them); each shows only what that person may see in the app. The JSON export
-holds every row of the audit, partners' unshared evidence included, so it is
-the lead's alone. Importing is for carers leads and administrators.
+holds every row of the audit the lead may see (not partners' drafts, as
+services.evidence rules), so it is the lead's alone. Importing is for carers
+leads and administrators.
 
 A PDF is made as a background job (services.report_pdfs) and belongs to the
 person who asked for it: its status page and download are theirs alone.
@@ -147,7 +148,7 @@ def csv(audit_id: int, slug: str) -> Response:
 @login_required
 def json_export(audit_id: int) -> Response:
     ctx = _context(audit_id, (LEAD,))
-    body = audit_json.dumps(audit_json.export_document(ctx.audit))
+    body = audit_json.dumps(audit_json.export_document(ctx.audit, ctx.user, ctx.role))
     return _download(body, "application/json", exports.filename(ctx, "audit.json"))
 
 

@@ -30,7 +30,7 @@ from audit_app.services.access import (
 )
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.chart_cache import cached
-from audit_app.services.evidence import returns_for_linking
+from audit_app.services.evidence import returns_for_linking, split_linked
 
 bp = Blueprint("ratings", __name__, url_prefix="/audits/<int:audit_id>")
 
@@ -38,22 +38,26 @@ STALE = "Someone else saved this judgement while you were editing. Their version
 SAVE_FAILED = "Your changes could not be saved because the database did not respond. Nothing was lost from this page: try saving again."
 
 
-def _evidence_choices(audit: Any) -> list[tuple[int, str]]:
+def _evidence_choices(audit: Any, role: str) -> list[tuple[int, str]]:
     return [
         (
             e.id,
             f"{e.service_name} ({e.organisation.name if e.organisation else 'no organisation'}, {e.status_label.lower()})",
         )
-        for e in returns_for_linking(audit)
+        for e in returns_for_linking(audit, current_user, role)
     ]
 
 
 def _lead_edit(
-    audit: Any, record: Any, form_class: type[RatingForm] | type[ChecklistForm], name: str
+    audit: Any,
+    record: Any,
+    form_class: type[RatingForm] | type[ChecklistForm],
+    name: str,
+    role: str,
 ) -> tuple[Any, dict[str, Any] | None, bool]:
     """The lead's form for one judgement: (form, their saved version if stale, saved?)."""
     form = form_class(obj=record if request.method == "GET" else None)
-    form.evidence.choices = _evidence_choices(audit)
+    form.evidence.choices = _evidence_choices(audit, role)
     if request.method == "GET":
         form.evidence.data = [e.id for e in record.evidence]
         form.version.data = record.version if record.id else None
@@ -70,7 +74,7 @@ def _lead_edit(
             audit,
             record,
             values,
-            judgements.evidence_by_ids(audit, form.evidence.data or []),
+            judgements.evidence_by_ids(audit, form.evidence.data or [], current_user, role),
             form.version.data or 0,  # 0: loaded before the cell existed
             current_user,
             name,
@@ -159,7 +163,7 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
     form: RatingForm | ProposalForm | None = None
     stale: dict[str, Any] | None = None
     if may_edit(audit, role):
-        form, stale, saved = _lead_edit(audit, rating, RatingForm, name)
+        form, stale, saved = _lead_edit(audit, rating, RatingForm, name, role)
         if saved:
             flash(f"Rating saved: {name}.")
             return redirect(url_for("ratings.grid", audit_id=audit.id) + f"#row-{intervention}")
@@ -197,6 +201,7 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
         intervention=framework.intervention(intervention),
         group=carer_group,
         proposals=judgements.proposals(audit, intervention, group) if role == LEAD else [],
+        linked=split_linked(rating.evidence, audit, current_user, role),
         rag_meanings=RAG_MEANINGS,
         maturity_meanings=MATURITY_MEANINGS,
     )
@@ -242,7 +247,7 @@ def checklist_cell(audit_id: int, sub_outcome: str, group: str) -> Response | st
     form: ChecklistForm | None = None
     stale: dict[str, Any] | None = None
     if may_edit(audit, role):
-        form, stale, saved = _lead_edit(audit, judgement, ChecklistForm, name)
+        form, stale, saved = _lead_edit(audit, judgement, ChecklistForm, name, role)
         if saved:
             flash(f"Checklist saved: {name}.")
             return redirect(url_for("ratings.checklist", audit_id=audit.id) + f"#row-{sub_outcome}")
@@ -257,4 +262,5 @@ def checklist_cell(audit_id: int, sub_outcome: str, group: str) -> Response | st
         sub_outcome=framework.sub_outcome(sub_outcome),
         outcome=framework.outcome(framework.sub_outcome(sub_outcome).outcome),
         group=carer_group,
+        linked=split_linked(judgement.evidence, audit, current_user, role),
     )

@@ -22,14 +22,22 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Table, or_, select
+from sqlalchemy import Column, Table, and_, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from audit_app.backup import _decode, _encode, _revision
 from audit_app.extensions import db
-from audit_app.models import Audit, AuditMembership, Organisation, User
+from audit_app.models import (
+    Audit,
+    AuditMembership,
+    ChangeEvent,
+    EvidenceReturn,
+    Organisation,
+    User,
+)
 from audit_app.models.audit import DRAFT, LEAD
 from audit_app.models.types import utcnow
+from audit_app.services import evidence
 
 FORMAT = "carers-hub-audit/1"
 ROOT = "audit"
@@ -55,8 +63,11 @@ RESET: dict[tuple[str, str], None] = {
     ("feedback_summary", "public_token"): None,  # the public link stays with the original
     ("feedback_summary", "published_at"): None,
     ("questionnaire", "public_token"): None,  # the carers' survey link stays with the original
-    ("change_event", "entity_id"): None,  # names rows by their old ids
+    ("change_event", "entity_id"): None,  # names rows by their old ids (but see TRAIL_TARGETS)
 }
+# Trail entries naming an evidence return point at its copy, so that they follow the
+# return's visibility rule (services.evidence.trail_rule) in the imported audit too.
+TRAIL_TARGETS = {evidence.ENTITY: EvidenceReturn.__tablename__}
 ATTACHMENTS_NOTE = (
     "Evidence attachments: their names, types and sizes are in the file, but not "
     "the files themselves; the imported audit lists them without contents."
@@ -86,9 +97,19 @@ def _owning_columns(table: Table, tables: set[str]) -> list[Column[Any]]:
     ]
 
 
-def export_document(audit: Audit) -> dict[str, Any]:
-    """The audit, every row that belongs to it, and the people and organisations it names."""
+def export_document(audit: Audit, user: User, role: str) -> dict[str, Any]:
+    """The audit, every row that belongs to it that ``user`` may see in ``role``, and the
+    people and organisations those rows name.
+
+    Evidence returns follow services.evidence's rule: one the person may not see is
+    left out with every row that refers to it (its files, its links to judgements),
+    and so are the audit trail's entries about it.
+    """
     tables = audit_tables()
+    withheld: dict[str, set[Any]] = {
+        EvidenceReturn.__tablename__: evidence.hidden_ids(audit, user, role)
+    }
+    trail_rule = evidence.trail_rule(audit, user, role)
     names = {table.name for table in tables}
     selected: dict[tuple[str, str], set[Any]] = {(ROOT, "id"): {audit.id}}
     rows_by_table: dict[str, list[dict[str, Any]]] = {}
@@ -106,11 +127,19 @@ def export_document(audit: Audit) -> dict[str, Any]:
                 if fk.column.table.name in names
             ]
             where = or_(*conditions)
+        if table.name == ChangeEvent.__tablename__:
+            where = and_(where, trail_rule)
         order = list(table.primary_key.columns)
-        rows = [
-            dict(row)
-            for row in connection.execute(select(table).where(where).order_by(*order)).mappings()
-        ]
+        rows = _without_withheld(
+            table,
+            [
+                dict(row)
+                for row in connection.execute(
+                    select(table).where(where).order_by(*order)
+                ).mappings()
+            ],
+            withheld,
+        )
         for column in table.columns:
             if not (column.primary_key or column.foreign_keys or column.unique):
                 continue  # only keys are looked up later
@@ -134,6 +163,29 @@ def export_document(audit: Audit) -> dict[str, Any]:
         ),
         "tables": rows_by_table,
     }
+
+
+def _without_withheld(
+    table: Table, rows: list[dict[str, Any]], withheld: dict[str, set[Any]]
+) -> list[dict[str, Any]]:
+    """``rows`` less those withheld, or referring to a withheld row; adds the ids of the
+    rows dropped to ``withheld`` so that rows referring to them go too."""
+    keys = [
+        (column.name, fk.column.table.name)
+        for column in table.columns
+        for fk in column.foreign_keys
+        if withheld.get(fk.column.table.name)
+    ]
+    own = withheld.get(table.name, set())
+    kept, dropped = [], set()
+    for row in rows:
+        if row.get("id") in own or any(row[name] in withheld[target] for name, target in keys):
+            dropped.add(row.get("id"))
+        else:
+            kept.append(row)
+    if dropped - {None}:
+        withheld.setdefault(table.name, set()).update(dropped - {None})
+    return kept
 
 
 def _named(model: Any, ids: set[Any], describe: Any) -> dict[str, dict[str, str]]:
@@ -288,7 +340,8 @@ def _insert_all(document: Mapping[str, Any], area: Organisation, title: str, by:
         "updated_at": now,
     }
     root_id = 0
-    for table in audit_tables():
+    # The trail last: its entries are pointed at the copies of the rows they name.
+    for table in sorted(audit_tables(), key=lambda t: t.name == ChangeEvent.__tablename__):
         if table.name in NOT_IMPORTED:
             continue
         rows = document["tables"].get(table.name) or []
@@ -300,6 +353,9 @@ def _insert_all(document: Mapping[str, Any], area: Organisation, title: str, by:
             if not isinstance(row, dict):
                 raise ImportFailed(f"Row {number} of {table.name} is not readable")
             values = _values(table, row, remap, number)
+            if table.name == ChangeEvent.__tablename__:
+                target = TRAIL_TARGETS.get(str(row.get("entity")), "")
+                values["entity_id"] = remap.ids.get(target, {}).get(row.get("entity_id"))
             if table.name == ROOT:
                 values.update(overrides)
             if single_id:

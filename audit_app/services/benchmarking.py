@@ -8,7 +8,6 @@ other BenchmarkTable (see benchmark_tables).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Sequence
 from enum import StrEnum
@@ -18,11 +17,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from audit_app.models import Audit, User
+from audit_app.services import spreadsheets
 from audit_app.services.access import visible_audits
 from audit_app.services.audit_grades import AuditGrades, grades_of
 from audit_app.services.benchmark_tables import REGION, BenchmarkTable, GradeTable, Row, Spread
 from audit_app.services.benchmarking_indicators import indicators_table
-from audit_app.services.cycle_comparison import safe_cell
 from hub_model.checklist import CHECKLIST_RULE, ChecklistCell, summarise_cells
 from hub_model.ratings import RULE, SPREAD_RULE, frame_from_grids, levels, summarise_many
 from hub_model.scales import ChecklistStatus, Rag
@@ -168,19 +167,17 @@ def workbook(audits: Sequence[Audit], tables: Sequence[BenchmarkTable]) -> bytes
     about = book.active
     assert about is not None
     about.title = "Audits compared"
-    about.append(["Column", "Area", "Audit", "Cycle", "Published"])
+    spreadsheets.append(about, ["Column", "Area", "Audit", "Cycle", "Published"])
     for column, audit in zip(column_labels(audits), audits, strict=True):
         published = audit.published_at.date().isoformat() if audit.published_at else ""
-        about.append(
-            [safe_cell(v) for v in (column, audit.area.name, audit.title, audit.cycle, published)]
-        )
+        spreadsheets.append(about, (column, audit.area.name, audit.title, audit.cycle, published))
     for table in tables:
         sheet = book.create_sheet(table.sheet)
-        sheet.append(table.flat_head())
+        spreadsheets.append(sheet, table.flat_head())
         for row in table.flat_rows():
-            sheet.append([safe_cell(v) for v in row])
+            spreadsheets.append(sheet, row)
         sheet.append([])
-        sheet.append([f"How this is worked out: {table.rule}"])
+        spreadsheets.append(sheet, [f"How this is worked out: {table.rule}"])
     for sheet in book.worksheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -190,9 +187,4 @@ def workbook(audits: Sequence[Audit], tables: Sequence[BenchmarkTable]) -> bytes
 
 
 def table_csv(table: BenchmarkTable) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([safe_cell(v) for v in table.flat_head()])
-    for row in table.flat_rows():
-        writer.writerow([safe_cell(v) for v in row])
-    return buffer.getvalue()
+    return spreadsheets.csv_text([table.flat_head(), *table.flat_rows()])

@@ -7,7 +7,6 @@ different framework versions compare wherever their codes agree.
 from __future__ import annotations
 
 import base64
-import csv
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from sqlalchemy import select
 
 from audit_app.extensions import db
 from audit_app.models import Audit
+from audit_app.services import spreadsheets
 from audit_app.services.access import can_see, member_role
 from audit_app.services.audit_grades import AuditGrades, grades_of
 from hub_model.comparison import RULE, compare, compare_outcomes, compare_summaries, tally
@@ -297,32 +297,19 @@ CSV_HEADER = [
 ]
 
 
-def safe_cell(value: Any) -> Any:
-    """A spreadsheet cannot run text as a formula: prefix what looks like one."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def changes_csv(comparison: Comparison) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
-    for grid in comparison.grids:
-        for cell in grid.cells:
-            writer.writerow(
-                [
-                    safe_cell(value)
-                    for value in (
-                        cell.grid,
-                        cell.row,
-                        cell.row_name,
-                        cell.group,
-                        cell.group_name,
-                        cell.earlier,
-                        cell.later,
-                        CHANGE_WORDS[cell.change],
-                    )
-                ]
-            )
-    return buffer.getvalue()
+    rows = [
+        (
+            cell.grid,
+            cell.row,
+            cell.row_name,
+            cell.group,
+            cell.group_name,
+            cell.earlier,
+            cell.later,
+            CHANGE_WORDS[cell.change],
+        )
+        for grid in comparison.grids
+        for cell in grid.cells
+    ]
+    return spreadsheets.csv_text([CSV_HEADER, *rows])

@@ -10,18 +10,24 @@ partner's unpublished evidence):
   audit is published; so does a commissioner;
 - anyone else gets 404, as if it did not exist.
 
+That rule is written once, as SQL (``_visible``), and everything that shows a
+return goes through it: its pages, the judgements' cell pages (``split_linked``),
+counts on the overview (``count_visible``), the audit trail, whose entries about
+a return follow the return's rule (``trail_rule``), and every export, JSON
+included (``visible_returns``, ``hidden_ids``).
+
 Every write goes through ``changes.save`` (version check, trail, one commit).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from flask import abort
-from sqlalchemy import false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from audit_app.extensions import db
@@ -71,43 +77,96 @@ def is_own(record: EvidenceReturn, user: User) -> bool:
     return user.organisation_id is not None and record.organisation_id == user.organisation_id
 
 
-def can_see(record: EvidenceReturn, audit: Audit, user: User, role: str) -> bool:
-    if record.audit_id != audit.id:
-        return False
-    if is_own(record, user) and role in (LEAD, PARTNER):
-        return True
-    if role == LEAD:
-        return record.status != DRAFT
-    if role in (PARTNER, COMMISSIONER):
-        return record.status == ACCEPTED and audit.is_published
-    return False
+def _visible(audit: Audit, user: User | None, role: str | None) -> ColumnElement[bool]:
+    """THE rule, as SQL: which of ``audit``'s returns this person sees in ``role``.
 
-
-def visible_returns(
-    audit: Audit, user: User, role: str, status: str | None = None
-) -> list[EvidenceReturn]:
-    """The audit's returns this user may see, by service name; optionally of one status."""
-    own = EvidenceReturn.author_id == user.id
-    if user.organisation_id is not None:
-        own = or_(own, EvidenceReturn.organisation_id == user.organisation_id)
-    published_and_accepted = EvidenceReturn.status == ACCEPTED if audit.is_published else false()
+    Every page, count, trail entry and export about evidence is filtered by it.
+    ``user`` None is someone with no returns of their own (a count made for a role).
+    """
+    own: ColumnElement[bool] = false()
+    if user is not None and role in (LEAD, PARTNER):
+        own = EvidenceReturn.author_id == user.id
+        if user.organisation_id is not None:
+            own = or_(own, EvidenceReturn.organisation_id == user.organisation_id)
+    shared = EvidenceReturn.status == ACCEPTED if audit.is_published else false()
     if role == LEAD:
         rule = or_(own, EvidenceReturn.status != DRAFT)
     elif role == PARTNER:
-        rule = or_(own, published_and_accepted)
+        rule = or_(own, shared)
     elif role == COMMISSIONER:
-        rule = published_and_accepted
+        rule = shared
     else:
-        return []
+        rule = false()
+    return and_(EvidenceReturn.audit_id == audit.id, rule)
+
+
+def visible_ids(audit: Audit, user: User | None, role: str | None) -> Select[Any]:
+    """The ids of the returns the person sees, as a subquery for other queries."""
+    return select(EvidenceReturn.id).where(_visible(audit, user, role))
+
+
+def can_see(record: EvidenceReturn, audit: Audit, user: User, role: str | None) -> bool:
+    """Whether the person may see this return of ``audit`` (the same rule, asked of the
+    database)."""
+    if record.id is None or record.audit_id != audit.id:
+        return False
+    query = select(EvidenceReturn.id).where(
+        EvidenceReturn.id == record.id, _visible(audit, user, role)
+    )
+    return db.session.scalar(query) is not None
+
+
+def visible_returns(
+    audit: Audit, user: User, role: str | None, status: str | None = None
+) -> list[EvidenceReturn]:
+    """The audit's returns this user may see, by service name; optionally of one status."""
     query = (
         select(EvidenceReturn)
-        .where(EvidenceReturn.audit_id == audit.id, rule)
+        .where(_visible(audit, user, role))
         .options(selectinload(EvidenceReturn.organisation))
         .order_by(EvidenceReturn.service_name, EvidenceReturn.id)
     )
     if status in EVIDENCE_STATUSES:
         query = query.where(EvidenceReturn.status == status)
     return list(db.session.scalars(query))
+
+
+def count_visible(audit: Audit, user: User | None, role: str | None, *statuses: str) -> int:
+    """How many of the returns the person sees are in one of ``statuses``."""
+    query = (
+        select(func.count())
+        .select_from(EvidenceReturn)
+        .where(_visible(audit, user, role), EvidenceReturn.status.in_(statuses))
+    )
+    return db.session.scalar(query) or 0
+
+
+def hidden_ids(audit: Audit, user: User, role: str | None) -> set[int]:
+    """The audit's returns the person may not see: what an export must leave out."""
+    query = select(EvidenceReturn.id).where(
+        EvidenceReturn.audit_id == audit.id,
+        EvidenceReturn.id.not_in(visible_ids(audit, user, role)),
+    )
+    return set(db.session.scalars(query))
+
+
+def split_linked(
+    linked: Iterable[EvidenceReturn], audit: Audit, user: User, role: str | None
+) -> tuple[list[EvidenceReturn], int]:
+    """Returns linked to a judgement: those the person sees, and how many others."""
+    linked = list(linked)
+    allowed = set(db.session.scalars(visible_ids(audit, user, role))) if linked else set()
+    shown = [record for record in linked if record.id in allowed]
+    return shown, len(linked) - len(shown)
+
+
+def trail_rule(audit: Audit, user: User | None, role: str | None) -> ColumnElement[bool]:
+    """Which audit trail entries the person sees: an entry about a return follows the
+    return's own rule (one naming no return they may see is hidden); others are kept."""
+    return or_(
+        ChangeEvent.entity != ENTITY,
+        ChangeEvent.entity_id.in_(visible_ids(audit, user, role)),
+    )
 
 
 def get_visible_or_404(audit: Audit, evidence_id: int, user: User, role: str) -> EvidenceReturn:
@@ -138,20 +197,13 @@ def can_decide(record: EvidenceReturn, role: str) -> bool:
     return role == LEAD and record.status == SUBMITTED
 
 
-def returns_for_linking(audit: Audit) -> list[EvidenceReturn]:
-    """Returns a judgement may cite: accepted and submitted ones, for the lead's ratings
-    pages. Not filtered by person: only show these to people who may see them all."""
-    return list(
-        db.session.scalars(
-            select(EvidenceReturn)
-            .where(
-                EvidenceReturn.audit_id == audit.id,
-                EvidenceReturn.status.in_((ACCEPTED, SUBMITTED)),
-            )
-            .options(selectinload(EvidenceReturn.organisation))
-            .order_by(EvidenceReturn.service_name, EvidenceReturn.id)
-        )
-    )
+def returns_for_linking(audit: Audit, user: User, role: str | None) -> list[EvidenceReturn]:
+    """Returns a judgement may cite that this person sees: submitted and accepted ones."""
+    return [
+        record
+        for record in visible_returns(audit, user, role)
+        if record.status in (ACCEPTED, SUBMITTED)
+    ]
 
 
 # --- changes -----------------------------------------------------------------

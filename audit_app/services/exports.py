@@ -14,7 +14,6 @@ accepted returns of a published version only), and a draft says DRAFT.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -29,7 +28,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from audit_app.models import Audit, User
-from audit_app.services import maps
+from audit_app.services import maps, spreadsheets
 from audit_app.services.frameworks import framework_of
 from hub_model.framework import Framework
 
@@ -149,30 +148,18 @@ def build_all(ctx: ExportContext) -> Iterator[ExportTable]:
 
 
 # --- writing -------------------------------------------------------------------
-
-# A cell starting with one of these is run as a formula by spreadsheet programs
-# (OWASP, "CSV injection"); tab and carriage return start one too.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: Cell) -> Cell:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+# Every cell goes through services.spreadsheets, so no text runs as a formula.
 
 
 def csv_bytes(export: ExportTable) -> bytes:
     """The table as CSV, UTF-8 with a byte-order mark so Excel reads the accents."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([safe_text(h) for h in export.headers])
-    for row in export.rows:
-        writer.writerow(["" if v is None else _plain(safe_text(v)) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    text = spreadsheets.csv_text([export.headers, *export.rows], _plain)
+    return ("\ufeff" + text).encode("utf-8")
 
 
 def _plain(value: Cell) -> Cell:
+    if value is None:
+        return ""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, Decimal):
@@ -189,12 +176,11 @@ def xlsx_bytes(ctx: ExportContext) -> bytes:
     book.remove(book.active)  # type: ignore[arg-type]
     for export in build_all(ctx):
         sheet = book.create_sheet(export.title)
-        sheet.append(list(export.headers))
+        spreadsheets.append(sheet, export.headers)
         for row in export.rows:
-            sheet.append([_xlsx_value(v) for v in row])
+            spreadsheets.append(sheet, [_xlsx_value(v) for v in row])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        _as_text(sheet)
         _size_columns(sheet, export)
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
@@ -206,14 +192,6 @@ def _xlsx_value(value: Cell) -> Cell:
     if isinstance(value, datetime):
         return value.replace(tzinfo=None)  # Excel has no time zones; ours are UTC
     return value
-
-
-def _as_text(sheet: Any) -> None:
-    """openpyxl stores "=..." as a formula: keep every typed text a plain string."""
-    for row in sheet.iter_rows(min_row=1):
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
 
 
 def _size_columns(sheet: Any, export: ExportTable) -> None:

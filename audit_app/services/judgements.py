@@ -121,8 +121,9 @@ def checklist_cell(
     return judgement, framework, carer_group
 
 
-def evidence_by_ids(audit: Audit, ids: list[int]) -> list[EvidenceReturn]:
-    allowed = {e.id: e for e in returns_for_linking(audit)}
+def evidence_by_ids(audit: Audit, ids: list[int], user: User, role: str) -> list[EvidenceReturn]:
+    """The chosen returns, of those this person may link (others are ignored)."""
+    allowed = {e.id: e for e in returns_for_linking(audit, user, role)}
     return [allowed[i] for i in ids if i in allowed]
 
 

@@ -309,8 +309,8 @@ def _cell(
     role: str,
 ) -> CellView:
     linked = list(record.evidence) if record is not None else []
-    visible = [e for e in linked if evidence_service.can_see(e, audit, user, role)]
-    return CellView(kind, row, group, record, visible, len(linked) - len(visible))
+    visible, hidden = evidence_service.split_linked(linked, audit, user, role)
+    return CellView(kind, row, group, record, visible, hidden)
 
 
 def visible_evidence(audit: Audit, user: User, role: str) -> dict[str, EvidenceReturn]:

@@ -19,7 +19,6 @@ from audit_app.models import (
     AuditMembership,
     ChangeEvent,
     CommissionerComment,
-    EvidenceReturn,
     FeedbackSummary,
     Finding,
     GatheringMethod,
@@ -31,10 +30,11 @@ from audit_app.models import (
     Questionnaire,
     QuestionnaireResponse,
     Stakeholder,
+    User,
 )
 from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
+from audit_app.services import evidence, judgements
 from audit_app.services import indicators as step3
-from audit_app.services import judgements
 from audit_app.services.access import sees_judgements
 from audit_app.services.frameworks import framework_of
 from hub_model.completeness import completeness
@@ -74,11 +74,11 @@ def _count(model: type, audit: Audit, *where: object) -> int:
     return db.session.scalar(query) or 0
 
 
-def _last_changes(audit: Audit) -> dict[str, ChangeEvent]:
-    """The newest trail entry for each kind of record in this audit."""
+def _last_changes(audit: Audit, user: User | None, role: str) -> dict[str, ChangeEvent]:
+    """The newest trail entry this person may see for each kind of record in this audit."""
     newest = (
         select(ChangeEvent.entity, func.max(ChangeEvent.id).label("id"))
-        .where(ChangeEvent.audit_id == audit.id)
+        .where(ChangeEvent.audit_id == audit.id, evidence.trail_rule(audit, user, role))
         .group_by(ChangeEvent.entity)
         .subquery()
     )
@@ -127,9 +127,13 @@ def _judged(audit: Audit) -> tuple[tuple[str, str], tuple[str, str]]:
     )
 
 
-def _evidence(audit: Audit) -> tuple[str, str]:
-    sent = _count(EvidenceReturn, audit, EvidenceReturn.status != "draft")
-    waiting = _count(EvidenceReturn, audit, EvidenceReturn.status == "submitted")
+def _evidence(audit: Audit, user: User | None, role: str) -> tuple[str, str]:
+    """Counted over the returns this person may see (a partner: their own, and what is
+    shared with them)."""
+    sent = evidence.count_visible(
+        audit, user, role, evidence.SUBMITTED, evidence.ACCEPTED, evidence.RETURNED
+    )
+    waiting = evidence.count_visible(audit, user, role, evidence.SUBMITTED)
     if sent == 0:
         return NOT_STARTED, "No evidence submitted yet."
     return (
@@ -175,10 +179,11 @@ def _questionnaires(audit: Audit) -> tuple[str, str]:
     return (COMPLETED if closed == opened and answers else IN_PROGRESS), rule
 
 
-def steps(audit: Audit, role: str) -> list[Step]:
-    """The task list for ``audit`` as ``role`` sees it, statuses computed from the data."""
+def steps(audit: Audit, role: str, user: User | None = None) -> list[Step]:
+    """The task list for ``audit`` as ``user`` in ``role`` sees it, statuses computed from
+    the data they may see (``user`` None: someone in the role with no returns of their own)."""
     visible = []
-    for step in _all_steps(audit):
+    for step in _all_steps(audit, user, role):
         sections = [section for section in step.sections if role in section.roles]
         if not sees_judgements(audit, role):
             sections = [_without_judgements(section) for section in sections]
@@ -209,8 +214,8 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def _all_steps(audit: Audit) -> list[Step]:
-    last = _last_changes(audit)
+def _all_steps(audit: Audit, user: User | None, role: str) -> list[Step]:
+    last = _last_changes(audit, user, role)
     partners = _count(AuditMembership, audit, AuditMembership.role == PARTNER)
     tailored = len(audit.framework.get("changes") or ())
     statistics = _count(PopulationStatistic, audit)
@@ -224,7 +229,7 @@ def _all_steps(audit: Audit) -> list[Step]:
     actions = _count(Action, audit)
     stakeholder_status, stakeholder_rule = _stakeholders(audit)
     (rating_status, rating_rule), (check_status, check_rule) = _judged(audit)
-    evidence_status, evidence_rule = _evidence(audit)
+    evidence_status, evidence_rule = _evidence(audit, user, role)
     indicator_status, indicator_rule = _indicators(audit)
     questionnaire_status, questionnaire_rule = _questionnaires(audit)
     everyone = (LEAD, PARTNER, COMMISSIONER)
@@ -429,11 +434,12 @@ def _feedback_step(audit: Audit, last: dict[str, ChangeEvent]) -> Step:
     )
 
 
-def recent_changes(audit: Audit, limit: int = 10) -> list[ChangeEvent]:
+def recent_changes(audit: Audit, user: User, role: str, limit: int = 10) -> list[ChangeEvent]:
+    """The newest trail entries this person may see."""
     return list(
         db.session.scalars(
             select(ChangeEvent)
-            .where(ChangeEvent.audit_id == audit.id)
+            .where(ChangeEvent.audit_id == audit.id, evidence.trail_rule(audit, user, role))
             .order_by(ChangeEvent.id.desc())
             .limit(limit)
         )
@@ -441,9 +447,13 @@ def recent_changes(audit: Audit, limit: int = 10) -> list[ChangeEvent]:
 
 
 def trail(
-    audit: Audit, entity: str | None, page: int, per_page: int = 50
+    audit: Audit, entity: str | None, page: int, user: User, role: str, per_page: int = 50
 ) -> tuple[list[ChangeEvent], bool]:
-    query = select(ChangeEvent).where(ChangeEvent.audit_id == audit.id)
+    """One page of the trail entries this person may see, newest first; and whether
+    there are more."""
+    query = select(ChangeEvent).where(
+        ChangeEvent.audit_id == audit.id, evidence.trail_rule(audit, user, role)
+    )
     if entity:
         query = query.where(ChangeEvent.entity == entity)
     rows = list(

@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from audit_app.extensions import db
 from audit_app.models import Questionnaire, QuestionnaireImport, QuestionnaireResponse, User
+from audit_app.services import spreadsheets
 from audit_app.services.questionnaires import carried_copy, definition_of
 from hub_model.questionnaire import AnswerError, answer_text, parse_answer
 from hub_model.questionnaire import Questionnaire as Definition
@@ -57,13 +58,13 @@ class ImportRefused(ValueError):
 
 def template_csv(definition: Definition) -> str:
     """A CSV with one column per question (its code), for filling in elsewhere."""
-    out = io.StringIO()
-    csv.writer(out).writerow([question.code for question in definition.questions])
-    return out.getvalue()
+    return spreadsheets.csv_text([[question.code for question in definition.questions]])
 
 
 def responses_csv(definition: Definition, answer_sets: list[Mapping[str, Any]]) -> str:
-    """``answer_sets`` as a CSV in the template's shape (used by tests and the benchmark)."""
+    """``answer_sets`` as a CSV in the template's shape, to import (used by the demo data,
+    tests and the benchmark; never downloaded). Not through services.spreadsheets: an
+    import file must hold each answer exactly as given."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([question.code for question in definition.questions])

@@ -7,14 +7,12 @@ alike. CSV imports live in :mod:`audit_app.services.questionnaire_import`.
 
 from __future__ import annotations
 
-import io
 import secrets
 from collections.abc import Mapping
 from datetime import date
 from functools import cache
 from typing import Any
 
-import pandas as pd
 from flask import abort
 from sqlalchemy import func, select
 
@@ -22,7 +20,7 @@ from audit_app.extensions import db
 from audit_app.models import Audit, Questionnaire, QuestionnaireResponse, User
 from audit_app.models.audit import COMMISSIONER, PARTNER
 from audit_app.models.questionnaires import CLOSED, OPEN
-from audit_app.services import changes
+from audit_app.services import changes, spreadsheets
 from audit_app.services import needs as step2
 from audit_app.services.frameworks import framework_of
 from hub_model.framework import Framework, load_builtin
@@ -252,15 +250,12 @@ def results(audit: Audit, record: Questionnaire) -> Summary:
 
 def export_csv(audit: Audit, record: Questionnaire) -> str:
     table = results_table(results(audit, record), group_names(framework_of(audit)))
-    return str(table.to_csv(index=False))
+    return spreadsheets.frame_csv(table)
 
 
 def export_xlsx(audit: Audit, record: Questionnaire) -> bytes:
     table = results_table(results(audit, record), group_names(framework_of(audit)))
-    out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name="Results", index=False)
-    return out.getvalue()
+    return spreadsheets.frame_xlsx(table, "Results")
 
 
 def said_by(definition: Definition, answered: int) -> str:

@@ -863,6 +863,9 @@ def test_returns_for_linking_offers_submitted_and_accepted_returns(
     _submit(as_partner, audit_id, submitted)
     _accepted_return(as_partner, audit_id, service_name="C accepted")
     with app.app_context():
+        from audit_app.models import User
+
         audit = db.session.get(Audit, audit_id)
-        names = [record.service_name for record in returns_for_linking(audit)]
+        lead = db.session.get(User, cast.lead.id)
+        names = [record.service_name for record in returns_for_linking(audit, lead, "lead")]
     assert names == ["B submitted", "C accepted"]

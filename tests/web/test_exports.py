@@ -36,7 +36,7 @@ from audit_app.models import (
     Stakeholder,
     User,
 )
-from audit_app.services import audit_json, exports, report
+from audit_app.services import audit_json, exports, report, spreadsheets
 from tests.visit import Visitor
 from tests.web.conftest import Cast, publish
 
@@ -228,9 +228,10 @@ def test_xlsx_opens_with_a_sheet_per_table_and_the_audits_values(
     assert plan[1][3].date() == date(2027, 3, 31)
 
     stakeholder = book["Stakeholders"]["A2"]
-    assert stakeholder.value == HOSTILE and stakeholder.data_type == "s"
+    # Text a spreadsheet would run is quoted, as in the CSV; a negative amount stays a number.
+    assert stakeholder.value == "'" + HOSTILE and stakeholder.data_type == "s"
     funding = list(book["Funding"].iter_rows(values_only=True))[1]
-    assert funding[1] == -150 and funding[3] == "+44 refund"
+    assert funding[1] == -150 and funding[3] == "'+44 refund"
 
 
 def test_xlsx_evidence_sheet_shows_a_commissioner_accepted_returns_only(
@@ -284,8 +285,8 @@ def test_csv_is_utf8_with_bom_and_guards_formula_cells(
         (None, None),
     ],
 )
-def test_safe_text_prefixes_only_text_a_spreadsheet_would_run(value: Any, shown: Any) -> None:
-    assert exports.safe_text(value) == shown
+def test_safe_cell_prefixes_only_text_a_spreadsheet_would_run(value: Any, shown: Any) -> None:
+    assert spreadsheets.safe_cell(value) == shown
 
 
 def test_download_page_lists_every_csv_and_json_for_the_lead(cast: Cast, as_lead: Visitor) -> None:
@@ -454,9 +455,11 @@ def test_json_export_holds_every_table_of_the_audit_and_names_people_by_email(
     assert document["alembic_revision"]
     tables = document["tables"]
     assert tables["audit"][0]["framework"]["interventions"]  # the framework snapshot
-    assert len(tables["rating_evidence"]) == 2 and len(tables["checklist_evidence"]) == 1
+    # Partner 2's draft is theirs alone (services.evidence): left out with its link.
+    assert len(tables["rating_evidence"]) == 1 and len(tables["checklist_evidence"]) == 1
     assert tables["evidence_attachment"][0]["filename"] == "survey.pdf"
-    assert len(tables["action_update"]) == 1 and len(tables["evidence_return"]) == 3
+    assert len(tables["action_update"]) == 1 and len(tables["evidence_return"]) == 2
+    assert "Unshared draft note" not in page.data.decode()
     assert "invitation" not in tables
     people = document["people"].values()
     assert {"email": "lead@example.org", "name": "Lead"} in people
@@ -497,7 +500,8 @@ def test_json_round_trip_reproduces_the_audit(app: Flask, cast: Cast, as_lead: V
     with app.app_context():
         copied = db.session.scalars(select(Rating).where(Rating.audit_id == new_id)).all()
         red = next(r for r in copied if r.rag == "red")
-        assert {e.service_name for e in red.evidence} == {"Sitting service", "Unshared draft note"}
+        # The lead's export leaves out partner 2's draft, so the copy has only the accepted one.
+        assert {e.service_name for e in red.evidence} == {"Sitting service"}
         assert all(e.audit_id == new_id for e in red.evidence)
 
 
@@ -635,6 +639,9 @@ def test_people_not_found_become_empty_or_the_importer(
     for person in document["people"].values():
         if person["email"] == "partner2@example.org":
             person["email"] = "left@elsewhere.example"
+    for row in document["tables"]["evidence_return"]:
+        if row["service_name"] == "Memory café returns":
+            row["author_id"] = cast.partner2.id  # written by someone who has since left
     as_lead.sign_out()
     visitor.sign_in("lead@southshire.example.org")
     with app.app_context():
@@ -645,7 +652,7 @@ def test_people_not_found_become_empty_or_the_importer(
         private = db.session.scalar(
             select(EvidenceReturn).where(
                 EvidenceReturn.audit_id == new_id,
-                EvidenceReturn.service_name == "Unshared draft note",
+                EvidenceReturn.service_name == "Memory café returns",
             )
         )
         assert private is not None and private.author_id is None
