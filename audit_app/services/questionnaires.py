@@ -25,6 +25,7 @@ from audit_app.models.questionnaires import CLOSED, OPEN
 from audit_app.services import changes
 from audit_app.services import needs as step2
 from audit_app.services.frameworks import framework_of
+from audit_app.services.scope import assessed_groups
 from hub_model.framework import Framework, load_builtin
 from hub_model.questionnaire import (
     Answer,
@@ -246,8 +247,11 @@ def group_names(framework: Framework) -> dict[str, str]:
 
 
 def results(audit: Audit, record: Questionnaire) -> Summary:
+    """The questionnaire's results as anyone may see them, the lead included: every
+    figure through the suppression rule, every carer group in scope a column."""
     framework = framework_of(audit)
-    return summarise(definition_of(record), answer_sets(record), group_order(framework))
+    in_scope = [group.code for group in assessed_groups(audit, framework)]
+    return summarise(definition_of(record), answer_sets(record), group_order(framework), in_scope)
 
 
 def export_csv(audit: Audit, record: Questionnaire) -> str:
@@ -263,9 +267,11 @@ def export_xlsx(audit: Audit, record: Questionnaire) -> bytes:
     return out.getvalue()
 
 
-def said_by(definition: Definition, answered: int) -> str:
+def said_by(definition: Definition, answered: int | None) -> str:
     """How the outcome ranking names its source: "carers' survey (40 answers)"."""
     title = definition.title[0].lower() + definition.title[1:]
+    if answered is None:  # hidden by the suppression rule
+        return f"{title} (fewer than {SMALLEST_GROUP} answers)"
     return f"{title} ({answered} answer{'' if answered == 1 else 's'})"
 
 
