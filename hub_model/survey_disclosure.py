@@ -20,6 +20,7 @@ group's number answering; ``("first", key)`` how often an answer was ranked firs
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -126,3 +127,28 @@ def _yes_no(question: QuestionCounts, key: str, split: SplitCounts, groups: list
         tuple((split.name, g, ANSWERED) for g in groups) + (("all", ANSWERED),),
     )
     return Linked(Grid.of(values, rows_add_up=True), keys)
+
+
+# Quoting withheld free text elsewhere (the public "you said, we did" page).
+
+QUOTE_WORDS = 6  # a run this long, word for word, is a quotation
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def quotes(text: str, withheld: Sequence[str]) -> str | None:
+    """The first withheld answer that ``text`` repeats word for word, if any: the
+    whole answer (of 3 words or more), or any run of :data:`QUOTE_WORDS` words of it.
+    Case, punctuation and spacing are ignored."""
+    said = f" {' '.join(_words(text))} "
+    for answer in withheld:
+        words = _words(answer)
+        if len(words) < 3:
+            continue
+        size = min(QUOTE_WORDS, len(words))
+        runs = (" ".join(words[start : start + size]) for start in range(len(words) - size + 1))
+        if any(f" {run} " in said for run in runs):
+            return answer
+    return None

@@ -30,6 +30,7 @@ from hub_model.framework import Framework, load_builtin
 from hub_model.questionnaire import (
     Answer,
     Audience,
+    QuestionType,
     load_questionnaire,
     parse_questionnaire,
     read_yaml,
@@ -265,6 +266,24 @@ def export_xlsx(audit: Audit, record: Questionnaire) -> bytes:
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
         table.to_excel(writer, sheet_name="Results", index=False)
     return out.getvalue()
+
+
+def withheld_texts(audit: Audit) -> list[str]:
+    """Every free-text answer to this audit's questionnaires that the results withhold
+    (its question answered by fewer than SMALLEST_GROUP people), so that it is not
+    published elsewhere word for word either."""
+    found: list[str] = []
+    for record in list_for(audit):
+        definition = definition_of(record)
+        texts = [q.code for q in definition.questions if q.type is QuestionType.FREE_TEXT]
+        if not texts:
+            continue
+        sets = answer_sets(record)
+        for code in texts:
+            given = [str(answers[code]) for answers in sets if answers.get(code)]
+            if len(given) < SMALLEST_GROUP:
+                found += given
+    return found
 
 
 def said_by(definition: Definition, answered: int | None) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hub_model.framework import load_builtin
 from hub_model.questionnaire import SplitBy, load_questionnaire
+from hub_model.survey_disclosure import quotes
 from hub_model.survey_results import (
     HIDDEN,
     MEAN_WITHHELD,
@@ -274,3 +276,19 @@ def test_no_hidden_count_can_be_worked_out_by_subtraction(carers: list[dict[str,
             if answered is not None:
                 shown = sum(c.count or 0 for c in counts)
                 assert answered - shown >= SMALLEST_GROUP, (code, answered, counts)
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("My husband Bob, at 12 Mill Lane, needs a sitter!", True),
+        ("A carer told us: HUSBAND BOB AT 12 MILL LANE needs help", True),  # a run of 6
+        ("Carers asked for sitters in the evenings", False),
+        ("Bob needs a sitter", False),  # 4 words of it: not a quotation
+        ("Day care at weekends", True),  # a short answer, whole
+        ("Day care", False),
+    ],
+)
+def test_quoting_a_withheld_answer(text: str, quoted: bool) -> None:
+    withheld = ["My husband Bob at 12 Mill Lane needs a sitter", "Day care at weekends", "Yes"]
+    assert (quotes(text, withheld) is not None) is quoted

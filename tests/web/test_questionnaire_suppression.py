@@ -245,3 +245,26 @@ def _assert_pdf_safe(person: Visitor, audit_id: int) -> None:
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.get_data())).pages)
     assert "Carers of people with dementia" in text
     _assert_page_safe(f"<p>{text}</p>")
+
+
+def test_you_said_we_did_refuses_to_quote_withheld_free_text(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    _small_survey(app, cast.dementia.id)
+    here = f"/audits/{cast.dementia.id}/you-said-we-did"
+    as_lead.post(here, {"title": "You said, we did", "introduction": "", "version": "0"})
+    typed = {
+        "you_said": "One carer said: my husband Bob, at 12 Mill Lane, needs a sitter!",
+        "we_did": "Evening sitters",
+        "version": "0",
+    }
+    page = as_lead.post(f"{here}/items/new", typed, status=200)
+    assert page.error_summary() == [
+        "This repeats word for word what a carer wrote in a questionnaire that fewer than 5 "
+        "people answered, which the results do not show. Put it in your own words, so that "
+        "no one can be recognised"
+    ]
+    assert "needs a sitter!" in page.text  # nothing typed is lost
+    typed["you_said"] = "Carers asked for sitters in the evenings"
+    as_lead.post(f"{here}/items/new", typed)
+    assert "Carers asked for sitters in the evenings" in as_lead.get(here).text
