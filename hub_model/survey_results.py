@@ -145,11 +145,17 @@ class Summary:
         return next(item for item in self.questions if item.question.code == code)
 
     def outcome_ranking(self) -> list[str]:
-        """Outcome codes in the order the outcome-ranking question put them."""
+        """Outcome codes in the order the outcome-ranking question put them (the
+        order is shown even where an option's points are hidden)."""
         ranked = [item for item in self.questions if item.question.ranks_outcomes]
         if not ranked:
             return []
-        return [row.outcome for row in ranked[0].ranking if row.outcome and (row.points or 0) > 0]
+        # Rows keep their order by points; hidden points are never 0 (someone ranked it).
+        return [
+            row.outcome
+            for row in ranked[0].ranking
+            if row.outcome and (row.points is None or row.points > 0)
+        ]
 
 
 def summarise(

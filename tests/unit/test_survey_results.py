@@ -95,6 +95,16 @@ def test_ranking_points_and_outcome_order() -> None:
     assert summary.outcome_ranking() == ["3", "4", "2"]
 
 
+def test_an_outcome_with_hidden_points_keeps_its_place_in_the_ranking() -> None:
+    answers = [_answer(outcomes_rank=["money", "own_life", "wellbeing"])] * 10 + [
+        _answer(outcomes_rank=["wellbeing", "money", "own_life"])
+    ] * 2
+    summary = summarise(SURVEY, answers)
+    ranking = {r.key: r.points for r in summary.question("outcomes_rank").ranking}
+    assert ranking["money"] is None  # 2 people put it second
+    assert summary.outcome_ranking() == ["3", "2", "4"]
+
+
 def test_free_text_is_listed_sorted_where_five_answered() -> None:
     texts = ["More breaks", "A named worker", "Evening sitters", "Forms help", "Day care"]
     answers = [_answer(one_change=text) for text in texts] + [_answer()]
