@@ -439,7 +439,8 @@ def _shown(item: QuestionSummary, hidden: frozenset[object]) -> QuestionSummary:
             c.key,
             c.label,
             None if ("all", c.key) in hidden else c.count,
-            None if ("all", c.key) in hidden or answered is None else c.share,
+            # A share gives its denominator away, except a share of nobody (0%).
+            None if ("all", c.key) in hidden or (answered is None and c.count) else c.share,
         )
         for c in item.counts
     )
@@ -471,7 +472,7 @@ def _cells(
         for label in labels:
             value = counts.counts.get((group, label.key), 0)
             count = None if (counts.name, group, label.key) in hidden else value
-            share = value / size if count is not None and answered and size else None
+            share = value / size if count is not None and (answered or not value) and size else None
             shown.append(Count(label.key, label.label, count, share))
         cells.append(SplitCell(group, answered, tuple(shown)))
     return tuple(cells)

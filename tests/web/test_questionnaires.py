@@ -765,7 +765,7 @@ def test_results_show_counts_shares_and_suppress_small_groups(
     )
     rows = [[c.get_text(strip=True) for c in tr.select("td")] for tr in split.select("tbody tr")]
     stroke = headers.index("Carers of older people who have had a stroke (not shown)") - 1
-    assert [row[stroke] for row in rows] == ["0", "Not shown", "0"]
+    assert [row[stroke] for row in rows] == ["0% (0)", "Not shown", "0% (0)"]
     assert [row[2] for row in rows] == ["0% (0)", "0% (0)", "100% (5)"]
 
 
