@@ -3,6 +3,19 @@
 Answers taken online and answers imported from CSV are stored the same way
 (one JSON mapping of question code to value per response), so both summarise
 alike. CSV imports live in :mod:`audit_app.services.questionnaire_import`.
+
+Carers' privacy: survey figures reach people only through :func:`results`, which
+puts every figure through the one suppression rule (:mod:`hub_model.suppression`,
+applied by :mod:`hub_model.survey_results`): the results page and its by-group
+tables, the results CSV and XLSX, and anything else built on them (the source
+Step 2 names for a ranking). The rule is the same for everyone, the lead
+included: the lead is a council officer, and their pages and downloads are the
+ones most often passed on. The raw answers leave the database in one place only,
+the lead's JSON export of the whole audit (exports.views.json_export, refused to
+every other role in the audit; an administrator counts as the lead, as in
+DESIGN.md), which moves an audit between systems. Free text the results withhold
+may not be quoted word for word on the public "you said, we did" page either
+(:func:`withheld_texts`).
 """
 
 from __future__ import annotations
