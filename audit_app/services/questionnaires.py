@@ -33,7 +33,7 @@ from sqlalchemy import func, select
 
 from audit_app.extensions import db
 from audit_app.models import Audit, Questionnaire, QuestionnaireResponse, User
-from audit_app.models.audit import COMMISSIONER, PARTNER
+from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
 from audit_app.models.questionnaires import CLOSED, OPEN
 from audit_app.services import changes
 from audit_app.services import needs as step2
@@ -266,6 +266,14 @@ def results(audit: Audit, record: Questionnaire) -> Summary:
     framework = framework_of(audit)
     in_scope = [group.code for group in assessed_groups(audit, framework)]
     return summarise(definition_of(record), answer_sets(record), group_order(framework), in_scope)
+
+
+def for_report(audit: Audit, role: str) -> list[tuple[Questionnaire, Summary]] | None:
+    """Each questionnaire with its results, for the report; None for a role that
+    does not read results in the app (partners see their own answers only)."""
+    if role not in (LEAD, COMMISSIONER):
+        return None
+    return [(record, results(audit, record)) for record in reversed(list_for(audit))]
 
 
 def export_csv(audit: Audit, record: Questionnaire) -> str:
