@@ -12,12 +12,12 @@ of tabular data):
 - **Secondary (complementary) suppression** so that no hidden small cell can be
   worked out from the totals shown beside it. Two conditions, met by hiding the
   cheapest further cells (inner cells before totals, small before large):
-  1. *Line condition*: every row and column holding a primary cell holds at least two
-     hidden cells,
-     and where that line's total is shown, its hidden cells hold at least
-     :data:`SMALLEST_GROUP` people between them (otherwise "these hidden cells
-     together hold 3" is itself a small number, and the range an intruder could
-     work out for a hidden cell would stay below the threshold).
+  1. *Line condition*: every row and column holding a primary cell holds at least
+     two hidden cells, and where that line's total is shown, its hidden cells hold
+     at least :data:`SMALLEST_GROUP` people between them (otherwise "these hidden
+     cells together hold 3" is itself a small number, and the range an intruder
+     could work out for a hidden cell would stay below the threshold). A hidden
+     cell that the totals give away anyway does not count.
   2. *Hypercube condition*: every hidden small cell is a corner of a rectangle of
      hidden cells (the hypercube method of Repsilber's GHMITER, as in tau-ARGUS).
      Lines alone are not enough: two separate blocks of hidden cells joined by one
@@ -26,6 +26,11 @@ of tabular data):
      cell, a hidden cell can be solved exactly when it is a bridge; a cell on a
      cycle cannot. When a small cell is a bridge, the cheapest rectangle through it
      is hidden.
+
+A complementary cell that the totals give away all the same protects nothing and is
+shown again at the end. Tables that print the same figure (a question's "All
+answers" column beside each block of carer groups) are protected together
+(:func:`protect_linked`): a figure hidden in one is hidden in all, until none changes.
 
 A table here is its inner cells plus its totals: ``values`` has one extra row (the
 column totals) and one extra column (the row totals), the corner being the grand
