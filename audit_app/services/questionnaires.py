@@ -49,7 +49,8 @@ from hub_model.questionnaire import (
     read_yaml,
 )
 from hub_model.questionnaire import Questionnaire as Definition
-from hub_model.suppression import RULE as SUPPRESSION_RULE  # noqa: F401 (the results page states it)
+from hub_model.suppression import RULE as SUPPRESSION_RULE
+from hub_model.suppression import SUPPRESSED
 from hub_model.survey_results import SMALLEST_GROUP as SMALLEST_GROUP
 from hub_model.survey_results import Summary, results_table, summarise
 from questionnaires import definition_paths
@@ -284,8 +285,10 @@ def export_csv(audit: Audit, record: Questionnaire) -> str:
 def export_xlsx(audit: Audit, record: Questionnaire) -> bytes:
     table = results_table(results(audit, record), group_names(framework_of(audit)))
     out = io.BytesIO()
+    notes = pd.DataFrame({"note": [SUPPRESSED, SUPPRESSION_RULE]})
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
         table.to_excel(writer, sheet_name="Results", index=False)
+        notes.to_excel(writer, sheet_name="Notes", index=False)
     return out.getvalue()
 
 
