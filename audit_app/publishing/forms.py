@@ -17,6 +17,14 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from audit_app.forms import Form
 from audit_app.models.publishing import AGREED, DECISIONS
 from audit_app.services.publishing import COMMENT_SECTIONS
+from hub_model.suppression import SMALLEST_GROUP
+from hub_model.survey_disclosure import quotes
+
+QUOTES_WITHHELD = (
+    "This repeats word for word what a carer wrote in a questionnaire that fewer than "
+    f"{SMALLEST_GROUP} people answered, which the results do not show. Put it in your own "
+    "words, so that no one can be recognised"
+)
 
 
 def _text(label: str, what: str, required: str | None = None, limit: int = 5000) -> Any:
@@ -90,6 +98,12 @@ class ItemForm(Form):
     we_did = _text("We did (or will do)", "What was done", "Enter what was done", limit=2000)
     version = HiddenField()
     submit = SubmitField("Save", widget=GovSubmitInput())
+    # Free-text answers the questionnaire results withhold (set by the view).
+    withheld: list[str] = []
+
+    def validate_you_said(self, field: Any) -> None:
+        if quotes(field.data or "", self.withheld) is not None:
+            raise ValidationError(QUOTES_WITHHELD)
 
 
 class ButtonForm(Form):

@@ -27,7 +27,7 @@ from audit_app.publishing.forms import (
     SummaryForm,
 )
 from audit_app.record_pages import SAVE_FAILED, DeleteForm, edit_page
-from audit_app.services import cycles, publishing
+from audit_app.services import cycles, publishing, questionnaires
 from audit_app.services import plan as step4
 from audit_app.services.access import audit_or_404
 from audit_app.services.changes import SaveFailed, StaleEdit
@@ -259,6 +259,8 @@ def edit_item(audit_id: int, item_id: int | None = None) -> Response | str:
         form = ItemForm(obj=obj)
         if request.method == "GET":
             form.version.data = str(item.version) if item else "0"
+        else:  # a public page must not quote what the survey results withhold
+            form.withheld = questionnaires.withheld_texts(audit)
         return form
 
     def save(form: ItemForm, loaded: int) -> None:

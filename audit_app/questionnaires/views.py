@@ -177,6 +177,7 @@ def results(audit_id: int, questionnaire_id: int) -> str:
         ranking_form=RankingForm(),
         outcome_titles={o.code: o.short_title for o in framework.outcomes},
         suppression_rule=service.SUPPRESSION_RULE,
+        smallest=service.SMALLEST_GROUP,
     )
 
 

@@ -3,6 +3,19 @@
 Answers taken online and answers imported from CSV are stored the same way
 (one JSON mapping of question code to value per response), so both summarise
 alike. CSV imports live in :mod:`audit_app.services.questionnaire_import`.
+
+Carers' privacy: survey figures reach people only through :func:`results`, which
+puts every figure through the one suppression rule (:mod:`hub_model.suppression`,
+applied by :mod:`hub_model.survey_results`): the results page and its by-group
+tables, the results CSV and XLSX, and anything else built on them (the source
+Step 2 names for a ranking). The rule is the same for everyone, the lead
+included: the lead is a council officer, and their pages and downloads are the
+ones most often passed on. The raw answers leave the database in one place only,
+the lead's JSON export of the whole audit (exports.views.json_export, refused to
+every other role in the audit; an administrator counts as the lead, as in
+DESIGN.md), which moves an audit between systems. Free text the results withhold
+may not be quoted word for word on the public "you said, we did" page either
+(:func:`withheld_texts`).
 """
 
 from __future__ import annotations
@@ -13,26 +26,30 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+import pandas as pd
 from flask import abort
 from sqlalchemy import func, select
 
 from audit_app.extensions import db
 from audit_app.models import Audit, Questionnaire, QuestionnaireResponse, User
-from audit_app.models.audit import COMMISSIONER, PARTNER
+from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
 from audit_app.models.questionnaires import CLOSED, OPEN
 from audit_app.services import changes, spreadsheets
 from audit_app.services import needs as step2
 from audit_app.services.frameworks import framework_of
+from audit_app.services.scope import assessed_groups
 from hub_model.framework import Framework, load_builtin
 from hub_model.questionnaire import (
     Answer,
     Audience,
+    QuestionType,
     load_questionnaire,
     parse_questionnaire,
     read_yaml,
 )
 from hub_model.questionnaire import Questionnaire as Definition
-from hub_model.suppression import RULE as SUPPRESSION_RULE  # noqa: F401 (the results page states it)
+from hub_model.suppression import RULE as SUPPRESSION_RULE
+from hub_model.suppression import SUPPRESSED
 from hub_model.survey_results import SMALLEST_GROUP as SMALLEST_GROUP
 from hub_model.survey_results import Summary, results_table, summarise
 from questionnaires import definition_paths
@@ -244,8 +261,19 @@ def group_names(framework: Framework) -> dict[str, str]:
 
 
 def results(audit: Audit, record: Questionnaire) -> Summary:
+    """The questionnaire's results as anyone may see them, the lead included: every
+    figure through the suppression rule, every carer group in scope a column."""
     framework = framework_of(audit)
-    return summarise(definition_of(record), answer_sets(record), group_order(framework))
+    in_scope = [group.code for group in assessed_groups(audit, framework)]
+    return summarise(definition_of(record), answer_sets(record), group_order(framework), in_scope)
+
+
+def for_report(audit: Audit, role: str) -> list[tuple[Questionnaire, Summary]] | None:
+    """Each questionnaire with its results, for the report; None for a role that
+    does not read results in the app (partners see their own answers only)."""
+    if role not in (LEAD, COMMISSIONER):
+        return None
+    return [(record, results(audit, record)) for record in reversed(list_for(audit))]
 
 
 def export_csv(audit: Audit, record: Questionnaire) -> str:
@@ -255,12 +283,33 @@ def export_csv(audit: Audit, record: Questionnaire) -> str:
 
 def export_xlsx(audit: Audit, record: Questionnaire) -> bytes:
     table = results_table(results(audit, record), group_names(framework_of(audit)))
-    return spreadsheets.frame_xlsx(table, "Results")
+    notes = pd.DataFrame({"note": [SUPPRESSED, SUPPRESSION_RULE]})
+    return spreadsheets.frames_xlsx({"Results": table, "Notes": notes})
 
 
-def said_by(definition: Definition, answered: int) -> str:
+def withheld_texts(audit: Audit) -> list[str]:
+    """Every free-text answer to this audit's questionnaires that the results withhold
+    (its question answered by fewer than SMALLEST_GROUP people), so that it is not
+    published elsewhere word for word either."""
+    found: list[str] = []
+    for record in list_for(audit):
+        definition = definition_of(record)
+        texts = [q.code for q in definition.questions if q.type is QuestionType.FREE_TEXT]
+        if not texts:
+            continue
+        sets = answer_sets(record)
+        for code in texts:
+            given = [str(answers[code]) for answers in sets if answers.get(code)]
+            if len(given) < SMALLEST_GROUP:
+                found += given
+    return found
+
+
+def said_by(definition: Definition, answered: int | None) -> str:
     """How the outcome ranking names its source: "carers' survey (40 answers)"."""
     title = definition.title[0].lower() + definition.title[1:]
+    if answered is None:  # hidden by the suppression rule
+        return f"{title} (fewer than {SMALLEST_GROUP} answers)"
     return f"{title} ({answered} answer{'' if answered == 1 else 's'})"
 
 

@@ -21,7 +21,7 @@ from flask import current_app, render_template
 from markupsafe import Markup
 
 from audit_app.models.types import utcnow
-from audit_app.services import exports, maps
+from audit_app.services import exports, maps, questionnaires
 from audit_app.services import plan as plan_service
 from audit_app.services.exports import ExportContext
 
@@ -169,6 +169,15 @@ def _plan(ctx: ExportContext) -> dict[str, Any]:
         "funding": exports.shown(exports.build(ctx, "funding")),
         "funding_total": plan_service.money(plan_service.funding_total(funding)),
         "breaks_total": plan_service.money(plan_service.breaks_total(funding)),
+    }
+
+
+@section("questionnaires", "What the questionnaires found")
+def _questionnaires(ctx: ExportContext) -> dict[str, Any]:
+    # The same results, through the same suppression rule, as the results pages.
+    return {
+        "surveys": questionnaires.for_report(ctx.audit, ctx.role),
+        "rule": questionnaires.SUPPRESSION_RULE,
     }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -67,7 +67,14 @@ def frame_csv(frame: pd.DataFrame) -> str:
 
 def frame_xlsx(frame: pd.DataFrame, sheet_name: str) -> bytes:
     """A pandas table as a one-sheet XLSX workbook (no index), every cell made safe."""
+    return frames_xlsx({sheet_name: frame})
+
+
+def frames_xlsx(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """Pandas tables as the sheets of one XLSX workbook (by sheet name, in order; no
+    index), every cell made safe."""
     out = io.BytesIO()
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        safe_frame(frame).to_excel(writer, sheet_name=sheet_name, index=False)
+        for sheet_name, frame in sheets.items():
+            safe_frame(frame).to_excel(writer, sheet_name=sheet_name, index=False)
     return out.getvalue()

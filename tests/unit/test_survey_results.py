@@ -1,16 +1,26 @@
-"""Questionnaire results: counts, shares, rankings, splits and small-group suppression."""
+"""Questionnaire results: counts, shares, rankings, splits, and the suppression rule
+applied to every figure they print."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hub_model.framework import load_builtin
 from hub_model.questionnaire import SplitBy, load_questionnaire
-from hub_model.suppression import SUPPRESSED
-from hub_model.survey_results import SMALLEST_GROUP, results_table, summarise
+from hub_model.survey_disclosure import quotes
+from hub_model.survey_results import (
+    HIDDEN,
+    MEAN_WITHHELD,
+    SMALLEST_GROUP,
+    TEXTS_WITHHELD,
+    Summary,
+    results_table,
+    summarise,
+)
 from questionnaires import FOLDER
 
 FRAMEWORK = load_builtin("carers_hub_2010")
@@ -36,25 +46,27 @@ def _answer(**changes: Any) -> dict[str, Any]:
 
 
 def test_counts_and_shares_per_option() -> None:
-    answers = [_answer(age_band="age_25_64")] * 3 + [_answer()] + [_answer(age_band=None)]
+    answers = [_answer(age_band="age_25_64")] * 15 + [_answer()] * 5 + [_answer(age_band=None)] * 5
     result = summarise(SURVEY, answers).question("age_band")
-    assert result.answered == 4
+    assert result.answered == 20
     shares = {count.key: (count.count, count.share) for count in result.counts}
-    assert shares == {"age_16_24": (0, 0.0), "age_25_64": (3, 0.75), "age_65_plus": (1, 0.25)}
+    assert shares == {"age_16_24": (0, 0.0), "age_25_64": (15, 0.75), "age_65_plus": (5, 0.25)}
 
 
 def test_multiple_choice_shares_are_of_people_answering() -> None:
-    answers = [_answer(supports_used=["breaks", "information"]), _answer(supports_used=["breaks"])]
+    answers = [_answer(supports_used=["breaks", "information"])] * 5 + [
+        _answer(supports_used=["breaks"])
+    ] * 5
     counts = {c.key: c.share for c in summarise(SURVEY, answers).question("supports_used").counts}
     assert counts["breaks"] == 1.0 and counts["information"] == 0.5
 
 
 def test_scale_mean_and_number_statistics() -> None:
-    answers = [
-        _answer(life_of_own=1, hours=10),
-        _answer(life_of_own=4, hours=30),
-        _answer(hours=None),
-    ]
+    answers = (
+        [_answer(life_of_own=1, hours=10)] * 5
+        + [_answer(life_of_own=4, hours=30)] * 5
+        + [_answer(hours=None)] * 5
+    )
     summary = summarise(SURVEY, answers)
     assert summary.question("life_of_own").mean == 2.33
     numbers = summary.question("hours").numbers
@@ -63,100 +75,131 @@ def test_scale_mean_and_number_statistics() -> None:
         20.0,
         30.0,
     )
-    assert summary.question("hours").answered == 2
+    assert summary.question("hours").answered == 10
 
 
 def test_ranking_points_and_outcome_order() -> None:
-    answers = [
-        _answer(outcomes_rank=["money", "own_life", "wellbeing"]),
-        _answer(outcomes_rank=["money", "wellbeing", "own_life"]),
-        _answer(outcomes_rank=["wellbeing", "own_life", "money"]),
-    ]
+    answers = (
+        [_answer(outcomes_rank=["money", "own_life", "wellbeing"])] * 5
+        + [_answer(outcomes_rank=["money", "wellbeing", "own_life"])] * 5
+        + [_answer(outcomes_rank=["wellbeing", "own_life", "money"])] * 5
+    )
     summary = summarise(SURVEY, answers)
     ranking = summary.question("outcomes_rank").ranking
     assert [(r.key, r.points, r.first) for r in ranking] == [
-        ("money", 7, 2),
-        ("wellbeing", 6, 1),
-        ("own_life", 5, 0),
+        ("money", 35, 10),
+        ("wellbeing", 30, 5),
+        ("own_life", 25, 0),
         ("expert_partner", 0, 0),
     ]
     assert summary.outcome_ranking() == ["3", "4", "2"]
 
 
-def test_free_text_is_listed_sorted() -> None:
-    answers = [_answer(one_change="More breaks"), _answer(one_change="A named worker"), _answer()]
-    assert summarise(SURVEY, answers).question("one_change").texts == (
-        "A named worker",
-        "More breaks",
-    )
+def test_an_outcome_with_hidden_points_keeps_its_place_in_the_ranking() -> None:
+    answers = [_answer(outcomes_rank=["money", "own_life", "wellbeing"])] * 10 + [
+        _answer(outcomes_rank=["wellbeing", "money", "own_life"])
+    ] * 2
+    summary = summarise(SURVEY, answers)
+    ranking = {r.key: r.points for r in summary.question("outcomes_rank").ranking}
+    assert ranking["money"] is None  # 2 people put it second
+    assert summary.outcome_ranking() == ["3", "2", "4"]
 
 
-def test_small_groups_are_suppressed_in_splits() -> None:
-    # Two small groups hide each other: together they hold 6, which no one can split.
-    answers = (
-        [_answer(cares_for=["dementia"])] * SMALLEST_GROUP
-        + [_answer(cares_for=["stroke"])] * 3
-        + [_answer(cares_for=["older"])] * 3
-    )
-    split = summarise(SURVEY, answers, ["older_people", "stroke", "dementia"]).splits[0]
-    assert split.by is SplitBy.CARER_GROUP
-    assert split.groups == (("older_people", None), ("stroke", None), ("dementia", SMALLEST_GROUP))
-    older, stroke, dementia = split.cells["age_band"]
-    assert stroke.suppressed and stroke.answered is None and stroke.counts is None
-    assert older.suppressed
-    assert not dementia.suppressed and dementia.answered == SMALLEST_GROUP
+def test_free_text_is_listed_sorted_where_five_answered() -> None:
+    texts = ["More breaks", "A named worker", "Evening sitters", "Forms help", "Day care"]
+    answers = [_answer(one_change=text) for text in texts] + [_answer()]
+    result = summarise(SURVEY, answers).question("one_change")
+    assert result.texts == tuple(sorted(texts)) and result.withheld == ()
 
 
-def test_a_lone_small_group_hides_the_next_smallest_too() -> None:
-    answers = (
-        [_answer(cares_for=["dementia"])] * 7
-        + [_answer(cares_for=["older"])] * 6
-        + [_answer(cares_for=["stroke"])] * (SMALLEST_GROUP - 1)
-    )
-    split = summarise(SURVEY, answers, ["dementia", "older_people", "stroke"]).splits[0]
-    # Stroke alone hidden would be 17 answers minus 7 minus 6: older people go too.
-    assert split.groups == (("dementia", 7), ("older_people", None), ("stroke", None))
-    assert [cell.suppressed for cell in split.cells["age_band"]] == [False, True, True]
+def test_free_text_from_fewer_than_five_is_withheld_and_says_why() -> None:
+    answers = [_answer(one_change="My husband Bob at 12 Mill Lane"), _answer()] * 2
+    result = summarise(SURVEY, answers).question("one_change")
+    assert result.texts == () and result.answered is None
+    assert result.withheld == (TEXTS_WITHHELD,)
+    assert TEXTS_WITHHELD.startswith("Fewer than 5 people answered this question")
 
 
-def test_suppression_is_decided_per_question() -> None:
-    answers = [_answer(cares_for=["dementia"])] * 6 + [_answer(cares_for=["older"])] * 6
-    # One carer of an older person skipped the breaks question: 5 is still enough to show.
-    answers[6] = _answer(cares_for=["older"], breaks_rating=None)
-    split = summarise(SURVEY, answers, ["dementia", "older_people"]).splits[0]
-    assert [(c.group, c.answered) for c in split.cells["breaks_rating"]] == [
-        ("dementia", 6),
-        ("older_people", 5),
+def test_all_answers_hide_a_count_of_one_and_its_complement() -> None:
+    # Seen: "65 or over 1" and "Someone who misuses drugs or alcohol 1".
+    answers = [_answer(age_band="age_25_64")] * 12 + [
+        _answer(age_band="age_65_plus", cares_for=["dementia", "substance"])
     ]
-    # Two of them skipping it leaves 4, hidden, and so dementia's 6 is hidden too.
-    answers[7] = _answer(cares_for=["older"], breaks_rating=None)
-    split = summarise(SURVEY, answers, ["dementia", "older_people"]).splits[0]
-    assert [c.suppressed for c in split.cells["breaks_rating"]] == [True, True]
-    assert [c.suppressed for c in split.cells["age_band"]] == [False, False]
+    summary = summarise(SURVEY, answers)
+    ages = {c.key: (c.count, c.share) for c in summary.question("age_band").counts}
+    # 12 of 13 shown would give away the 1: both go.
+    assert ages == {"age_16_24": (0, 0.0), "age_25_64": (None, None), "age_65_plus": (None, None)}
+    caring = {c.key: c.count for c in summary.question("cares_for").counts}
+    # "Did not choose it" is 12, "chose it" 1: the 1 is hidden; dementia (13 of 13) shows.
+    assert caring["substance"] is None and caring["dementia"] == 13
 
 
-def test_exported_table_never_shows_a_suppressed_count() -> None:
-    answers = [_answer(cares_for=["stroke"])] * 2 + [_answer(cares_for=["dementia"])] * 6
-    table = results_table(summarise(SURVEY, answers), {"stroke": "Stroke", "dementia": "Dementia"})
-    for name in ("Stroke", "Dementia"):  # dementia's 6 would give away stroke's 2
-        rows = table[table["breakdown"] == name]
-        assert len(rows) > 0
-        assert rows["count"].isna().all() and rows["answered"].isna().all()
-        assert (rows["answer"] == SUPPRESSED).all()
-    assert SUPPRESSED.startswith("suppressed: fewer than 5 answers, or hidden")
+def test_a_group_of_eight_is_shown_cell_by_cell() -> None:
+    # Seen: whole groups hidden at a time, so even a group of 8 showed nothing.
+    answers = (
+        [_answer(age_band="age_16_24", life_of_own=2)] * 8
+        + [_answer(age_band="age_25_64", life_of_own=2)] * 6
+        + [_answer(age_band="age_25_64", life_of_own=3)] * 6
+        + [_answer(age_band="age_65_plus", life_of_own=3)] * 5
+        + [_answer(age_band="age_65_plus", life_of_own=4)] * 5
+        + [_answer(age_band="age_65_plus", cares_for=["stroke"], life_of_own=4)] * 2
+    )
+    split = summarise(SURVEY, answers, FRAMEWORK_ORDER, ["young_adult_carers"]).splits[0]
+    cells = {c.group: c for c in split.cells["life_of_own"]}
+    assert cells["young_adult_carers"].answered == 8
+    assert [c.count for c in cells["young_adult_carers"].counts] == [0, 8, 0, 0, 0]
+    assert [c.count for c in cells["working_age_carers"].counts] == [0, 6, 6, 0, 0]
+    # Stroke's 2 are hidden, and so is dementia (everyone but them) beside the total.
+    assert cells["stroke"].suppressed and cells["dementia"].suppressed
+    assert cells["stroke"].counts[3].count is None
+
+
+def test_every_group_in_scope_gets_a_column_young_adults_from_their_age() -> None:
+    # Seen: "Young adult carers aged 16-24" never appeared as a column.
+    answers = [_answer(age_band="age_16_24")] * 6 + [_answer()] * 6
+    columns = ["dementia", "young_adult_carers", "carers_65_plus", "learning_disability"]
+    split = summarise(SURVEY, answers, FRAMEWORK_ORDER, columns).splits[0]
+    assert set(columns) <= set(split.groups)
+    cells = {c.group: c for c in split.cells["life_of_own"]}
+    assert cells["young_adult_carers"].answered == 6
+    assert cells["learning_disability"].answered == 0  # nobody: a column all the same
+    # The age question is not split by the age bands it defines.
+    assert "young_adult_carers" not in {c.group for c in split.cells["age_band"]}
 
 
 def test_a_person_in_several_groups_counts_in_each() -> None:
     answers = [_answer(cares_for=["dementia", "physical"])] * SMALLEST_GROUP
     split = summarise(SURVEY, answers).splits[0]
-    assert dict(split.groups) == {"dementia": SMALLEST_GROUP, "physical_disability": SMALLEST_GROUP}
+    cells = {c.group: c.answered for c in split.cells["life_of_own"]}
+    assert cells["dementia"] == cells["physical_disability"] == SMALLEST_GROUP
 
 
 def test_split_by_stakeholder_type() -> None:
     answers = [{"provider_kind": "specialist", "joint_working": 4}] * 6
     split = summarise(PARTNERS, answers).splits[0]
     assert split.by is SplitBy.STAKEHOLDER_TYPE
-    assert split.groups == (("providers", 6),)
+    assert split.groups == ("providers",)
+
+
+def test_an_average_beside_a_hidden_count_is_withheld() -> None:
+    # Two hidden counts and the average would solve them: 1 and 2 carers, or 2 and 1.
+    answers = [_answer(life_of_own=3)] * 10 + [_answer(life_of_own=1), _answer(life_of_own=5)]
+    result = summarise(SURVEY, answers).question("life_of_own")
+    assert result.mean is None and MEAN_WITHHELD in result.withheld
+
+
+def test_numbers_from_fewer_than_five_are_withheld() -> None:
+    answers = [_answer(hours=None)] * 6 + [_answer(hours=168)]
+    result = summarise(SURVEY, answers).question("hours")
+    assert result.numbers is None and result.answered is None and result.withheld
+
+
+def test_exported_table_marks_hidden_figures() -> None:
+    answers = [_answer(cares_for=["stroke"])] * 2 + [_answer(cares_for=["dementia"])] * 6
+    table = results_table(summarise(SURVEY, answers), {"stroke": "Stroke", "dementia": "Dementia"})
+    stroke = table[table["breakdown"] == "Stroke"]
+    assert len(stroke) > 0 and (stroke["answered"] == HIDDEN).all()
+    _assert_no_small_figure(table)
 
 
 def test_no_answers_at_all() -> None:
@@ -166,33 +209,96 @@ def test_no_answers_at_all() -> None:
     assert summary.outcome_ranking() == []
 
 
-@settings(max_examples=40, deadline=None)
-@given(
-    st.lists(st.sampled_from(["dementia", "stroke", "older", "physical"]), min_size=0, max_size=30)
-)
-def test_no_split_cell_ever_shows_fewer_than_five(groups: list[str]) -> None:
-    answers = [_answer(cares_for=[group]) for group in groups]
-    for split in summarise(SURVEY, answers).splits:
-        for size in dict(split.groups).values():
-            assert size is None or size >= SMALLEST_GROUP
+FRAMEWORK_ORDER = [group.code for group, _ in FRAMEWORK.groups_flat()]
+
+
+def _assert_no_small_figure(table: Any) -> None:
+    for column in ("count", "answered"):
+        for value in table[column]:
+            assert not (isinstance(value, int) and 0 < value < SMALLEST_GROUP), table
+
+
+def _published(summary: Summary) -> list[int | None]:
+    found: list[int | None] = []
+    for item in summary.questions:
+        found.append(item.answered)
+        found += [c.count for c in item.counts]
+        found += [r.first for r in item.ranking] + [r.ranked for r in item.ranking]
+        if item.texts:
+            assert item.answered is not None and item.answered >= SMALLEST_GROUP
+    for split in summary.splits:
         for cells in split.cells.values():
             for cell in cells:
-                assert cell.suppressed or (cell.answered or 0) >= SMALLEST_GROUP
+                found.append(cell.answered)
+                found += [c.count for c in cell.counts]
+    return found
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    st.lists(st.sampled_from(["dementia", "stroke", "older", "physical"]), min_size=0, max_size=40)
+CARERS = st.fixed_dictionaries(
+    {
+        "cares_for": st.lists(
+            st.sampled_from(["dementia", "stroke", "older", "physical", "substance"]),
+            min_size=1,
+            max_size=2,
+            unique=True,
+        ),
+        "age_band": st.sampled_from(["age_16_24", "age_25_64", "age_65_plus", None]),
+        "life_of_own": st.integers(1, 5),
+        "supports_used": st.one_of(
+            st.none(), st.lists(st.sampled_from(["breaks", "information"]), min_size=1, unique=True)
+        ),
+        "one_change": st.sampled_from([None, "A", "B"]),
+        "outcomes_rank": st.permutations(["own_life", "wellbeing", "money", "expert_partner"]).map(
+            lambda codes: codes[:3]
+        ),
+    }
 )
-def test_no_hidden_group_can_be_worked_out_from_the_total(groups: list[str]) -> None:
-    # One group per person, so the groups add up to the total shown for every question.
-    answers = [_answer(cares_for=[group]) for group in groups]
-    summary = summarise(SURVEY, answers)
-    for split in summary.splits:
-        for code, cells in split.cells.items():
-            shown = sum(cell.answered or 0 for cell in cells if not cell.suppressed)
-            hidden = [cell for cell in cells if cell.suppressed]
-            if len(cells) > 1:
-                assert len(hidden) != 1, (code, cells)
-            if hidden and len(hidden) < len(cells):
-                assert summary.question(code).answered - shown >= SMALLEST_GROUP
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(CARERS, max_size=40))
+def test_no_published_figure_is_about_fewer_than_five(carers: list[dict[str, Any]]) -> None:
+    answers = [_answer(**carer) for carer in carers]
+    summary = summarise(SURVEY, answers, FRAMEWORK_ORDER, ["dementia", "young_adult_carers"])
+    for value in _published(summary):
+        assert value is None or value == 0 or value >= SMALLEST_GROUP
+    _assert_no_small_figure(results_table(summary))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(CARERS, max_size=40))
+def test_no_hidden_count_can_be_worked_out_by_subtraction(carers: list[dict[str, Any]]) -> None:
+    # In every column of counts that adds up to its number answering, a hidden
+    # count has company, and where the number answering is shown the hidden
+    # counts hold at least 5 people between them.
+    answers = [_answer(**carer) for carer in carers]
+    summary = summarise(SURVEY, answers, FRAMEWORK_ORDER, ["dementia", "young_adult_carers"])
+    for code in ("age_band", "life_of_own"):
+        item = summary.question(code)
+        columns = [(item.answered, item.counts)] + [
+            (cell.answered, cell.counts) for split in summary.splits for cell in split.cells[code]
+        ]
+        for answered, counts in columns:
+            hidden = [c for c in counts if c.count is None]
+            if not hidden or answered == 0:
+                continue
+            assert len(hidden) >= 2 or answered is None, (code, counts)
+            if answered is not None:
+                shown = sum(c.count or 0 for c in counts)
+                assert answered - shown >= SMALLEST_GROUP, (code, answered, counts)
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("My husband Bob, at 12 Mill Lane, needs a sitter!", True),
+        ("A carer told us: HUSBAND BOB AT 12 MILL LANE needs help", True),  # a run of 6
+        ("Carers asked for sitters in the evenings", False),
+        ("Bob needs a sitter", False),  # 4 words of it: not a quotation
+        ("Day care at weekends", True),  # a short answer, whole
+        ("Day care", False),
+    ],
+)
+def test_quoting_a_withheld_answer(text: str, quoted: bool) -> None:
+    withheld = ["My husband Bob at 12 Mill Lane needs a sitter", "Day care at weekends", "Yes"]
+    assert (quotes(text, withheld) is not None) is quoted

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date, timedelta
 from typing import Any
@@ -318,6 +319,8 @@ def test_hostile_free_text_is_stored_and_shown_as_text(
     definition = _definition(app, questionnaire_id)
     carer = Visitor(app.test_client())
     _answer_all(carer, f"/survey/{token}", definition, _answer(one_change=HOSTILE))
+    # Free text is listed only where at least 5 people answered the question.
+    _fill(app, questionnaire_id, [_answer(one_change=f"Change {n}") for n in range(4)])
     results = as_lead.get(f"/audits/{cast.draft.id}/questionnaires/{questionnaire_id}/results")
     listed = results.soup.select_one("#texts-one_change")
     assert listed is not None and HOSTILE in listed.get_text()
@@ -748,15 +751,22 @@ def test_results_show_counts_shares_and_suppress_small_groups(
     split = page.soup.select_one("#split-carer_group-age_band")
     assert split is not None
     headers = [th.get_text(" ", strip=True) for th in split.select("thead th")]
-    # The two small groups hide each other (5 between them): dementia's 5 can be shown.
-    assert headers == [
+    # The two small groups hide each other (5 between them): dementia's 5 can be shown,
+    # and every other group in the audit's scope has its column, empty.
+    assert headers[:4] == [
         "Answer",
+        "Carers of older people (no answers)",
         "Carers of older people who have had a stroke (not shown)",
         "Carers of older people with dementia (5)",
-        "Carers of adults and/ or children with learning disabilities [parent carers] (not shown)",
     ]
-    second_row = [c.get_text(strip=True) for c in split.select("tbody tr")[1].select("td")]
-    assert second_row == ["Not shown", "0% (0)", "Not shown"]
+    assert (
+        "Carers of adults and/ or children with learning disabilities [parent carers] (not shown)"
+        in headers
+    )
+    rows = [[c.get_text(strip=True) for c in tr.select("td")] for tr in split.select("tbody tr")]
+    stroke = headers.index("Carers of older people who have had a stroke (not shown)") - 1
+    assert [row[stroke] for row in rows] == ["0% (0)", "Not shown", "0% (0)"]
+    assert [row[2] for row in rows] == ["0% (0)", "0% (0)", "100% (5)"]
 
 
 def test_results_export_as_csv_and_xlsx_with_suppression(
@@ -781,8 +791,9 @@ def test_results_export_as_csv_and_xlsx_with_suppression(
         "age_band,How old are you?,Carers of older people with dementia,65 or over,5,100.0,5"
         in body
     )
-    stroke_lines = [line for line in body.splitlines() if "who have had a stroke" in line]
-    assert stroke_lines and all("suppressed: fewer than 5 answers" in line for line in stroke_lines)
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    stroke_lines = [row for row in rows if row[2].endswith("had a stroke")]
+    assert stroke_lines and all(row[4] in ("[c]", "0") and row[6] == "[c]" for row in stroke_lines)
     xlsx = as_lead.client.get(f"{base}/results.xlsx")
     assert xlsx.status_code == 200 and xlsx.mimetype.endswith("spreadsheetml.sheet")
     sheet = load_workbook(io.BytesIO(xlsx.get_data())).active
@@ -807,7 +818,8 @@ def test_lead_takes_the_surveys_ranking_into_step_2(
     _fill(
         app,
         questionnaire_id,
-        [_answer(outcomes_rank=["money", "wellbeing", "own_life"])] * 4 + [_answer()],
+        [_answer(outcomes_rank=["money", "wellbeing", "own_life"])] * 5
+        + [_answer(outcomes_rank=["wellbeing", "own_life", "money"])] * 5,
     )
     with app.app_context():
         db.session.add(
@@ -821,15 +833,15 @@ def test_lead_takes_the_surveys_ranking_into_step_2(
     with app.app_context():
         rows = db.session.scalars(select(OutcomePriority).order_by(OutcomePriority.rank)).all()
         assert [(r.outcome, r.rank, r.said_by) for r in rows] == [
-            ("3", 1, "carers' survey (5 answers)"),
-            ("4", 2, "carers' survey (5 answers)"),
-            ("2", 3, "carers' survey (5 answers)"),
+            ("4", 1, "carers' survey (10 answers)"),
+            ("3", 2, "carers' survey (10 answers)"),
+            ("2", 3, "carers' survey (10 answers)"),
         ]
     step4 = as_lead.get(f"/audits/{cast.draft.id}/plan/priorities")
     listed = step4.soup.select_one("#outcomes-that-matter")
     assert listed is not None
     assert [li.get_text(" ", strip=True) for li in listed.select("li")][0] == (
-        "Free from financial hardship (said by: carers' survey (5 answers))"
+        "Mentally and physically well (said by: carers' survey (10 answers))"
     )
     as_lead.post(f"{base}/ranking", {}, csrf=False, status=400)
 
