@@ -119,9 +119,7 @@ def period_length(history: Sequence[Point]) -> Decimal | None:
     return Decimal(median(gaps)) if gaps else None
 
 
-def forecast(
-    history: Sequence[Point], unit: Unit, ahead: int = DEFAULT_AHEAD
-) -> tuple[Point, ...]:
+def forecast(history: Sequence[Point], unit: Unit, ahead: int = DEFAULT_AHEAD) -> tuple[Point, ...]:
     """The trend continued ``ahead`` periods past the last one, each period the usual
     length, kept inside the indicator's :func:`possible_range`; () without a trend."""
     if ahead < 0:
