@@ -4,12 +4,21 @@ card's "What will success look like?"."""
 
 from __future__ import annotations
 
+import io
+import json
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
+import pytest
 from flask import Flask
+from sqlalchemy import func, select
 
-from tests.visit import Visitor
+from audit_app.extensions import db
+from audit_app.models import Audit
+from audit_app.models.indicators import Indicator
+from hub_model.figures import INDICATOR_FIGURES
+from tests.visit import Page, Visitor
 from tests.web.conftest import Cast
 from tests.web.test_indicators import _make_indicator, _make_value
 from tests.web.test_questionnaires import _answer, _fill, _open
@@ -69,3 +78,104 @@ def test_a_percentage_forecast_on_the_report_card_stops_at_100(
         ["Forecast 2 (to 31 Mar 2027)", "100.0%"],
     ]
     assert "a percentage stays between 0% and 100%" in page.text
+
+
+# Figures through the JSON import: one range, as the indicator form's.
+
+LARGEST = "999999999999"
+
+
+def _exported_with_an_indicator(app: Flask, as_lead: Visitor, cast: Cast) -> dict[str, Any]:
+    indicator_id = _make_indicator(app, cast.draft.id, unit="rate_per_100000", decimals=2)
+    _make_value(app, indicator_id, period_end=date(2026, 3, 31), period_label="Q4")
+    _make_value(app, indicator_id)
+    response = as_lead.client.get(f"/audits/{cast.draft.id}/exports/audit.json")
+    assert response.status_code == 200
+    return dict(json.loads(response.data))
+
+
+def _import(as_lead: Visitor, document: dict[str, Any], area_id: int, status: int) -> Page:
+    return as_lead.post(
+        "/audits/import",
+        {
+            "file": (io.BytesIO(json.dumps(document).encode()), "audit.json"),
+            "area_id": str(area_id),
+            "title": "Copy",
+        },
+        status=status,
+    )
+
+
+@pytest.mark.parametrize(
+    ("column", "figure", "message"),
+    [
+        ("numerator", "1E+26", "numerator must be 999,999,999,999 or less"),
+        ("target", 1e26, "target must be 999,999,999,999 or less"),
+        ("denominator", "-5", "denominator must be 0 or more"),
+        ("benchmark", "0.1234567", "benchmark must have no more than 6 decimal places"),
+        ("previous", "NaN", "previous must be a number"),
+        ("direct_result", "lots", "direct_result is not a valid value"),
+    ],
+)
+def test_the_import_refuses_a_figure_the_form_would_refuse_and_says_which(
+    app: Flask, as_lead: Visitor, cast: Cast, column: str, figure: object, message: str
+) -> None:
+    # Seen: 10^26 through the import raised decimal.InvalidOperation on the pages.
+    document = _exported_with_an_indicator(app, as_lead, cast)
+    document["tables"]["indicator_value"][1][column] = figure
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(Audit))
+    page = _import(as_lead, document, cast.draft.area_id, 200)
+    assert page.field_error("file") == f"Row 2 of indicator_value: {message}"
+    assert page.error_summary() == [f"Row 2 of indicator_value: {message}"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Audit)) == before
+
+
+def test_the_import_refuses_a_threshold_the_form_would_refuse(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    document = _exported_with_an_indicator(app, as_lead, cast)
+    document["tables"]["indicator"][0]["red_amber_within"] = "20000"
+    page = _import(as_lead, document, cast.draft.area_id, 200)
+    assert page.field_error("file") == "Row 1 of indicator: red_amber_within must be 10,000 or less"
+
+
+@pytest.mark.parametrize(
+    "figures",
+    [
+        {"numerator": LARGEST, "denominator": "0.000001", "target": "0.000001"},
+        {"numerator": "0.000001", "denominator": LARGEST, "target": LARGEST},
+        {"numerator": LARGEST, "denominator": LARGEST, "previous": LARGEST, "benchmark": LARGEST},
+        {"numerator": None, "denominator": None, "direct_result": LARGEST, "target": "0"},
+    ],
+)
+def test_any_figure_the_import_accepts_renders_everywhere(
+    app: Flask, as_lead: Visitor, cast: Cast, figures: dict[str, str | None]
+) -> None:
+    document = _exported_with_an_indicator(app, as_lead, cast)
+    for row in document["tables"]["indicator_value"]:
+        row.update(figures)
+    for figure in figures.values():
+        assert figure is None or INDICATOR_FIGURES.problem(Decimal(figure)) is None
+    page = _import(as_lead, document, cast.draft.area_id, 302)
+    audit_id = int(page.response.headers["Location"].split("/audits/")[1].split("/")[0])
+    with app.app_context():
+        indicator = db.session.scalars(
+            select(Indicator).where(Indicator.audit_id == audit_id)
+        ).one()
+        indicator_id = indicator.id
+    base = f"/audits/{audit_id}"
+    for url in (
+        f"{base}/indicators",
+        f"{base}/indicators/dashboard",
+        f"{base}/indicators/{indicator_id}/report-card",
+        f"{base}/exports/report",
+    ):
+        as_lead.get(url)
+    for url in (
+        f"{base}/indicators/{indicator_id}/report-card.png",
+        f"{base}/exports/tables.xlsx",
+        f"{base}/exports/csv/indicators.csv",
+    ):
+        assert as_lead.client.get(url).status_code == 200, url
