@@ -193,6 +193,18 @@ class IndicatorForm(Form):
     )
     why_it_matters = _text("Why it matters (optional)", "Why it matters")
     story = _text("The story behind the baseline (optional)", "The story behind the baseline")
+    success = TextAreaField(
+        "What will success look like? (optional)",
+        description="What good performance will mean, such as admissions at or below the "
+        "family group average",
+        widget=GovTextArea(),
+        validators=[
+            Optional(),
+            Length(
+                max=5000, message="What success will look like must be 5,000 characters or fewer"
+            ),
+        ],
+    )
     partners = _text("Partners with a role to play (optional)", "Partners")
     what_works = _text("What works (optional)", "What works")
     responsible_officers = _text("Responsible officers (optional)", "Responsible officers")
@@ -271,6 +283,7 @@ class IndicatorForm(Form):
             "accountability": _or_none(self.accountability.data),
             "why_it_matters": _or_none(self.why_it_matters.data),
             "story": _or_none(self.story.data),
+            "success": _or_none(self.success.data),
             "partners": _or_none(self.partners.data),
             "what_works": _or_none(self.what_works.data),
             "responsible_officers": _or_none(self.responsible_officers.data),

@@ -49,6 +49,7 @@ class Indicator(Tracked, db.Model):  # type: ignore[name-defined]
     accountability: Mapped[str | None] = mapped_column(String(20))  # population, performance
     why_it_matters: Mapped[str | None] = mapped_column(Text)
     story: Mapped[str | None] = mapped_column(Text)
+    success: Mapped[str | None] = mapped_column(Text)  # "What will success look like?"
     partners: Mapped[str | None] = mapped_column(Text)
     what_works: Mapped[str | None] = mapped_column(Text)
     responsible_officers: Mapped[str | None] = mapped_column(Text)

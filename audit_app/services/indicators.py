@@ -100,6 +100,7 @@ INDICATOR = Entity(
         "accountability",
         "why_it_matters",
         "story",
+        "success",
         "partners",
         "what_works",
         "responsible_officers",

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from audit_app.extensions import db
@@ -20,7 +21,7 @@ from audit_app.models.indicators import Indicator
 from hub_model.figures import INDICATOR_FIGURES
 from tests.visit import Page, Visitor
 from tests.web.conftest import Cast
-from tests.web.test_indicators import _make_indicator, _make_value
+from tests.web.test_indicators import _indicator, _make_indicator, _make_value
 from tests.web.test_questionnaires import _answer, _fill, _open
 
 
@@ -179,3 +180,77 @@ def test_any_figure_the_import_accepts_renders_everywhere(
         f"{base}/exports/csv/indicators.csv",
     ):
         assert as_lead.client.get(url).status_code == 200, url
+
+
+# "What will success look like?" (seed 004) on the report card.
+
+SUCCESS = (
+    "Low, stable and below target levels of delayed discharges, meaning people get the "
+    "care they need once medically fit."
+)
+
+
+def test_what_success_looks_like_is_entered_shown_reported_exported_and_imported(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    base = f"/audits/{cast.draft.id}/indicators"
+    form = as_lead.get(f"{base}/new")
+    assert form.soup.find("label", string=lambda s: s and "What will success look like?" in s)
+    as_lead.post(f"{base}/new", _indicator(success=SUCCESS))
+    with app.app_context():
+        indicator = db.session.scalars(select(Indicator)).one()
+        assert indicator.success == SUCCESS
+        indicator_id = indicator.id
+    _make_value(app, indicator_id)
+    assert as_lead.get(f"{base}/{indicator_id}").value("success") == SUCCESS
+    card = as_lead.get(f"{base}/{indicator_id}/report-card")
+    heading = card.soup.find("h2", id="success")
+    assert heading is not None and heading.get_text() == "What will success look like?"
+    assert heading.find_next("p").get_text() == SUCCESS
+    # After the story behind the baseline, as seed 004's cards have it.
+    headings = [h2.get_text() for h2 in card.soup.select("main h2")]
+    assert headings.index("What will success look like?") > headings.index(
+        "The story behind the baseline"
+    )
+    exports = f"/audits/{cast.draft.id}/exports"
+    report = as_lead.get(f"{exports}/report")
+    assert SUCCESS in report.text
+    csv_text = as_lead.client.get(f"{exports}/csv/report_cards.csv").get_data(as_text=True)
+    assert "What will success look like?" in csv_text.splitlines()[0] and SUCCESS in csv_text
+    book = load_workbook(io.BytesIO(as_lead.client.get(f"{exports}/tables.xlsx").get_data()))
+    rows = list(book["Report cards"].iter_rows(values_only=True))
+    column = rows[0].index("What will success look like?")
+    assert [row[column] for row in rows[1:] if row[0] == "LOC1"] == [SUCCESS]
+    document = json.loads(as_lead.client.get(f"{exports}/audit.json").data)
+    assert document["tables"]["indicator"][0]["success"] == SUCCESS
+    page = _import(as_lead, document, cast.draft.area_id, 302)
+    with app.app_context():
+        copies = db.session.scalars(select(Indicator).where(Indicator.id != indicator_id)).all()
+        assert [copy.success for copy in copies] == [SUCCESS]
+    assert page.response.status_code == 302
+
+
+def test_a_long_success_text_is_refused_and_kept(app: Flask, as_lead: Visitor, cast: Cast) -> None:
+    typed = "x" * 5001
+    page = as_lead.post(
+        f"/audits/{cast.draft.id}/indicators/new", _indicator(success=typed), status=200
+    )
+    message = "What success will look like must be 5,000 characters or fewer"
+    assert page.field_error("success") == message and message in page.error_summary()
+    assert page.soup.select_one("#success").get_text() == typed
+
+
+def test_the_demo_report_cards_say_what_success_will_look_like(
+    app: Flask, runner: Any, visitor: Visitor
+) -> None:
+    assert "Demo data loaded." in runner.invoke(args=["demo-data"]).output
+    with app.app_context():
+        described = db.session.scalars(
+            select(Indicator).where(Indicator.success.is_not(None))
+        ).all()
+        assert {indicator.ref for indicator in described} >= {"NI135", "A4a.1", "LOCAL1"}
+        audit_id, indicator_id = described[0].audit_id, described[0].id
+        success = described[0].success
+    visitor.sign_in("lead@demo.test", "demo-password")
+    card = visitor.get(f"/audits/{audit_id}/indicators/{indicator_id}/report-card")
+    assert card.soup.find("h2", id="success").find_next("p").get_text() == success
