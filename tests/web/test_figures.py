@@ -12,13 +12,18 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import Numeric, func, select
+from wtforms.validators import ValidationError
 
 from audit_app.extensions import db
+from audit_app.indicators.forms import check_figure
 from audit_app.models import Audit
-from audit_app.models.indicators import Indicator
-from hub_model.figures import INDICATOR_FIGURES
+from audit_app.models.indicators import Indicator, IndicatorValue
+from audit_app.services import audit_json
+from hub_model.figures import INDICATOR_FIGURES, FigureRange
 from tests.visit import Page, Visitor
 from tests.web.conftest import Cast
 from tests.web.test_indicators import _indicator, _make_indicator, _make_value
@@ -254,3 +259,47 @@ def test_the_demo_report_cards_say_what_success_will_look_like(
     visitor.sign_in("lead@demo.test", "demo-password")
     card = visitor.get(f"/audits/{audit_id}/indicators/{indicator_id}/report-card")
     assert card.soup.find("h2", id="success").find_next("p").get_text() == success
+
+
+def test_every_numeric_column_the_import_fills_has_a_range_it_checks(app: Flask) -> None:
+    # Generated from the tables an audit owns: a figure past a column's range is refused
+    # by name (on PostgreSQL it would otherwise fail as "numeric field overflow").
+    with app.app_context():
+        columns = [
+            column
+            for table in audit_json.audit_tables()
+            for column in table.columns
+            if isinstance(column.type, Numeric)
+        ]
+        assert {f"{c.table.name}.{c.name}" for c in columns} >= {
+            "indicator_value.numerator",
+            "indicator.red_amber_within",
+            "funding_contribution.amount",
+        }
+        for column in columns:
+            figures = column.info.get("figures") or FigureRange.of_column(
+                column.type.precision, column.type.scale
+            )
+            largest = figures.largest
+            assert audit_json._figure_problem(column, largest) is None, column
+            too_big = audit_json._figure_problem(column, largest + 1)
+            assert too_big is not None and too_big.endswith("or less"), column
+            too_fine = audit_json._figure_problem(column, Decimal(1).scaleb(-figures.places - 1))
+            assert too_fine is not None and "decimal places" in too_fine, column
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        st.decimals(allow_nan=False, allow_infinity=False),
+        st.decimals(min_value=-1, max_value=10**13, places=7),
+        st.sampled_from(["999999999999", "999999999999.5", "1E+26", "0.000001", "-0"]).map(Decimal),
+    )
+)
+def test_the_form_and_the_import_accept_the_same_figures(number: Decimal) -> None:
+    column = IndicatorValue.__table__.c.numerator
+    try:
+        form_accepts = check_figure(f"{number:f}", "Numerator") is not None
+    except ValidationError:
+        form_accepts = False
+    assert form_accepts is (audit_json._figure_problem(column, number) is None)
