@@ -31,6 +31,7 @@ from audit_app.extensions import db
 from audit_app.models import Audit, AuditMembership, Organisation, User
 from audit_app.models.audit import DRAFT, LEAD
 from audit_app.models.types import utcnow
+from audit_app.services import indicator_checks
 from hub_model.figures import FigureRange
 
 FORMAT = "carers-hub-audit/1"
@@ -195,6 +196,7 @@ def import_document(document: Mapping[str, Any], area: Organisation, title: str,
     """A new draft audit in ``area`` from a parsed document; all or nothing."""
     try:
         audit_id = _insert_all(document, area, title, by)
+        _check_rules(audit_id)
         db.session.add(AuditMembership(audit_id=audit_id, user_id=by.id, role=LEAD))
         db.session.commit()
     except ImportFailed:
@@ -208,6 +210,15 @@ def import_document(document: Mapping[str, Any], area: Organisation, title: str,
     audit = db.session.get(Audit, audit_id)
     assert audit is not None
     return audit
+
+
+def _check_rules(audit_id: int) -> None:
+    """Refuse what the forms would have refused across fields, which rows alone cannot say."""
+    audit = db.session.get(Audit, audit_id)
+    assert audit is not None
+    problem = indicator_checks.first_problem(audit)
+    if problem:
+        raise ImportFailed(f"{problem}. Nothing was imported")
 
 
 class _Remap:

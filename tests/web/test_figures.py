@@ -303,3 +303,41 @@ def test_the_form_and_the_import_accept_the_same_figures(number: Decimal) -> Non
     except ValidationError:
         form_accepts = False
     assert form_accepts is (audit_json._figure_problem(column, number) is None)
+
+
+@pytest.mark.parametrize(
+    ("table", "changes", "message"),
+    [
+        (
+            "indicator_value",
+            {"direct_result": "5"},
+            "Indicator LOC1, period Apr–Jun 2026: give a numerator or a direct result, not both",
+        ),
+        (
+            "indicator_value",
+            {"manual_rag": "red", "manual_reason": None},
+            "Indicator LOC1, period Apr–Jun 2026: a RAG set by hand needs a reason",
+        ),
+        (
+            "indicator_value",
+            {"manual_rag": "purple", "manual_reason": "x"},
+            "Indicator LOC1, period Apr–Jun 2026: the RAG set by hand is not one of the four",
+        ),
+        (
+            "indicator",
+            {"green_amber_within": "10", "red_amber_within": "5"},
+            "Indicator LOC1: the green amber bound cannot exceed the red amber bound",
+        ),
+        ("indicator", {"unit": "furlongs"}, "Indicator LOC1: the unit is not one of the list"),
+        ("indicator", {"decimals": 40}, "Indicator LOC1: decimal places must be from 0 to 6"),
+    ],
+)
+def test_the_import_refuses_an_indicator_its_rules_cannot_assess(
+    app: Flask, as_lead: Visitor, cast: Cast, table: str, changes: dict[str, Any], message: str
+) -> None:
+    # Each is what the form refuses; hand-edited into the file, it made every indicator
+    # page fail.
+    document = _exported_with_an_indicator(app, as_lead, cast)
+    document["tables"][table][-1].update(changes)
+    page = _import(as_lead, document, cast.draft.area_id, 200)
+    assert page.field_error("file") == f"{message}. Nothing was imported"
