@@ -47,12 +47,12 @@ def stored(text: str | None, places: Decimal = SIX_PLACES) -> Decimal | None:
     return None if number is None else number.quantize(places)
 
 
-def _text(label: str, what: str, required: str | None = None, limit: int = 5000) -> Any:
+def _text(label: str, what: str, required: str | None = None, limit: int = 5000, **kw: Any) -> Any:
     validators: list[Any] = [
         DataRequired(required) if required else Optional(),
         Length(max=limit, message=f"{what} must be {limit:,} characters or fewer"),
     ]
-    return TextAreaField(label, widget=GovTextArea(), validators=validators)
+    return TextAreaField(label, widget=GovTextArea(), validators=validators, **kw)
 
 
 def _line(label: str, what: str, required: str | None = None, limit: int = 200, **kw: Any) -> Any:
@@ -193,17 +193,11 @@ class IndicatorForm(Form):
     )
     why_it_matters = _text("Why it matters (optional)", "Why it matters")
     story = _text("The story behind the baseline (optional)", "The story behind the baseline")
-    success = TextAreaField(
+    success = _text(
         "What will success look like? (optional)",
+        "What success will look like",
         description="What good performance will mean, such as admissions at or below the "
         "family group average",
-        widget=GovTextArea(),
-        validators=[
-            Optional(),
-            Length(
-                max=5000, message="What success will look like must be 5,000 characters or fewer"
-            ),
-        ],
     )
     partners = _text("Partners with a role to play (optional)", "Partners")
     what_works = _text("What works (optional)", "What works")
