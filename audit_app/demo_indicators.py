@@ -49,6 +49,8 @@ INDICATORS: list[dict[str, Any]] = [
             "story": "The rate stalled at 23% in 2025 while carers' assessments waited. "
             "Self-assessment forms through GP surgeries and libraries (as seed 000 describes) "
             "began in April 2026.",
+            "success": "At least 28% of carers of people using community services get a "
+            "service or advice, in every locality, and at or above the IPF comparator group.",
             "partners": "Northshire Carers Centre; Northshire Memory Support; GP practices",
             "what_works": "Self-assessment forms offering a choice of an information pack or "
             "a full assessment; carers' workers in memory clinics.",
@@ -81,6 +83,8 @@ INDICATORS: list[dict[str, Any]] = [
             "why_it_matters": "A carer flagged on the GP record is offered health checks and "
             "flu jabs and can be referred for support.",
             "story": "Registers grew after the primary care carers' champions scheme.",
+            "success": "Every practice with a carers' champion and a register that grows "
+            "each quarter.",
             "responsible_officers": "Primary care manager, Northshire ICB",
         },
         "values": [("3900", None, "4000"), ("4150", None, "4200"), ("4480", None, "4400")],
@@ -130,6 +134,7 @@ INDICATORS: list[dict[str, Any]] = [
             "accountability": "performance",
             "why_it_matters": "A support plan turns an assessment into help.",
             "story": "Two of five carers' workers left in the spring and were not replaced.",
+            "success": "Every carer assessed leaves with a support plan within four weeks.",
         },
         "values": [("620", None, "650"), ("590", None, "680"), ("540", None, "700")],
         "first_previous": "640",
@@ -157,6 +162,8 @@ INDICATORS: list[dict[str, Any]] = [
             "accountability": "population",
             "why_it_matters": "§8.1: carer support adds value when people it helps stay out "
             "of hospital.",
+            "success": "Low, stable and below target readmissions: carers are part of every "
+            "discharge plan.",
         },
         "values": [("124", "1000", "12"), ("118", "1000", "11.8"), ("115", "1027", "11.5")],
         "first_previous": "12.9",
@@ -221,6 +228,8 @@ INDICATORS: list[dict[str, Any]] = [
             "accountability": "performance",
             "why_it_matters": "Carers told the focus groups that their biggest worry is what "
             "happens to the person they care for if they fall ill.",
+            "success": "A quarter of carers of people with dementia with an emergency plan by "
+            "the end of the year, and every plan known to the emergency carers' service.",
             "data_gaps": "Plans held by the memory service are not yet counted.",
         },
         "values": [("180", "1000", "20"), ("210", "1000", "22.5"), ("245", "1000", "25")],

@@ -4,69 +4,148 @@ if nothing changes.
 "Turning the curve" means doing better than the baseline forecast. The
 forecast here is the least-squares straight line through the history,
 projected ahead; it is a statement of the trend, not a prediction model.
+
+Time is counted in months between the dates periods end, a day being its share
+of its month: quarters ending on month ends are exactly three months apart
+whatever their days, and a longer period, or a period missing from the
+history, keeps its true distance rather than counting as one step.
 """
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from statistics import median
 
-from hub_model.scales import Polarity
+from hub_model.scales import Polarity, Unit
 
 FORECAST_RULE = (
     "The forecast if nothing changes is the least-squares straight line through the "
-    "periods with a result, one step per period, continued {ahead} periods ahead. "
+    "periods with a result, each placed at the date it ends (so a longer period, or a "
+    "missing one, keeps its true distance), continued {ahead} periods ahead at the usual "
+    "length of a period (the median time between period ends). It never leaves what the "
+    "indicator can be: a percentage stays between 0% and 100%, anything else at 0 or more. "
     "It needs at least two results."
 )
 DEFAULT_AHEAD = 2
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Point:
+    """One period of the curve: the date it ends, and its result (None: not reported)."""
+
+    end: date
+    value: Decimal | None
+
+
+def possible_range(unit: Unit) -> tuple[Decimal, Decimal | None]:
+    """The lowest and highest value (None: no highest) an indicator of ``unit`` can take.
+
+    Every figure is 0 or more (the indicator form and the JSON import refuse
+    negative figures, see :mod:`hub_model.figures`), and a percentage is at most 100.
+    """
+    return (Decimal(0), HUNDRED if unit is Unit.PERCENTAGE else None)
+
+
+def within(value: Decimal, unit: Unit) -> Decimal:
+    """``value`` brought inside :func:`possible_range` of ``unit``."""
+    low, high = possible_range(unit)
+    value = max(value, low)
+    return value if high is None else min(value, high)
+
+
+def months(end: date) -> Decimal:
+    """``end`` as months since year 0: the last day of a month is a whole number."""
+    days = calendar.monthrange(end.year, end.month)[1]
+    return Decimal(12 * end.year + end.month - 1) + Decimal(end.day) / Decimal(days)
+
+
+def month_date(position: Decimal) -> date:
+    """The date at ``position`` months (the inverse of :func:`months`, to the nearest day)."""
+    whole = int(position)
+    share = position - whole
+    if share == 0:
+        whole -= 1  # a whole number is the end of the month before
+        share = Decimal(1)
+    year, month = divmod(whole, 12)
+    days = calendar.monthrange(year, month + 1)[1]
+    day = min(days, max(1, int((share * days).to_integral_value())))
+    return date(year, month + 1, day)
 
 
 @dataclass(frozen=True)
 class Trend:
-    """A straight line ``value = intercept + slope × step``, step 0 the first period."""
+    """A straight line ``value = intercept + slope × months``, months from the first period's end."""
 
     slope: Decimal
     intercept: Decimal
+    origin: Decimal  # months() of the first period's end
 
-    def at(self, step: int) -> Decimal:
-        """The line's value at ``step``."""
-        return self.intercept + self.slope * step
+    def at(self, end: date | Decimal) -> Decimal:
+        """The line's value at ``end`` (a date, or a position in months)."""
+        position = months(end) if isinstance(end, date) else end
+        return self.intercept + self.slope * (position - self.origin)
 
 
-def linear_trend(history: Sequence[Decimal | None]) -> Trend | None:
-    """The least-squares line through the known points of ``history`` (a gap is a period
-    with no result, and keeps its step); None with fewer than two known points."""
-    points = [(step, value) for step, value in enumerate(history) if value is not None]
+def linear_trend(history: Sequence[Point]) -> Trend | None:
+    """The least-squares line through the reported points of ``history``, each at the
+    date its period ends; None with fewer than two reported points."""
+    ordered = sorted(history, key=lambda point: point.end)
+    if not ordered:
+        return None
+    origin = months(ordered[0].end)
+    points = [(months(p.end) - origin, p.value) for p in ordered if p.value is not None]
     if len(points) < 2:
         return None
     count = Decimal(len(points))
-    mean_x = sum((Decimal(x) for x, _ in points), Decimal(0)) / count
+    mean_x = sum((x for x, _ in points), Decimal(0)) / count
     mean_y = sum((y for _, y in points), Decimal(0)) / count
-    spread = sum(((Decimal(x) - mean_x) ** 2 for x, _ in points), Decimal(0))
-    covariance = sum(((Decimal(x) - mean_x) * (y - mean_y) for x, y in points), Decimal(0))
+    spread = sum(((x - mean_x) ** 2 for x, _ in points), Decimal(0))
+    if spread == 0:
+        return None  # two results for the same end date say nothing about a trend
+    covariance = sum(((x - mean_x) * (y - mean_y) for x, y in points), Decimal(0))
     slope = covariance / spread
-    return Trend(slope=slope, intercept=mean_y - slope * mean_x)
+    return Trend(slope=slope, intercept=mean_y - slope * mean_x, origin=origin)
 
 
-def forecast(history: Sequence[Decimal | None], ahead: int = DEFAULT_AHEAD) -> tuple[Decimal, ...]:
-    """The trend continued ``ahead`` periods past the last one; () without a trend."""
+def period_length(history: Sequence[Point]) -> Decimal | None:
+    """The usual length of a period in months: the median time between period ends."""
+    ends = sorted({months(point.end) for point in history})
+    gaps = [later - earlier for earlier, later in zip(ends, ends[1:], strict=False)]
+    return Decimal(median(gaps)) if gaps else None
+
+
+def forecast(history: Sequence[Point], unit: Unit, ahead: int = DEFAULT_AHEAD) -> tuple[Point, ...]:
+    """The trend continued ``ahead`` periods past the last one, each period the usual
+    length, kept inside the indicator's :func:`possible_range`; () without a trend."""
     if ahead < 0:
         raise ValueError("ahead cannot be negative")
     trend = linear_trend(history)
-    if trend is None:
+    step = period_length(history)
+    if trend is None or step is None:
         return ()
-    return tuple(trend.at(len(history) + offset) for offset in range(ahead))
+    last = max(months(point.end) for point in history)
+    found = []
+    for offset in range(1, ahead + 1):
+        position = last + step * offset
+        found.append(Point(month_date(position), within(trend.at(position), unit)))
+    return tuple(found)
 
 
 def curve_turned(
-    history: Sequence[Decimal | None], latest: Decimal | None, polarity: Polarity
+    history: Sequence[Point], latest: Point, polarity: Polarity, unit: Unit
 ) -> bool | None:
-    """Whether ``latest`` beats the forecast made from ``history`` alone (the periods
-    before it): the curve turned. None without polarity, a latest result or a trend."""
-    if latest is None or polarity is Polarity.NONE:
+    """Whether ``latest`` beats what the trend of ``history`` (the periods before it)
+    forecast for the date it ends: the curve turned. None without polarity, a latest
+    result or a trend."""
+    if latest.value is None or polarity is Polarity.NONE:
         return None
-    expected = forecast(history, 1)
-    if not expected:
+    trend = linear_trend(history)
+    if trend is None:
         return None
-    return latest > expected[0] if polarity is Polarity.HIGHER else latest < expected[0]
+    expected = within(trend.at(latest.end), unit)
+    return latest.value > expected if polarity is Polarity.HIGHER else latest.value < expected

@@ -19,7 +19,7 @@ works, so each indicator carries its own :class:`RagThresholds`):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 
 from hub_model.scales import Direction, Polarity, Rag4, Unit
@@ -207,7 +207,7 @@ def target_variance(result: Decimal | None, target: Decimal | None) -> Decimal |
     :data:`VARIANCE_RULE`; None without a result or a non-zero target."""
     if result is None or target is None or target == 0:
         return None
-    return (abs(result - target) / abs(target) * HUNDRED).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+    return rounded(abs(result - target) / abs(target) * HUNDRED, ONE_DECIMAL)
 
 
 def met(result: Decimal | None, target: Decimal | None, polarity: Polarity) -> bool | None:
@@ -306,9 +306,23 @@ def assess(definition: IndicatorDefinition, value: PeriodValue) -> Assessment:
 # --- display ------------------------------------------------------------------
 
 
+def rounded(value: Decimal, step: Decimal) -> Decimal:
+    """``value`` rounded half up to a multiple of ``step`` (a power of ten, such as 0.1).
+
+    Rounding needs room for every digit before the point as well as after it; the
+    default context's 28 digits cannot hold a rate of 10^23 to two places, or a
+    target variance of 10^31 to one, so the context grows to fit.
+    """
+    exponent = step.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    with localcontext() as context:
+        context.prec = max(context.prec, max(value.adjusted(), 0) + places + 2)
+        return value.quantize(step, ROUND_HALF_UP)
+
+
 def format_number(value: Decimal, decimals: int) -> str:
     """``value`` rounded half up to ``decimals`` places, without exponent."""
-    return f"{value.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP):f}"
+    return f"{rounded(value, Decimal(1).scaleb(-decimals)):f}"
 
 
 def plain_number(value: Decimal) -> str:

@@ -239,6 +239,10 @@ def _counts(question: Question, answers: pd.Series) -> tuple[Count, ...]:
         if question.type in {QuestionType.MULTIPLE_CHOICE, QuestionType.RANKING}
         else answers
     )
+    if question.type is QuestionType.SCALE:
+        # Blanks in an optional question make pandas hold the points as floats (4.0),
+        # which would never match the point "4".
+        values = values.astype("int64")
     tally = values.astype(str).value_counts() if answered else pd.Series(dtype="int64")
     return tuple(
         Count(

@@ -32,12 +32,10 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from audit_app.forms import Form, GovDateField, optional_int
 from audit_app.services import indicators as step3
 from audit_app.stakeholders.forms import parse_number
+from hub_model.figures import INDICATOR_FIGURES, RAG_BOUNDS, FigureRange
 from hub_model.framework_schema import Framework
 from hub_model.indicators import Assessment
 
-LARGEST_FIGURE = Decimal("999999999999")  # Numeric(18, 6)
-FIGURE_PLACES = 6
-LARGEST_BOUND = Decimal(10000)  # Numeric(7, 1)
 RATIOS = {"percentage", "rate_per_100000"}
 SIX_PLACES = Decimal("0.000001")
 ONE_PLACE = Decimal("0.1")
@@ -49,12 +47,12 @@ def stored(text: str | None, places: Decimal = SIX_PLACES) -> Decimal | None:
     return None if number is None else number.quantize(places)
 
 
-def _text(label: str, what: str, required: str | None = None, limit: int = 5000) -> Any:
+def _text(label: str, what: str, required: str | None = None, limit: int = 5000, **kw: Any) -> Any:
     validators: list[Any] = [
         DataRequired(required) if required else Optional(),
         Length(max=limit, message=f"{what} must be {limit:,} characters or fewer"),
     ]
-    return TextAreaField(label, widget=GovTextArea(), validators=validators)
+    return TextAreaField(label, widget=GovTextArea(), validators=validators, **kw)
 
 
 def _line(label: str, what: str, required: str | None = None, limit: int = 200, **kw: Any) -> Any:
@@ -105,26 +103,20 @@ def _or_none(text: str | None) -> str | None:
     return text or None
 
 
-def _places(number: Decimal) -> int:
-    exponent = number.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
 def check_figure(
-    text: str | None, what: str, largest: Decimal = LARGEST_FIGURE, places: int = FIGURE_PLACES
+    text: str | None, what: str, figures: FigureRange = INDICATOR_FIGURES
 ) -> Decimal | None:
-    """A typed figure, or a ValidationError naming ``what``; None if nothing was typed."""
+    """A typed figure, or a ValidationError naming ``what``; None if nothing was typed.
+
+    The range is hub_model's, the one the JSON import checks too."""
     if not text:
         return None
     number = parse_number(text.rstrip("%"))
     if number is None:
         raise ValidationError(f"{what} must be a number, like 422 or 59.5")
-    if number < 0:
-        raise ValidationError(f"{what} must be 0 or more")
-    if number > largest:
-        raise ValidationError(f"{what} must be {largest:,} or less")
-    if _places(number) > places:
-        raise ValidationError(f"{what} must have no more than {places} decimal places")
+    problem = figures.problem(number)
+    if problem:
+        raise ValidationError(f"{what} {problem}")
     return number
 
 
@@ -201,6 +193,12 @@ class IndicatorForm(Form):
     )
     why_it_matters = _text("Why it matters (optional)", "Why it matters")
     story = _text("The story behind the baseline (optional)", "The story behind the baseline")
+    success = _text(
+        "What will success look like? (optional)",
+        "What success will look like",
+        description="What good performance will mean, such as admissions at or below the "
+        "family group average",
+    )
     partners = _text("Partners with a role to play (optional)", "Partners")
     what_works = _text("What works (optional)", "What works")
     responsible_officers = _text("Responsible officers (optional)", "Responsible officers")
@@ -242,12 +240,12 @@ class IndicatorForm(Form):
             raise ValidationError("Decimal places must be a whole number from 0 to 6")
 
     def validate_green_amber_within(self, field: Any) -> None:
-        check_figure(field.data, "The green amber bound", LARGEST_BOUND, 1)
+        check_figure(field.data, "The green amber bound", RAG_BOUNDS)
 
     def validate_red_amber_within(self, field: Any) -> None:
-        bound = check_figure(field.data, "The red amber bound", LARGEST_BOUND, 1)
+        bound = check_figure(field.data, "The red amber bound", RAG_BOUNDS)
         try:
-            lower = check_figure(self.green_amber_within.data, "", LARGEST_BOUND, 1)
+            lower = check_figure(self.green_amber_within.data, "", RAG_BOUNDS)
         except ValidationError:
             return
         if bound is not None and lower is not None and lower > bound:
@@ -279,6 +277,7 @@ class IndicatorForm(Form):
             "accountability": _or_none(self.accountability.data),
             "why_it_matters": _or_none(self.why_it_matters.data),
             "story": _or_none(self.story.data),
+            "success": _or_none(self.success.data),
             "partners": _or_none(self.partners.data),
             "what_works": _or_none(self.what_works.data),
             "responsible_officers": _or_none(self.responsible_officers.data),

@@ -11,9 +11,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from audit_app.extensions import db
 from audit_app.models.tracking import Tracked
+from hub_model.figures import INDICATOR_FIGURES, RAG_BOUNDS
 
-# Room for counts in the millions and rates to six decimal places.
-FIGURE = Numeric(18, 6)
+# Every figure's range is hub_model's, which the form and the JSON import check
+# (the import finds it in the column's info).
+FIGURE = Numeric(INDICATOR_FIGURES.precision, INDICATOR_FIGURES.places)
+FIGURE_INFO = {"figures": INDICATOR_FIGURES}
+BOUND_INFO = {"figures": RAG_BOUNDS}
 
 
 class Indicator(Tracked, db.Model):  # type: ignore[name-defined]
@@ -34,8 +38,8 @@ class Indicator(Tracked, db.Model):  # type: ignore[name-defined]
     unit: Mapped[str] = mapped_column(String(20))  # hub_model.scales.Unit
     polarity: Mapped[str] = mapped_column(String(10))  # hub_model.scales.Polarity
     decimals: Mapped[int | None]
-    green_amber_within: Mapped[Decimal | None] = mapped_column(Numeric(7, 1))
-    red_amber_within: Mapped[Decimal | None] = mapped_column(Numeric(7, 1))
+    green_amber_within: Mapped[Decimal | None] = mapped_column(Numeric(7, 1), info=BOUND_INFO)
+    red_amber_within: Mapped[Decimal | None] = mapped_column(Numeric(7, 1), info=BOUND_INFO)
     comparator_group: Mapped[str | None] = mapped_column(String(200))
     outcomes: Mapped[list[str]] = mapped_column(JSON, default=list)
     interventions: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -45,6 +49,7 @@ class Indicator(Tracked, db.Model):  # type: ignore[name-defined]
     accountability: Mapped[str | None] = mapped_column(String(20))  # population, performance
     why_it_matters: Mapped[str | None] = mapped_column(Text)
     story: Mapped[str | None] = mapped_column(Text)
+    success: Mapped[str | None] = mapped_column(Text)  # "What will success look like?"
     partners: Mapped[str | None] = mapped_column(Text)
     what_works: Mapped[str | None] = mapped_column(Text)
     responsible_officers: Mapped[str | None] = mapped_column(Text)
@@ -69,13 +74,13 @@ class IndicatorValue(Tracked, db.Model):  # type: ignore[name-defined]
     )
     period_label: Mapped[str] = mapped_column(String(60))
     period_end: Mapped[date] = mapped_column(Date)
-    numerator: Mapped[Decimal | None] = mapped_column(FIGURE)
-    denominator: Mapped[Decimal | None] = mapped_column(FIGURE)
-    direct_result: Mapped[Decimal | None] = mapped_column(FIGURE)
-    target: Mapped[Decimal | None] = mapped_column(FIGURE)
+    numerator: Mapped[Decimal | None] = mapped_column(FIGURE, info=FIGURE_INFO)
+    denominator: Mapped[Decimal | None] = mapped_column(FIGURE, info=FIGURE_INFO)
+    direct_result: Mapped[Decimal | None] = mapped_column(FIGURE, info=FIGURE_INFO)
+    target: Mapped[Decimal | None] = mapped_column(FIGURE, info=FIGURE_INFO)
     # As entered; when empty, the prior period's result stands in.
-    previous: Mapped[Decimal | None] = mapped_column(FIGURE)
-    benchmark: Mapped[Decimal | None] = mapped_column(FIGURE)
+    previous: Mapped[Decimal | None] = mapped_column(FIGURE, info=FIGURE_INFO)
+    benchmark: Mapped[Decimal | None] = mapped_column(FIGURE, info=FIGURE_INFO)
     expected_to_report: Mapped[bool] = mapped_column(default=True)
     comments: Mapped[str | None] = mapped_column(Text)
     proposed_intervention: Mapped[str | None] = mapped_column(Text)

@@ -20,9 +20,10 @@ import json
 import secrets
 from collections.abc import Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, Table, and_, or_, select
+from sqlalchemy import Column, Numeric, Table, and_, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from audit_app.backup import _decode, _encode, _revision
@@ -37,7 +38,8 @@ from audit_app.models import (
 )
 from audit_app.models.audit import DRAFT, LEAD
 from audit_app.models.types import utcnow
-from audit_app.services import evidence
+from audit_app.services import evidence, indicator_checks
+from hub_model.figures import FigureRange
 
 FORMAT = "carers-hub-audit/1"
 ROOT = "audit"
@@ -245,6 +247,7 @@ def import_document(document: Mapping[str, Any], area: Organisation, title: str,
     """A new draft audit in ``area`` from a parsed document; all or nothing."""
     try:
         audit_id = _insert_all(document, area, title, by)
+        _check_rules(audit_id)
         db.session.add(AuditMembership(audit_id=audit_id, user_id=by.id, role=LEAD))
         db.session.commit()
     except ImportFailed:
@@ -258,6 +261,15 @@ def import_document(document: Mapping[str, Any], area: Organisation, title: str,
     audit = db.session.get(Audit, audit_id)
     assert audit is not None
     return audit
+
+
+def _check_rules(audit_id: int) -> None:
+    """Refuse what the forms would have refused across fields, which rows alone cannot say."""
+    audit = db.session.get(Audit, audit_id)
+    assert audit is not None
+    problem = indicator_checks.first_problem(audit)
+    if problem:
+        raise ImportFailed(f"{problem}. Nothing was imported")
 
 
 class _Remap:
@@ -379,10 +391,13 @@ def _values(table: Table, row: Mapping[str, Any], remap: _Remap, number: int) ->
             continue
         try:
             value = _decode(column, row[column.name])
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError, ArithmeticError) as error:
             raise ImportFailed(
                 f"Row {number} of {table.name}: {column.name} is not a valid value"
             ) from error
+        problem = _figure_problem(column, value)
+        if problem:
+            raise ImportFailed(f"Row {number} of {table.name}: {column.name} {problem}")
         if isinstance(value, datetime) and value.tzinfo is None:
             raise ImportFailed(f"Row {number} of {table.name}: {column.name} has no time zone")
         value = remap.value(column, value)
@@ -396,3 +411,18 @@ def _values(table: Table, row: Mapping[str, Any], remap: _Remap, number: int) ->
             value = None if column.nullable else secrets.token_hex(16)
         values[column.name] = value
     return values
+
+
+def _figure_problem(column: Column[Any], value: Any) -> str | None:
+    """Why a number cannot go in ``column``: outside the range hub_model gives it (in
+    the column's info, the range the form checks) or, for other numeric columns,
+    more than the column holds; None if it fits."""
+    if not isinstance(value, Decimal):
+        return None
+    figures = column.info.get("figures")
+    if not isinstance(figures, FigureRange):
+        kind = column.type
+        if not isinstance(kind, Numeric) or kind.precision is None:
+            return None
+        figures = FigureRange.of_column(kind.precision, kind.scale or 0)
+    return figures.problem(value)

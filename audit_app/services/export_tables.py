@@ -381,3 +381,34 @@ def indicators(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ..
                 )
             )
     return headers, rows
+
+
+# (heading, Indicator attribute) of each written part of a report card (seed 004).
+REPORT_CARD = (
+    ("Why it matters", "why_it_matters"),
+    ("The story behind the baseline", "story"),
+    ("What will success look like?", "success"),
+    ("Partners with a role to play", "partners"),
+    ("What works", "what_works"),
+    ("Responsible officers", "responsible_officers"),
+    ("Data owner", "data_owner"),
+    ("Data gaps", "data_gaps"),
+)
+
+
+@table("report_cards", "Report cards")
+def report_cards(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    """Each indicator's report card in words, one row per indicator."""
+    from audit_app.services import indicators as step3
+
+    headers = ("Ref", "Description", "Accountability", *(heading for heading, _ in REPORT_CARD))
+    rows: list[tuple[Cell, ...]] = [
+        (
+            indicator.ref,
+            indicator.title,
+            step3.ACCOUNTABILITY.get(indicator.accountability or "", ""),
+            *(getattr(indicator, name) or "" for _, name in REPORT_CARD),
+        )
+        for indicator in step3.indicators(ctx.audit)
+    ]
+    return headers, rows

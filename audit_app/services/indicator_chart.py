@@ -20,7 +20,8 @@ from matplotlib.figure import Figure  # noqa: E402  (after choosing the Agg back
 
 from audit_app.models.indicators import Indicator  # noqa: E402
 from audit_app.services import indicators as step3  # noqa: E402
-from hub_model.indicator_trend import DEFAULT_AHEAD, forecast  # noqa: E402
+from hub_model.indicator_trend import DEFAULT_AHEAD, forecast, months  # noqa: E402
+from hub_model.scales import Unit  # noqa: E402
 
 # Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
 RESULT_COLOUR = "#0072B2"
@@ -39,22 +40,29 @@ class Curve:
     targets: tuple[Decimal | None, ...]
     forecast_periods: tuple[str, ...]
     forecast: tuple[Decimal, ...]
+    # Where each period, then each forecast, sits along the time axis (months), so
+    # uneven periods are drawn unevenly; empty: one step each.
+    positions: tuple[float, ...] = ()
 
 
 def curve_of(rows: Sequence[step3.Row], ahead: int = DEFAULT_AHEAD) -> Curve:
     """The curve of an indicator's assessed values, oldest first."""
     results = tuple(row.assessment.result for row in rows)
-    projected = forecast(results, ahead)
+    unit = Unit(rows[0].indicator.unit) if rows else Unit.OTHER
+    projected = forecast([step3.point_of(row) for row in rows], unit, ahead)
     title = f"{rows[0].indicator.ref} {rows[0].indicator.title}" if rows else ""
-    unit = rows[0].indicator.unit if rows else ""
+    ends = [row.value.period_end for row in rows] + [point.end for point in projected]
     return Curve(
         title=title,
-        unit_suffix="%" if unit == "percentage" else "",
+        unit_suffix="%" if unit is Unit.PERCENTAGE else "",
         periods=tuple(row.value.period_label for row in rows),
         results=results,
         targets=tuple(row.value.target for row in rows),
-        forecast_periods=tuple(f"Forecast {n}" for n in range(1, len(projected) + 1)),
-        forecast=projected,
+        forecast_periods=tuple(
+            f"Forecast {n} (to {point.end:%-d %b %Y})" for n, point in enumerate(projected, 1)
+        ),
+        forecast=tuple(point.value for point in projected if point.value is not None),
+        positions=tuple(float(months(end)) for end in ends),
     )
 
 
@@ -77,8 +85,8 @@ def _draw(curve: Curve, fmt: str) -> bytes:
     figure = Figure(figsize=(7.2, 3.8), dpi=100)
     axes = figure.subplots()
     labels = list(curve.periods) + list(curve.forecast_periods)
-    steps = list(range(len(labels)))
-    known = [(i, float(v)) for i, v in enumerate(curve.results) if v is not None]
+    steps = list(curve.positions) if curve.positions else [float(n) for n in range(len(labels))]
+    known = [(steps[i], float(v)) for i, v in enumerate(curve.results) if v is not None]
     if known:
         axes.plot(
             *zip(*known, strict=True),
@@ -89,7 +97,7 @@ def _draw(curve: Curve, fmt: str) -> bytes:
             markersize=7,
             label="Result",
         )
-    targets = [(i, float(v)) for i, v in enumerate(curve.targets) if v is not None]
+    targets = [(steps[i], float(v)) for i, v in enumerate(curve.targets) if v is not None]
     if targets:
         axes.plot(
             *zip(*targets, strict=True),
@@ -104,7 +112,7 @@ def _draw(curve: Curve, fmt: str) -> bytes:
     if curve.forecast and known:
         start = known[-1]
         points = [start] + [
-            (len(curve.periods) + n, float(v)) for n, v in enumerate(curve.forecast)
+            (steps[len(curve.periods) + n], float(v)) for n, v in enumerate(curve.forecast)
         ]
         axes.plot(
             *zip(*points, strict=True),

@@ -23,7 +23,7 @@ from audit_app.models.indicators import Indicator, IndicatorValue
 from audit_app.services import changes
 from hub_model import indicators as rules
 from hub_model.framework_schema import Framework
-from hub_model.indicator_trend import curve_turned
+from hub_model.indicator_trend import Point, curve_turned
 from hub_model.scales import Direction, Polarity, Rag4, Unit, label
 
 # Where an indicator comes from (§8.1, §8.2, Appendix A, seed 000).
@@ -100,6 +100,7 @@ INDICATOR = Entity(
         "accountability",
         "why_it_matters",
         "story",
+        "success",
         "partners",
         "what_works",
         "responsible_officers",
@@ -428,6 +429,11 @@ def turned(rows: Sequence[Row]) -> bool | None:
     """Whether the latest result beats the trend of the periods before it."""
     if len(rows) < 3:
         return None
-    history = [row.assessment.result for row in rows[:-1]]
-    polarity = rows[-1].assessment.definition.polarity
-    return curve_turned(history, rows[-1].assessment.result, polarity)
+    history = [point_of(row) for row in rows[:-1]]
+    spec = rows[-1].assessment.definition
+    return curve_turned(history, point_of(rows[-1]), spec.polarity, spec.unit)
+
+
+def point_of(row: Row) -> Point:
+    """The row as a point of its indicator's curve: when its period ends, and its result."""
+    return Point(row.value.period_end, row.assessment.result)

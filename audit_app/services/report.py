@@ -143,7 +143,9 @@ def _indicators(ctx: ExportContext) -> dict[str, Any]:
             f"report-card-{indicator.id}.png",
             lambda i=indicator: report_card_chart(i, "png"),
         )
-        cards.append((f"{indicator.ref}: {indicator.title}", data_uri(png, "image/png")))
+        cards.append(
+            (f"{indicator.ref}: {indicator.title}", data_uri(png, "image/png"), indicator.success)
+        )
     return {"table": exports.shown(exports.build(ctx, "indicators")), "cards": cards}
 
 

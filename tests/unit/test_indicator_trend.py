@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hub_model.indicator_trend import curve_turned, forecast, linear_trend
-from hub_model.scales import Polarity
+from hub_model.indicator_trend import Point, curve_turned, forecast, linear_trend, possible_range
+from hub_model.scales import Polarity, Unit
+
+QUARTER_ENDS = [date(2025, 3, 31), date(2025, 6, 30), date(2025, 9, 30), date(2025, 12, 31)] + [
+    date(2026, 3, 31),
+    date(2026, 6, 30),
+]
 
 
-def d(*values: str | None) -> list[Decimal | None]:
-    return [None if v is None else Decimal(v) for v in values]
+def d(*values: str | None) -> list[Point]:
+    """Quarterly points ending on quarter ends from March 2025: evenly three months apart."""
+    return [
+        Point(end, None if v is None else Decimal(v))
+        for end, v in zip(QUARTER_ENDS, values, strict=False)
+    ]
+
+
+def latest(value: str | None, history: list[Point]) -> Point:
+    """The quarter after ``history``."""
+    return Point(QUARTER_ENDS[len(history)], None if value is None else Decimal(value))
 
 
 @pytest.mark.parametrize(
@@ -29,26 +44,28 @@ def d(*values: str | None) -> list[Decimal | None]:
     ],
 )
 def test_forecast_continues_the_least_squares_line(
-    history: list[Decimal | None], expected: tuple[str, ...]
+    history: list[Point], expected: tuple[str, ...]
 ) -> None:
-    assert forecast(history) == tuple(Decimal(e) for e in expected)
+    assert [point.value for point in forecast(history, Unit.COUNT)] == [
+        Decimal(e) for e in expected
+    ]
 
 
 @pytest.mark.parametrize("history", [d(), d("7"), d(None, "7", None)])
-def test_no_forecast_without_two_results(history: list[Decimal | None]) -> None:
+def test_no_forecast_without_two_results(history: list[Point]) -> None:
     assert linear_trend(history) is None
-    assert forecast(history) == ()
+    assert forecast(history, Unit.COUNT) == ()
 
 
 def test_forecast_length_follows_ahead() -> None:
-    assert len(forecast(d("1", "2"), 5)) == 5
-    assert forecast(d("1", "2"), 0) == ()
+    assert len(forecast(d("1", "2"), Unit.COUNT, 5)) == 5
+    assert forecast(d("1", "2"), Unit.COUNT, 0) == ()
     with pytest.raises(ValueError, match="negative"):
-        forecast(d("1", "2"), -1)
+        forecast(d("1", "2"), Unit.COUNT, -1)
 
 
 @pytest.mark.parametrize(
-    ("history", "latest", "polarity", "turned"),
+    ("history", "value", "polarity", "turned"),
     [
         pytest.param(d("20", "18", "16"), "17", Polarity.HIGHER, True, id="fall-halted"),
         pytest.param(d("20", "18", "16"), "13", Polarity.HIGHER, False, id="fall-goes-on"),
@@ -60,22 +77,110 @@ def test_forecast_length_follows_ahead() -> None:
     ],
 )
 def test_curve_turned_compares_the_latest_with_the_forecast(
-    history: list[Decimal | None], latest: str | None, polarity: Polarity, turned: bool | None
+    history: list[Point], value: str | None, polarity: Polarity, turned: bool | None
 ) -> None:
-    found = curve_turned(history, None if latest is None else Decimal(latest), polarity)
+    found = curve_turned(history, latest(value, history), polarity, Unit.COUNT)
     assert found is turned
 
 
 @given(
     st.decimals(min_value=-1000, max_value=1000, places=2),
     st.decimals(min_value=-50, max_value=50, places=2),
-    st.integers(min_value=2, max_value=12),
+    st.integers(min_value=2, max_value=6),
 )
 def test_a_line_is_forecast_exactly(intercept: Decimal, slope: Decimal, length: int) -> None:
-    history: list[Decimal | None] = [intercept + slope * step for step in range(length)]
+    history = d(*(str(intercept + slope * step) for step in range(length)))
     trend = linear_trend(history)
     assert trend is not None
-    assert abs(trend.slope - slope) < Decimal("1e-20")
-    found = forecast(history, 2)
-    for offset, value in enumerate(found):
-        assert abs(value - (intercept + slope * (length + offset))) < Decimal("1e-18")
+    assert abs(trend.slope * 3 - slope) < Decimal("1e-20")  # per month; a quarter is 3
+    found = forecast(history, Unit.OTHER, 2)
+    for offset, point in enumerate(found):
+        expected = max(Decimal(0), intercept + slope * (length + offset))
+        assert abs(point.value - expected) < Decimal("1e-18")  # type: ignore[operator]
+
+
+# Seen (issue #17): forecasts left what the indicator can be, and ignored period lengths.
+
+
+def test_a_percentage_forecast_never_passes_100() -> None:
+    # Seen: 90, 95, 99 → 103.7%, 108.2%.
+    found = forecast(d("90", "95", "99"), Unit.PERCENTAGE)
+    assert [point.value for point in found] == [Decimal(100), Decimal(100)]
+
+
+def test_a_count_forecast_never_goes_below_zero() -> None:
+    found = forecast(d("30", "15", "4"), Unit.COUNT)
+    assert [point.value for point in found] == [Decimal(0), Decimal(0)]
+    rate = forecast(d("30", "15", "4"), Unit.RATE_PER_100000)
+    assert all(point.value == 0 for point in rate)
+
+
+def test_uneven_periods_are_placed_by_their_dates() -> None:
+    # Two monthly figures, then a quarter: 10 at January's end, 11 at February's, 14 at
+    # May's. One a month all along: by date the line is exact; by steps it is not.
+    history = [
+        Point(date(2026, 1, 31), Decimal(10)),
+        Point(date(2026, 2, 28), Decimal(11)),
+        Point(date(2026, 5, 31), Decimal(14)),
+    ]
+    trend = linear_trend(history)
+    assert trend is not None and trend.slope == 1
+    # The usual period is the median gap (one and three months: two), so the forecast
+    # ends 31 July (16) and 30 September (18).
+    found = forecast(history, Unit.COUNT)
+    assert found == (Point(date(2026, 7, 31), Decimal(16)), Point(date(2026, 9, 30), Decimal(18)))
+
+
+def test_a_missing_year_keeps_its_distance() -> None:
+    history = [
+        Point(date(2023, 3, 31), Decimal(10)),
+        Point(date(2025, 3, 31), Decimal(14)),
+        Point(date(2026, 3, 31), Decimal(16)),
+    ]
+    found = forecast(history, Unit.COUNT, 1)
+    assert found == (Point(date(2027, 9, 30), Decimal(19)),)
+
+
+def test_the_curve_turned_is_judged_at_the_latest_periods_date() -> None:
+    history = [Point(date(2026, 1, 31), Decimal(10)), Point(date(2026, 2, 28), Decimal(12))]
+    # Three months after February the trend expects 18: 17 has not turned it (higher is
+    # better), though it beats the 14 one step would expect.
+    late = Point(date(2026, 5, 31), Decimal(17))
+    assert curve_turned(history, late, Polarity.HIGHER, Unit.COUNT) is False
+    # At 100% a percentage cannot beat a forecast stuck at 100%.
+    full = [Point(date(2026, 1, 31), Decimal(96)), Point(date(2026, 2, 28), Decimal(99))]
+    top = Point(date(2026, 3, 31), Decimal(100))
+    assert curve_turned(full, top, Polarity.HIGHER, Unit.PERCENTAGE) is False
+
+
+results = st.one_of(
+    st.none(),
+    st.decimals(min_value=0, max_value=10**12, places=6, allow_nan=False, allow_infinity=False),
+)
+ends = st.lists(st.dates(date(1990, 1, 1), date(2100, 1, 1)), min_size=2, max_size=10, unique=True)
+
+
+@given(
+    ends.flatmap(
+        lambda e: st.tuples(st.just(e), st.lists(results, min_size=len(e), max_size=len(e)))
+    ),
+    st.sampled_from(list(Unit)),
+    st.integers(0, 4),
+)
+def test_a_forecast_stays_inside_what_the_indicator_can_be(
+    case: tuple[list[date], list[Decimal | None]], unit: Unit, ahead: int
+) -> None:
+    dates, values = case
+    history = [Point(end, value) for end, value in zip(dates, values, strict=True)]
+    found = forecast(history, unit, ahead)
+    low, high = possible_range(unit)
+    last = max(dates)
+    for point in found:
+        assert point.value is not None and point.value >= low
+        assert high is None or point.value <= high
+        assert point.end > last
+        last = point.end
+    if unit is Unit.PERCENTAGE:
+        assert high == 100
+    reported = sum(1 for value in values if value is not None)
+    assert len(found) == (ahead if reported >= 2 and linear_trend(history) else 0)

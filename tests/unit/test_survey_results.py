@@ -53,6 +53,27 @@ def test_counts_and_shares_per_option() -> None:
     assert shares == {"age_16_24": (0, 0.0), "age_25_64": (15, 0.75), "age_65_plus": (5, 0.25)}
 
 
+def test_an_optional_scale_question_with_blanks_counts_every_point() -> None:
+    # Seen: "26 answered, Average: 4.15" beside 0 answers at every point, on the page and
+    # in the CSV: the blanks of an optional question made pandas hold the points as 4.0,
+    # which never matched the point "4". (Every count here is 5 or more, so no
+    # small-group rule can hide it.)
+    points = [5] * 12 + [4] * 9 + [3] * 5
+    answers = [_answer(breaks_rating=point) for point in points] + [_answer(breaks_rating=None)] * 4
+    summary = summarise(SURVEY, answers)
+    result = summary.question("breaks_rating")
+    assert (result.answered, result.mean) == (26, 4.27)
+    assert [count.count for count in result.counts] == [0, 0, 5, 9, 12]
+    table = results_table(summary)
+    rows = table[(table["question"] == "breaks_rating") & (table["breakdown"] == "All answers")]
+    shown = dict(
+        zip(rows["answer"], zip(rows["count"], rows["share (%)"], strict=True), strict=True)
+    )
+    assert shown["3"] == (5, 19.2)
+    assert shown["4"] == (9, 34.6)
+    assert shown["5 (Very helpful)"] == (12, 46.2)
+
+
 def test_multiple_choice_shares_are_of_people_answering() -> None:
     answers = [_answer(supports_used=["breaks", "information"])] * 5 + [
         _answer(supports_used=["breaks"])

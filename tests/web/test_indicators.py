@@ -906,7 +906,10 @@ def test_the_report_card_shows_the_curve_with_its_table_and_forecast(
         ["Q4", "25.0%", "23.0%"],
     ]
     # Least squares through 20, 18, 16, 25: slope 1.3, intercept 17.8 → 23.0, 24.3.
-    assert [row[:2] for row in rows[4:]] == [["Forecast 1", "23.0%"], ["Forecast 2", "24.3%"]]
+    assert [row[:2] for row in rows[4:]] == [
+        ["Forecast 1 (to 31 Mar 2027)", "23.0%"],
+        ["Forecast 2 (to 30 Jun 2027)", "24.3%"],
+    ]
     # Q1–Q3 fell by 2 a quarter; Q4's 25% beats the 14% that trend forecast.
     assert "the curve has turned" in page.soup.select_one("#turned").get_text()
     png = as_lead.client.get(f"{url}.png")
