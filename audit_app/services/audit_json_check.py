@@ -26,13 +26,24 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, Numeric, String, Table
 
 from audit_app.extensions import db
-from hub_model.framework import Framework, builtin_frameworks, parse_framework
+from hub_model.framework import Framework, builtin_frameworks, load_builtin, parse_framework
 from hub_model.framework_reader import FrameworkError
+from hub_model.indicators import IndicatorType
+from hub_model.questionnaire import (
+    Audience,
+    Question,
+    QuestionType,
+    answer_text,
+    parse_answer,
+    parse_questionnaire,
+)
+from hub_model.scales import ChecklistStatus, Maturity, Polarity, Rag, Rag4, Unit
 
 MAX_DEPTH = 32  # a real export nests about 8 deep (the framework snapshot)
 LARGEST_INTEGER = 2**31 - 1  # INTEGER on PostgreSQL
@@ -55,6 +66,22 @@ CODE_COLUMNS = {
     "outcome": "outcomes",
     "outcomes": "outcomes",
     "scope": "groups",
+}
+# Text columns holding a grade or setting the pages read through hub_model's enums
+# (a value outside them stops every page that draws a grid, map or chart).
+SCALE_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
+    ("rating", "rag"): Rag,
+    ("rating", "maturity"): Maturity,
+    ("rating_proposal", "rag"): Rag,
+    ("rating_proposal", "maturity"): Maturity,
+    ("checklist_judgement", "status"): ChecklistStatus,
+    ("checklist_judgement", "indicator"): Rag,
+    ("action_update", "rag"): Rag4,
+    ("indicator_value", "manual_rag"): Rag4,
+    ("indicator", "unit"): Unit,
+    ("indicator", "polarity"): Polarity,
+    ("indicator", "indicator_type"): IndicatorType,
+    ("questionnaire", "audience"): Audience,
 }
 
 
@@ -179,6 +206,14 @@ def column_problem(table: Table, column: Column[Any], value: Any) -> str | None:
     return None
 
 
+def _scale_problem(table: str, column: str, value: Any) -> str | None:
+    scale = SCALE_COLUMNS.get((table, column))
+    if scale is None or value is None or value in {member.value for member in scale}:
+        return None
+    allowed = ", ".join(member.value for member in scale)
+    return f"is {str(value)[:40]!r}, which is not one of {allowed}"
+
+
 def _label(table: str, number: int | None = None) -> str:
     words = table.replace("_", " ").capitalize()
     return words if number is None else f"{words} {number}"
@@ -203,7 +238,9 @@ def _rows(table: Table, rows: Any) -> Iterator[Problem]:
                 if not (column.nullable or column.default is not None) or column.primary_key:
                     yield Problem(where, f"{name} is missing")
                 continue
-            problem = column_problem(table, column, row[name])
+            problem = column_problem(table, column, row[name]) or _scale_problem(
+                table.name, name, row[name]
+            )
             if problem:
                 yield Problem(where, f"{name} {problem}")
         if "id" in columns and isinstance(row.get("id"), int):
@@ -279,6 +316,50 @@ def _unknown_codes(
                         )
 
 
+def _questionnaires(rows: Mapping[str, Any]) -> Iterator[Problem]:
+    """Each questionnaire's definition reads, and each response answers its questions
+    with values the questionnaire could have stored."""
+    definitions = {}
+    for number, row in enumerate(rows.get("questionnaire", []), start=1):
+        try:
+            # As services.questionnaires.definition_of reads it.
+            parsed = parse_questionnaire(row["definition"], load_builtin(), "the file")
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            yield Problem(_label("questionnaire", number), f"definition cannot be read: {error}")
+            continue
+        definitions[row.get("id")] = {question.code: question for question in parsed.questions}
+    for number, row in enumerate(rows.get("questionnaire_response", []), start=1):
+        questions = definitions.get(row.get("questionnaire_id"))
+        if questions is None:
+            continue  # the import names the missing questionnaire
+        for code, value in row["answers"].items():
+            question = questions.get(code)
+            if question is None:
+                problem = "answers a question the questionnaire does not have"
+            elif not _storable(question, value):
+                problem = f"is not an answer this question could have ({_kind(value)})"
+            else:
+                continue
+            yield Problem(_label("questionnaire_response", number), f"answer {code[:40]} {problem}")
+
+
+def _storable(question: Question, value: Any) -> bool:
+    """Whether ``value`` is what answering ``question`` stores (parse of its own text)."""
+    if value is None:
+        return True
+    if isinstance(value, list) and not all(isinstance(item, str) for item in value):
+        return False
+    if not isinstance(value, str | int | list) or isinstance(value, bool):
+        return False
+    try:
+        again = parse_answer(question, answer_text(question, value))
+    except (ValueError, TypeError):
+        return False
+    if question.type is QuestionType.MULTIPLE_CHOICE and isinstance(value, list):
+        return isinstance(again, list) and sorted(again) == sorted(value)
+    return again == value
+
+
 def check_document(document: Mapping[str, Any], tables: list[Table]) -> list[Problem]:
     """Every problem of ``document`` (its structure already checked by the caller):
     people, the rows of ``tables`` (those the import reads) against their columns,
@@ -293,4 +374,5 @@ def check_document(document: Mapping[str, Any], tables: list[Table]) -> list[Pro
     framework, problems = _framework(rows["audit"][0])
     if framework is None:
         return problems
-    return list(_unknown_codes(rows, {table.name for table in tables}, _codes(framework)))
+    found = list(_unknown_codes(rows, {table.name for table in tables}, _codes(framework)))
+    return found + list(_questionnaires(rows))

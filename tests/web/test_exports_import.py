@@ -19,12 +19,13 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import String, select
 
 from audit_app.extensions import db
 from audit_app.models import Audit, ChangeEvent, EvidenceReturn, Rating
+from audit_app.models.types import UTCDateTime
 from audit_app.services import audit_json, exports
-from audit_app.services.audit_json_check import MAX_DEPTH
+from audit_app.services.audit_json_check import CODE_COLUMNS, MAX_DEPTH, SCALE_COLUMNS
 from tests.visit import Page, Visitor
 from tests.web.conftest import Cast
 from tests.web.test_exports import _audit_count, _exported, _import
@@ -344,3 +345,68 @@ def test_groups_outside_the_scope_are_refused_or_harmless(
                     changed += 1
     assert changed > 5
     assert _import_or_refuse(app, as_lead, document, cast.dementia.area_id, "") == []
+
+
+def _demo(app: Flask, visitor: Visitor) -> tuple[dict[str, Any], int]:
+    """The published demo dementia audit's export (more kinds of rows than the cast's:
+    indicators and their values, sources, findings...) and its area."""
+    from audit_app.demo import load_demo
+    from tests.web.test_exports import DEMO_DEMENTIA
+
+    with app.app_context():
+        load_demo()
+        demo = db.session.scalars(select(Audit).where(Audit.title == DEMO_DEMENTIA)).one()
+        demo_id, area_id = demo.id, demo.area_id
+    visitor.sign_in("lead@demo.test", "demo-password")
+    document = json.loads(visitor.get(f"/audits/{demo_id}/exports/audit.json").response.data)
+    return document, area_id
+
+
+@pytest.mark.parametrize("source", ["filled", "demo"])
+def test_junk_text_in_every_text_field_is_refused_or_harmless(
+    app: Flask, cast: Cast, visitor: Visitor, source: str
+) -> None:
+    if source == "demo":
+        original, area_id = _demo(app, visitor)
+    else:
+        visitor.sign_in("lead@example.org")
+        original, area_id = _exported(app, cast, visitor), cast.dementia.area_id
+    with app.app_context():
+        text_columns = {
+            (table.name, column.name)
+            for table in audit_json.audit_tables()
+            for column in table.columns
+            if isinstance(column.type, String) and not isinstance(column.type, UTCDateTime)
+        }
+    failures: list[str] = []
+    junk = copy.deepcopy(original)
+    for table in _imported_tables(original):
+        for field in original["tables"][table][0]:
+            if (table, field) not in text_columns:
+                continue
+            if (table, field) in SCALE_COLUMNS or field in {*CODE_COLUMNS, "framework_id"}:
+                # A grade or a framework code: refused, naming it.
+                document = copy.deepcopy(original)
+                document["tables"][table][0][field] = "junk"
+                where = f"{_label(table)}: {field}"
+                failures += _import_or_refuse(app, visitor, document, area_id, where)
+            else:
+                for number, row in enumerate(junk["tables"][table]):
+                    if row.get(field) is not None:
+                        row[field] = f"junk {number}"  # rows may be unique by it
+    # Every other text field of every row junk at once: it imports, every page answers.
+    failures += _import_or_refuse(app, visitor, junk, area_id, "no refusal expected")
+    assert failures == []
+
+
+def test_every_answer_of_the_wrong_kind_is_refused(app: Flask, visitor: Visitor) -> None:
+    original, area_id = _demo(app, visitor)
+    response = original["tables"]["questionnaire_response"][0]
+    failures: list[str] = []
+    for code, value in response["answers"].items():
+        for wrong in ([1, 2], {"a": 1}, "not an option" if value is not None else 3.5):
+            document = copy.deepcopy(original)
+            document["tables"]["questionnaire_response"][0]["answers"][code] = wrong
+            where = f"Questionnaire response 1: answer {code}"
+            failures += _import_or_refuse(app, visitor, document, area_id, where)
+    assert failures == []
