@@ -167,7 +167,7 @@ def import_audit() -> Response | str:
         assert area is not None
         try:
             document = audit_json.parse(form.file.data.read(import_limit() + 1), import_limit())
-            outside = audit_json.people_outside(document, area)
+            outside = audit_json.people_outside(document, area, current_user)
             audit = audit_json.import_document(document, area, form.title.data, current_user)
         except audit_json.ImportFailed as failed:
             form.file.errors = [str(failed)]

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Table, or_, select
+from sqlalchemy import Column, Table, false, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from audit_app.backup import _decode, _encode, _revision
@@ -213,9 +213,13 @@ def parse(content: bytes, limit: int) -> dict[str, Any]:
     return document
 
 
-def people_in_area(area: Organisation) -> Any:
-    """The accounts a file's people may be matched to when importing into ``area``:
-    its own people and the members of its audits (partners, commissioners)."""
+def people_in_area(area: Organisation, by: User) -> Any:
+    """The accounts a file's people may be matched to when ``by`` imports into
+    ``area``: its own people and the members of its audits (partners,
+    commissioners). Nobody, unless ``by`` belongs to ``area`` or administers the
+    service: a lead acting for another area cannot name that area's people."""
+    if not (by.is_admin or by.organisation_id == area.id):
+        return false()
     members = (
         select(AuditMembership.user_id)
         .join(Audit, Audit.id == AuditMembership.audit_id)
@@ -224,7 +228,7 @@ def people_in_area(area: Organisation) -> Any:
     return or_(User.organisation_id == area.id, User.id.in_(members))
 
 
-def people_outside(document: Mapping[str, Any], area: Organisation) -> list[str]:
+def people_outside(document: Mapping[str, Any], area: Organisation, by: User) -> list[str]:
     """Email addresses of the file's people who match no account of ``area``."""
     emails = sorted(
         {str(person.get("email", "")).lower() for person in (document.get("people") or {}).values()}
@@ -232,7 +236,7 @@ def people_outside(document: Mapping[str, Any], area: Organisation) -> list[str]
     found = {
         email.lower()
         for email in db.session.scalars(
-            select(User.email).where(User.email.in_(emails), people_in_area(area))
+            select(User.email).where(User.email.in_(emails), people_in_area(area, by))
         )
     }
     return [email for email in emails if email not in found]
@@ -273,7 +277,9 @@ class _Remap:
             {
                 user.email.lower(): user.id
                 for user in db.session.scalars(
-                    select(User).where(User.email.in_(list(emails.values())), people_in_area(area))
+                    select(User).where(
+                        User.email.in_(list(emails.values())), people_in_area(area, by)
+                    )
                 )
             }
             if emails

@@ -410,3 +410,23 @@ def test_every_answer_of_the_wrong_kind_is_refused(app: Flask, visitor: Visitor)
             where = f"Questionnaire response 1: answer {code}"
             failures += _import_or_refuse(app, visitor, document, area_id, where)
     assert failures == []
+
+
+def test_a_lead_importing_for_another_area_cannot_name_its_people(
+    app: Flask, cast: Cast, as_lead: Visitor
+) -> None:
+    # Through the service, whatever areas the form offers: the Northshire lead puts a
+    # file into Southshire naming Southshire's lead; nobody is matched.
+    document = _exported(app, cast, as_lead)
+    for person in document["people"].values():
+        if person["email"] == "lead@example.org":
+            person["email"] = "lead@southshire.example.org"
+    with app.app_context():
+        lead = db.session.get(type(cast.lead), cast.lead.id)
+        southshire = db.session.get(Audit, cast.other_area_audit.id).area  # type: ignore[union-attr]
+        parsed = audit_json.parse(json.dumps(document).encode(), 10 * 1024 * 1024)
+        outside = audit_json.people_outside(parsed, southshire, lead)
+        assert "lead@southshire.example.org" in outside
+        audit = audit_json.import_document(parsed, southshire, "Copy", lead)
+        ratings = db.session.scalars(select(Rating).where(Rating.audit_id == audit.id)).all()
+        assert ratings and {r.updated_by_id for r in ratings} <= {None, cast.lead.id}
