@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, Numeric, String, Table
@@ -49,9 +50,8 @@ MAX_DEPTH = 32  # a real export nests about 8 deep (the framework snapshot)
 LARGEST_INTEGER = 2**31 - 1  # INTEGER on PostgreSQL
 SHOWN = 20  # problems listed on the page; the rest are counted
 
-_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_NOT_BRACKETS = re.compile(rb"[^\[\]{}]+")
-_OPENING = frozenset(b"[{")
+# A JSON string (possessive, so a long one costs no backtracking memory) or a bracket.
+_TOKEN = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"|[\[\]{}]', re.DOTALL)
 
 # Column names that hold framework codes, and which codes.
 CODE_COLUMNS = {
@@ -99,14 +99,14 @@ def too_deep(content: bytes, limit: int = MAX_DEPTH) -> bool:
 
     Brackets inside strings do not count. Linear in the size, no recursion.
     """
-    brackets = _NOT_BRACKETS.sub(b"", _STRINGS.sub(b"", content))
     depth = 0
-    for byte in brackets:
-        if byte in _OPENING:
+    for token in _TOKEN.finditer(content):
+        mark = token.group()
+        if mark in (b"[", b"{"):
             depth += 1
             if depth > limit:
                 return True
-        else:
+        elif mark in (b"]", b"}"):
             depth -= 1
     return False
 
@@ -126,6 +126,7 @@ def _kind(value: Any) -> str:
     return "a group of named values"
 
 
+@cache
 def _shape(table: Table, column: Column[Any]) -> str:
     """The declared Python type of a JSON column, from its model's annotation."""
     for mapper in db.Model.registry.mappers:

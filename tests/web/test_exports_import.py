@@ -25,7 +25,7 @@ from audit_app.extensions import db
 from audit_app.models import Audit, ChangeEvent, EvidenceReturn, Rating
 from audit_app.models.types import UTCDateTime
 from audit_app.services import audit_json, exports
-from audit_app.services.audit_json_check import CODE_COLUMNS, MAX_DEPTH, SCALE_COLUMNS
+from audit_app.services.audit_json_check import CODE_COLUMNS, MAX_DEPTH, SCALE_COLUMNS, too_deep
 from tests.visit import Page, Visitor
 from tests.web.conftest import Cast
 from tests.web.test_exports import _audit_count, _exported, _import
@@ -430,3 +430,18 @@ def test_a_lead_importing_for_another_area_cannot_name_its_people(
         audit = audit_json.import_document(parsed, southshire, "Copy", lead)
         ratings = db.session.scalars(select(Rating).where(Rating.audit_id == audit.id)).all()
         assert ratings and {r.updated_by_id for r in ratings} <= {None, cast.lead.id}
+
+
+@pytest.mark.parametrize(
+    ("content", "limit", "deep"),
+    [
+        (b"[[[]]]", 3, False),
+        (b"[[[]]]", 2, True),
+        (b'["[[[[", "\\"[[[", {"k": "]]]]"}]', 2, False),  # brackets in text do not count
+        (b'[{"a": [{"b": []}]}]', 4, True),
+        (b'"' + b"x" * 1_000_000 + b'"', 1, False),  # a long text, scanned without backtracking
+        (b'"unterminated [[[[', 1, True),  # not JSON: refused either way
+    ],
+)
+def test_the_depth_scan(content: bytes, limit: int, deep: bool) -> None:
+    assert too_deep(content, limit) is deep
