@@ -279,10 +279,35 @@ def _label(table: str, number: int = 1) -> str:
     return f"{table.replace('_', ' ').capitalize()} {number}"
 
 
+def _demo(app: Flask, visitor: Visitor) -> tuple[dict[str, Any], int]:
+    """The published demo dementia audit's export (more kinds of rows than the cast's:
+    indicators and their values, sources, findings...) and its area."""
+    from audit_app.demo import load_demo
+    from tests.web.test_exports import DEMO_DEMENTIA
+
+    with app.app_context():
+        load_demo()
+        demo = db.session.scalars(select(Audit).where(Audit.title == DEMO_DEMENTIA)).one()
+        demo_id, area_id = demo.id, demo.area_id
+    visitor.sign_in("lead@demo.test", "demo-password")
+    document = json.loads(visitor.get(f"/audits/{demo_id}/exports/audit.json").response.data)
+    return document, area_id
+
+
+def _source(app: Flask, cast: Cast, visitor: Visitor, source: str) -> tuple[dict[str, Any], int]:
+    """The export to tamper with, signed in as its lead: the test cast's filled
+    dementia audit, or the demo's (more kinds of rows), and the area to import into."""
+    if source == "demo":
+        return _demo(app, visitor)
+    visitor.sign_in("lead@example.org")
+    return _exported(app, cast, visitor), cast.dementia.area_id
+
+
+@pytest.mark.parametrize("source", ["filled", "demo"])
 def test_every_field_of_the_wrong_type_is_refused_or_harmless(
-    app: Flask, cast: Cast, as_lead: Visitor
+    app: Flask, cast: Cast, visitor: Visitor, source: str
 ) -> None:
-    original = _exported(app, cast, as_lead)
+    original, area_id = _source(app, cast, visitor, source)
     failures = []
     for table in _imported_tables(original):
         for field, value in original["tables"][table][0].items():
@@ -291,15 +316,16 @@ def test_every_field_of_the_wrong_type_is_refused_or_harmless(
             where = f"{_label(table)}: {field}"
             failures += [
                 f"{where} {_wrong(value)!r}: {f}"
-                for f in _import_or_refuse(app, as_lead, document, cast.dementia.area_id, where)
+                for f in _import_or_refuse(app, visitor, document, area_id, where)
             ]
     assert failures == []
 
 
+@pytest.mark.parametrize("source", ["filled", "demo"])
 def test_every_field_left_out_is_refused_or_harmless(
-    app: Flask, cast: Cast, as_lead: Visitor
+    app: Flask, cast: Cast, visitor: Visitor, source: str
 ) -> None:
-    original = _exported(app, cast, as_lead)
+    original, area_id = _source(app, cast, visitor, source)
     failures = []
     optional = copy.deepcopy(original)
     for table in _imported_tables(original):
@@ -307,12 +333,12 @@ def test_every_field_left_out_is_refused_or_harmless(
             document = copy.deepcopy(original)
             del document["tables"][table][0][field]
             where = f"{_label(table)}: {field} is missing"
-            response = as_lead.client.post(
+            response = visitor.client.post(
                 "/audits/import",
                 data={
-                    "csrf_token": as_lead.csrf_token(),
+                    "csrf_token": visitor.csrf_token(),
                     "file": (io.BytesIO(json.dumps(document).encode()), "audit.json"),
-                    "area_id": str(cast.dementia.area_id),
+                    "area_id": str(area_id),
                     "title": "Left out",
                 },
             )
@@ -323,7 +349,7 @@ def test_every_field_left_out_is_refused_or_harmless(
                 # Imported without it: leave it out of the document walked below.
                 del optional["tables"][table][0][field]
     # Every field the import accepts leaving out, left out at once: every page answers.
-    failures = _import_or_refuse(app, as_lead, optional, cast.dementia.area_id, "")
+    failures = _import_or_refuse(app, visitor, optional, area_id, "")
     assert failures == []
 
 
@@ -347,30 +373,11 @@ def test_groups_outside_the_scope_are_refused_or_harmless(
     assert _import_or_refuse(app, as_lead, document, cast.dementia.area_id, "") == []
 
 
-def _demo(app: Flask, visitor: Visitor) -> tuple[dict[str, Any], int]:
-    """The published demo dementia audit's export (more kinds of rows than the cast's:
-    indicators and their values, sources, findings...) and its area."""
-    from audit_app.demo import load_demo
-    from tests.web.test_exports import DEMO_DEMENTIA
-
-    with app.app_context():
-        load_demo()
-        demo = db.session.scalars(select(Audit).where(Audit.title == DEMO_DEMENTIA)).one()
-        demo_id, area_id = demo.id, demo.area_id
-    visitor.sign_in("lead@demo.test", "demo-password")
-    document = json.loads(visitor.get(f"/audits/{demo_id}/exports/audit.json").response.data)
-    return document, area_id
-
-
 @pytest.mark.parametrize("source", ["filled", "demo"])
 def test_junk_text_in_every_text_field_is_refused_or_harmless(
     app: Flask, cast: Cast, visitor: Visitor, source: str
 ) -> None:
-    if source == "demo":
-        original, area_id = _demo(app, visitor)
-    else:
-        visitor.sign_in("lead@example.org")
-        original, area_id = _exported(app, cast, visitor), cast.dementia.area_id
+    original, area_id = _source(app, cast, visitor, source)
     with app.app_context():
         text_columns = {
             (table.name, column.name)
