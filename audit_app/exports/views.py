@@ -13,6 +13,8 @@ person who asked for it: its status page and download are theirs alone.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -23,7 +25,7 @@ from audit_app.models import Organisation
 from audit_app.models.audit import LEAD
 from audit_app.models.types import utcnow
 from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD
-from audit_app.services import audit_json, exports, report, report_pdfs
+from audit_app.services import audit_json, audit_json_check, exports, report, report_pdfs
 from audit_app.services.access import account_role_required, audit_or_404
 from audit_app.services.audits import area_choices
 from audit_app.services.changes import SaveFailed
@@ -166,12 +168,34 @@ def import_audit() -> Response | str:
         assert area is not None
         try:
             document = audit_json.parse(form.file.data.read(import_limit() + 1), import_limit())
+            outside = audit_json.people_outside(document, area, current_user)
             audit = audit_json.import_document(document, area, form.title.data, current_user)
         except audit_json.ImportFailed as failed:
             form.file.errors = [str(failed)]
+            form.form_errors.extend(_listed(failed.problems))
         else:
             flash(f"Imported as a new draft audit: {audit.title}")
+            if outside:
+                flash(_outside_message(outside, area))
             return redirect(url_for("audits.overview", audit_id=audit.id))
     return render_template(
         "exports/import.html", form=form, limit_mb=import_limit() // (1024 * 1024), now=utcnow()
+    )
+
+
+def _listed(problems: list[Any]) -> list[str]:
+    """The problems for the error summary: the first few, then how many more."""
+    shown = [str(problem) for problem in problems[: audit_json_check.SHOWN]]
+    hidden = len(problems) - len(shown)
+    if hidden:
+        shown.append(f"and {hidden} more problem{'' if hidden == 1 else 's'} like these")
+    return shown
+
+
+def _outside_message(emails: list[str], area: Organisation) -> str:
+    named = ", ".join(emails[:5]) + (f" and {len(emails) - 5} more" if len(emails) > 5 else "")
+    return (
+        f"{len(emails)} {'person' if len(emails) == 1 else 'people'} named in the file "
+        f"{'is' if len(emails) == 1 else 'are'} not in {area.name} ({named}): what they did "
+        "is shown as by an unknown person, or as yours where a person is needed."
     )

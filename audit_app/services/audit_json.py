@@ -7,11 +7,16 @@ table a later area adds under an audit is exported and imported without a
 change here. Rows keep their ids in the file; people are named by email and
 name only, organisations by name and kind.
 
-On import every id is new: foreign keys into the audit's own rows are
-remapped, people are matched by email (someone not found: an optional
-reference is left empty, a required one becomes the person importing), and
-organisations by name likewise (a required one becomes the chosen area). The
-import is one transaction: it all goes in, or nothing does.
+On import the file is first checked whole (services.audit_json_check: size,
+nesting, every value's type, the framework and the codes rows name), so a
+tampered file is refused with a list of its problems before anything is
+written. Every id is new: foreign keys into the audit's own rows are remapped,
+people are matched by email but only to accounts of the chosen area (its own
+people, or members of its audits), so a file cannot put its history in the
+name of someone elsewhere (someone not matched: an optional reference is left
+empty, shown as an unknown person, a required one becomes the person
+importing), and organisations by name likewise (a required one becomes the
+chosen area). The import is one transaction: it all goes in, or nothing does.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, Numeric, Table, and_, or_, select
+from sqlalchemy import Column, Numeric, Table, and_, false, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from audit_app.backup import _decode, _encode, _revision
@@ -38,6 +43,7 @@ from audit_app.models import (
 )
 from audit_app.models.audit import DRAFT, LEAD
 from audit_app.models.types import utcnow
+from audit_app.services import audit_json_check as checks
 from audit_app.services import evidence, indicator_checks
 from hub_model.figures import FigureRange
 
@@ -77,7 +83,12 @@ ATTACHMENTS_NOTE = (
 
 
 class ImportFailed(Exception):
-    """The document cannot be imported; the message says why, for the person importing."""
+    """The document cannot be imported; the message says why, for the person importing,
+    and ``problems`` lists each thing wrong with the file's contents."""
+
+    def __init__(self, message: str, problems: list[checks.Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
 
 
 def audit_tables() -> list[Table]:
@@ -208,10 +219,17 @@ def parse(content: bytes, limit: int) -> dict[str, Any]:
     """The uploaded bytes as a document of ours at this database's revision."""
     if len(content) > limit:
         raise ImportFailed(f"The file must be smaller than {limit // (1024 * 1024)} MB")
+    if checks.too_deep(content):
+        raise ImportFailed(
+            f"The file nests lists or groups more than {checks.MAX_DEPTH} deep: "
+            "it is not an export of an audit"
+        )
     try:
         document = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
         raise ImportFailed("The file must be a JSON export of an audit (it is not JSON)") from error
+    except RecursionError as error:  # the depth scan should stop it first
+        raise ImportFailed("The file nests too deep: it is not an export of an audit") from error
     if not isinstance(document, dict) or "format" not in document:
         raise ImportFailed("The file must be a JSON export of an audit from this service")
     if document["format"] != FORMAT:
@@ -237,10 +255,45 @@ def parse(content: bytes, limit: int) -> dict[str, Any]:
         raise ImportFailed(
             f"The file has tables this service does not know: {', '.join(unknown)[:200]}"
         )
-    for name in ("people", "organisations"):
-        if not isinstance(document.get(name, {}), dict):
-            raise ImportFailed(f"The file's list of {name} is not readable")
+    imported = [table for table in audit_tables() if table.name not in NOT_IMPORTED]
+    problems = checks.check_document(document, imported)
+    if problems:
+        count = len(problems)
+        raise ImportFailed(
+            f"The file has {count} problem{'' if count == 1 else 's'}, listed above: "
+            "nothing was imported",
+            problems,
+        )
     return document
+
+
+def people_in_area(area: Organisation, by: User) -> Any:
+    """The accounts a file's people may be matched to when ``by`` imports into
+    ``area``: its own people and the members of its audits (partners,
+    commissioners). Nobody, unless ``by`` belongs to ``area`` or administers the
+    service: a lead acting for another area cannot name that area's people."""
+    if not (by.is_admin or by.organisation_id == area.id):
+        return false()
+    members = (
+        select(AuditMembership.user_id)
+        .join(Audit, Audit.id == AuditMembership.audit_id)
+        .where(Audit.area_id == area.id)
+    )
+    return or_(User.organisation_id == area.id, User.id.in_(members))
+
+
+def people_outside(document: Mapping[str, Any], area: Organisation, by: User) -> list[str]:
+    """Email addresses of the file's people who match no account of ``area``."""
+    emails = sorted(
+        {str(person.get("email", "")).lower() for person in (document.get("people") or {}).values()}
+    )
+    found = {
+        email.lower()
+        for email in db.session.scalars(
+            select(User.email).where(User.email.in_(emails), people_in_area(area, by))
+        )
+    }
+    return [email for email in emails if email not in found]
 
 
 def import_document(document: Mapping[str, Any], area: Organisation, title: str, by: User) -> Audit:
@@ -288,7 +341,9 @@ class _Remap:
             {
                 user.email.lower(): user.id
                 for user in db.session.scalars(
-                    select(User).where(User.email.in_(list(emails.values())))
+                    select(User).where(
+                        User.email.in_(list(emails.values())), people_in_area(area, by)
+                    )
                 )
             }
             if emails

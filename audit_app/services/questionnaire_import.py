@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from flask import abort, current_app
@@ -61,7 +62,7 @@ def template_csv(definition: Definition) -> str:
     return spreadsheets.csv_text([[question.code for question in definition.questions]])
 
 
-def responses_csv(definition: Definition, answer_sets: list[Mapping[str, Any]]) -> str:
+def responses_csv(definition: Definition, answer_sets: Iterable[Mapping[str, Any]]) -> str:
     """``answer_sets`` as a CSV in the template's shape, to import (used by the demo data,
     tests and the benchmark; never downloaded). Not through services.spreadsheets: an
     import file must hold each answer exactly as given."""
@@ -174,7 +175,12 @@ def import_job(import_id: int) -> None:
 
 
 def run(import_id: int) -> None:
-    """Check every row, then save all of them in one transaction, or none."""
+    """Check every row, then save all of them in one transaction, or none.
+
+    Two passes over the stored text, so that no more than :data:`CHUNK` rows'
+    answers are held at once: the check keeps only the problems, and the save
+    reads the rows again and inserts them :data:`CHUNK` at a time.
+    """
     started = db.session.get(QuestionnaireImport, import_id)
     if started is None or started.status != QUEUED:
         return
@@ -183,15 +189,11 @@ def run(import_id: int) -> None:
     definition = definition_of(record)
     started.status = CHECKING
     db.session.commit()
-    good: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     rows = checked_rows(definition, started.content or "", started.mapping)
     try:
-        for number, (_, answers, problems) in enumerate(rows, start=1):
-            if problems:
-                errors.extend(problems)
-            else:
-                good.append(answers)
+        for number, (_, _answers, problems) in enumerate(rows, start=1):
+            errors.extend(problems)
             if number % CHUNK == 0:
                 started.rows_done = number
                 db.session.commit()
@@ -207,27 +209,33 @@ def run(import_id: int) -> None:
         return
     started.status = SAVING
     db.session.commit()
-    _save(record, started, good)
+    _save(record, started, definition)
 
 
-def _save(record: Questionnaire, started: QuestionnaireImport, good: list[dict[str, Any]]) -> None:
+def _save(record: Questionnaire, started: QuestionnaireImport, definition: Definition) -> None:
+    """Insert every (checked, good) row of ``started`` in one transaction."""
     today = date.today()
     try:
         target = destination(record)
         started.questionnaire_id = target.id
-        db.session.execute(
-            insert(QuestionnaireResponse),
-            [
-                {
-                    "questionnaire_id": target.id,
-                    "answers": answers,
-                    "answered_on": today,
-                    "source": "import",
-                    "import_id": started.id,
-                }
-                for answers in good
-            ],
+        answer_sets = (
+            answers
+            for _, answers, _ in _read_rows(definition, started.content or "", started.mapping)
         )
+        while chunk := list(islice(answer_sets, CHUNK)):
+            db.session.execute(
+                insert(QuestionnaireResponse),
+                [
+                    {
+                        "questionnaire_id": target.id,
+                        "answers": answers,
+                        "answered_on": today,
+                        "source": "import",
+                        "import_id": started.id,
+                    }
+                    for answers in chunk
+                ],
+            )
         started.status = DONE
         started.content = None  # the responses are stored; the file is no longer needed
         db.session.commit()
@@ -279,6 +287,14 @@ def checked_rows(
     definition: Definition, text: str, mapping: Mapping[str, str]
 ) -> Iterator[tuple[int, dict[str, Any], list[dict[str, Any]]]]:
     """Each data row: its row number (the header is row 1), its answers, its problems."""
+    yield from _read_rows(definition, text, mapping)
+
+
+def _read_rows(
+    definition: Definition, text: str, mapping: Mapping[str, str]
+) -> Iterator[tuple[int, dict[str, Any], list[dict[str, Any]]]]:
+    # The save reads the rows again through here, not through checked_rows: the
+    # check is the one pass a test may watch or slow down.
     reader = csv.reader(io.StringIO(text))
     headers = [cell.strip() for cell in next(reader, [])]
     position = {header: index for index, header in enumerate(headers)}

@@ -23,7 +23,6 @@ from audit_app.models import (
     ActionPlan,
     ActionUpdate,
     Audit,
-    AuditMembership,
     ChecklistJudgement,
     EvidenceAttachment,
     EvidenceReturn,
@@ -470,16 +469,9 @@ def test_json_export_holds_every_table_of_the_audit_and_names_people_by_email(
 def test_json_round_trip_reproduces_the_audit(app: Flask, cast: Cast, as_lead: Visitor) -> None:
     _fill(app, cast, cast.dementia)
     first = _fetch(as_lead, _url(cast.dementia, "/audit.json")).data
-    with app.app_context():
-        southshire = db.session.scalar(
-            select(Audit.area_id).where(Audit.id == cast.other_area_audit.id)
-        )
-        # A lead acts only for their areas: here Southshire's too, as its audit's co-lead.
-        db.session.add(
-            AuditMembership(audit_id=cast.other_area_audit.id, user_id=cast.lead.id, role="lead")
-        )
-        db.session.commit()
-    page = _import(as_lead, first, southshire, "Imported dementia audit")
+    # Into the lead's own area: people are matched only to that area's accounts.
+    northshire = cast.dementia.area_id
+    page = _import(as_lead, first, northshire, "Imported dementia audit")
     new_id = int(page.response.headers["Location"].rstrip("/").split("/")[-1])
     assert new_id != cast.dementia.id
     overview = as_lead.get(f"/audits/{new_id}")
@@ -487,7 +479,7 @@ def test_json_round_trip_reproduces_the_audit(app: Flask, cast: Cast, as_lead: V
     second = _fetch(as_lead, f"/audits/{new_id}/exports/audit.json").data
     a, b = json.loads(first), json.loads(second)
     assert b["tables"]["audit"][0]["title"] == "Imported dementia audit"
-    assert b["tables"]["audit"][0]["area_id"] == southshire
+    assert b["tables"]["audit"][0]["area_id"] == northshire
     assert b["tables"]["audit"][0]["status"] == "draft"
     assert set(audit_json.NOT_IMPORTED) == {
         "audit_membership",
@@ -599,7 +591,8 @@ def test_import_is_all_or_nothing_when_a_row_is_broken(
     broken = json.loads(json.dumps(document))
     broken["tables"]["action_update"][0]["on"] = "the first of December"
     page = _import(as_lead, json.dumps(broken).encode(), cast.draft.area_id, "Copy", 200)
-    assert page.field_error("file") == "Row 1 of action_update: on is not a valid value"
+    assert page.field_error("file") == "The file has 1 problem, listed above: nothing was imported"
+    assert page.error_summary()[0] == "Action update 1: on must be a date such as 2026-04-01"
     orphan = json.loads(json.dumps(document))
     orphan["tables"]["action_update"][0]["action_id"] = 999999
     page = _import(as_lead, json.dumps(orphan).encode(), cast.draft.area_id, "Copy", 200)
@@ -607,7 +600,7 @@ def test_import_is_all_or_nothing_when_a_row_is_broken(
     missing = json.loads(json.dumps(document))
     del missing["tables"]["audit"][0]["framework"]
     page = _import(as_lead, json.dumps(missing).encode(), cast.draft.area_id, "Copy", 200)
-    assert "could not be saved" in page.field_error("file")
+    assert page.error_summary()[0] == "Audit 1: framework is missing"
     unknown = json.loads(json.dumps(document))
     unknown["tables"]["user_account"] = [{"id": 1, "password_hash": "x"}]
     page = _import(as_lead, json.dumps(unknown).encode(), cast.draft.area_id, "Copy", 200)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from openpyxl import load_workbook
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from audit_app.extensions import db
 from audit_app.models import (
@@ -922,3 +922,39 @@ def test_a_file_that_breaks_part_way_imports_nothing(app: Flask, cast: Cast) -> 
         assert started.status == importing.INVALID
         assert started.errors[-1]["column"] == "(whole file)"
         assert service.answer_sets(db.session.get(Questionnaire, questionnaire_id)) == []  # type: ignore[arg-type]
+
+
+def test_an_import_saves_in_chunks_and_keeps_every_answer_in_order(
+    app: Flask, as_lead: Visitor, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The 10,000-answer import stays within its memory by never holding more than
+    # CHUNK rows' answers: each insert carries at most CHUNK rows, and every row lands.
+    monkeypatch.setattr(importing, "CHUNK", 4)
+    questionnaire_id, _ = _open(app, cast.draft.id)
+    definition = _definition(app, questionnaire_id)
+    rows = VARIED + VARIED[:4]  # 10 rows: inserts of 4, 4 and 2
+    base = f"/audits/{cast.draft.id}/questionnaires/{questionnaire_id}"
+    csv_text = importing.responses_csv(definition, rows)
+    columns = _upload(as_lead, base, csv_text)
+    inserts: list[int] = []
+
+    def count(
+        conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool
+    ) -> None:
+        if statement.startswith("INSERT INTO questionnaire_response"):
+            inserts.append(len(params) if many else 1)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        mapping = _mapping(as_lead.get(columns.response.headers["Location"]))
+        done = as_lead.post(columns.response.headers["Location"], mapping, follow=True, status=200)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert done.h1 == "Imported"
+    assert sum(inserts) == len(rows) and max(inserts) <= 4
+    stored = _responses(app, questionnaire_id)
+    identity = {q.code: q.code for q in definition.questions}
+    checked = importing.checked_rows(definition, csv_text, identity)
+    assert stored == [answers for _, answers, _ in checked]
