@@ -68,11 +68,15 @@ def edit_page(
     - someone else saved the record since the form was loaded (StaleEdit): the
       ``stale`` message, their version (``theirs``, described by ``rows``), and the
       form now carries their version, so saving again keeps what was typed, knowingly;
-    - the database failed (SaveFailed): SAVE_FAILED on the button.
+    - the database failed (SaveFailed): SAVE_FAILED on the button;
+    - a form with rows to add or remove (its ``rearranged()`` says a button for that
+      was pressed): shown again with the rows changed and everything typed kept.
     """
     shown = form(record if request.method == "GET" else None)
     theirs = None
-    if shown.validate_on_submit():
+    if request.method == "POST" and getattr(shown, "rearranged", lambda: False)():
+        pass  # a row added or removed ("add another"): shown again, nothing saved
+    elif shown.validate_on_submit():
         try:
             saved = save(shown, loaded_version(shown))
         except StaleEdit:

@@ -29,7 +29,7 @@ from audit_app.services.evidence import returns_for_linking
 
 bp = Blueprint("ratings", __name__, url_prefix="/audits/<int:audit_id>")
 
-STALE = "Someone else saved this judgement while you were editing. Their version is shown below; check it, then save again if yours should replace it."
+STALE = "Someone else saved this judgement while you were editing. Their version is shown; keep yours by saving it, or keep theirs."
 SAVE_FAILED = "Your changes could not be saved because the database did not respond. Nothing was lost from this page: try saving again."
 
 
@@ -43,10 +43,29 @@ def _evidence_choices(audit: Any) -> list[tuple[int, str]]:
     ]
 
 
+def their_rows(form: Any, record: Any) -> list[tuple[str, str]]:
+    """The saved judgement as (question, answer) rows in the form's words: grades by
+    their names, evidence by its title."""
+    rows = []
+    for field in form:
+        if field.name in {"csrf_token", "version", "submit"}:
+            continue
+        if field.name == "evidence":
+            value = ", ".join(e.service_name for e in record.evidence)
+        else:
+            value = getattr(record, field.name)
+            value = dict(getattr(field, "choices", None) or []).get(value, value)
+        rows.append((field.label.text, "" if value is None else str(value)))
+    return rows
+
+
 def _lead_edit(
     audit: Any, record: Any, form_class: type[RatingForm] | type[ChecklistForm], name: str
-) -> tuple[Any, dict[str, Any] | None, bool]:
-    """The lead's form for one judgement: (form, their saved version if stale, saved?)."""
+) -> tuple[Any, list[tuple[str, str]] | None, bool]:
+    """The lead's form for one judgement: (form, their saved version if stale, saved?).
+
+    After a stale save the form carries the version now saved, so saving it again
+    keeps what was typed, knowingly."""
     form = form_class(obj=record if request.method == "GET" else None)
     form.evidence.choices = _evidence_choices(audit)
     if request.method == "GET":
@@ -70,9 +89,10 @@ def _lead_edit(
             current_user,
             name,
         )
-    except StaleEdit as error:
+    except StaleEdit:
         form.form_errors.append(STALE)
-        return form, error.current, False
+        form.version.data = record.version
+        return form, their_rows(form, record), False
     except SaveFailed:
         form.form_errors.append(SAVE_FAILED)
         return form, None, False
@@ -93,13 +113,16 @@ def grid(audit_id: int) -> Response | str:
             view.form.submit.errors = [SAVE_FAILED]  # type: ignore[attr-defined]
         else:
             if result.conflicts:
+                again = grids.keep_typed(
+                    grids.rating_grid_view(audit, role, None), result.conflicts
+                )
                 return render_template(
                     "ratings/grid.html",
                     audit=audit,
                     role=role,
-                    view=grids.rating_grid_view(audit, role, None),
+                    view=again,
                     conflicts=result.conflicts,
-                    form=None,
+                    form=again.form,
                 )
             flash(f"Saved {result.saved} change{'s' if result.saved != 1 else ''} to the ratings.")
             return redirect(url_for("ratings.grid", audit_id=audit.id))
@@ -144,7 +167,7 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
     rating, framework, carer_group = judgements.rating_cell(audit, intervention, group)
     name = judgements.rating_label(framework, intervention, carer_group)
     form: RatingForm | ProposalForm | None = None
-    stale: dict[str, Any] | None = None
+    stale: list[tuple[str, str]] | None = None
     if may_edit(audit, role):
         form, stale, saved = _lead_edit(audit, rating, RatingForm, name)
         if saved:
@@ -198,13 +221,16 @@ def checklist(audit_id: int) -> Response | str:
             view.form.submit.errors = [SAVE_FAILED]  # type: ignore[attr-defined]
         else:
             if result.conflicts:
+                again = grids.keep_typed(
+                    grids.checklist_grid_view(audit, role, None), result.conflicts
+                )
                 return render_template(
                     "ratings/checklist.html",
                     audit=audit,
                     role=role,
-                    view=grids.checklist_grid_view(audit, role, None),
+                    view=again,
                     conflicts=result.conflicts,
-                    form=None,
+                    form=again.form,
                 )
             flash(
                 f"Saved {result.saved} change{'s' if result.saved != 1 else ''} to the checklist."
@@ -222,7 +248,7 @@ def checklist_cell(audit_id: int, sub_outcome: str, group: str) -> Response | st
     judgement, framework, carer_group = judgements.checklist_cell(audit, sub_outcome, group)
     name = f"{sub_outcome} – {carer_group.name}"
     form: ChecklistForm | None = None
-    stale: dict[str, Any] | None = None
+    stale: list[tuple[str, str]] | None = None
     if may_edit(audit, role):
         form, stale, saved = _lead_edit(audit, judgement, ChecklistForm, name)
         if saved:

@@ -125,7 +125,7 @@ def test_stale_rating_save_is_refused_and_shows_both_versions(
     assert any(
         "Someone else saved this judgement" in message for message in page.error_summary()
     ), page.text[:3000]
-    assert "The version saved by someone else" in page.text
+    assert "Their saved version" in page.text
     assert page.value("rag") == "red"  # what was typed is kept
     assert _rating(app, cast.dementia.id).rag == "green"  # type: ignore[union-attr]
     # Saving again from the refreshed page replaces it, knowingly.
