@@ -278,11 +278,36 @@ def _finding(audit: Audit) -> Target:
 
 @form("needs.planning")
 def _planning(audit: Audit) -> Target:
+    from audit_app.models import PlanningAnswer
+    from audit_app.services import needs
+
+    saved = needs.answers(audit)
+    for code in needs.QUESTION_CODES:  # every planning question answered
+        answer = saved.get(code) or PlanningAnswer(audit_id=audit.id, question=code)
+        answer.answer = answer.answer or f"Our answer about {code}, agreed at the forum"
+        db.session.add(answer)
     return Target(f"{_base(audit)}/needs/planning")
 
 
 @form("needs.outcomes")
 def _outcomes(audit: Audit) -> Target:
+    from audit_app.models import OutcomePriority
+    from audit_app.services.frameworks import framework_of
+
+    ranked = {
+        row.outcome: row
+        for row in db.session.scalars(
+            select(OutcomePriority).where(OutcomePriority.audit_id == audit.id)
+        )
+    }
+    rank = max((row.rank for row in ranked.values()), default=0)
+    for outcome in framework_of(audit).adult_outcomes():  # every outcome ranked, said by whom
+        row = ranked.get(outcome.code)
+        if row is None:
+            rank += 1
+            row = OutcomePriority(audit_id=audit.id, outcome=outcome.code, rank=rank)
+            db.session.add(row)
+        row.said_by = row.said_by or f"Carers' forum, on outcome {outcome.code}"
     return Target(f"{_base(audit)}/needs/outcomes")
 
 
