@@ -212,3 +212,31 @@ def test_a_grid_cell_changed_meanwhile_is_shown_again_as_typed_and_saving_keeps_
     assert _stored(app, model, cast.dementia.id, field) == theirs
     as_lead.submit(conflict)  # keep mine
     assert _stored(app, model, cast.dementia.id, field) == mine
+
+
+def test_a_stale_evidence_decision_keeps_the_comments_typed_and_confirming_again_lands(
+    app: Flask, as_partner: Visitor, cast: Cast
+) -> None:
+    from audit_app.models import EvidenceReturn
+    from tests.web.test_evidence import _create, _submit, _url
+
+    evidence_id = _create(as_partner, cast.draft.id)
+    _submit(as_partner, cast.draft.id, evidence_id)
+    as_partner.switch("lead@example.org")
+    loaded = as_partner.get(_url(cast.draft.id, f"{evidence_id}"))
+    with app.app_context():  # someone else changes the return meanwhile
+        record = db.session.get(EvidenceReturn, evidence_id)
+        audit = db.session.get(Audit, cast.draft.id)
+        admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
+        save(Change(audit, record, {"satisfaction": "95%"}, "evidence", "x", record.version), admin)
+    typed = {"decision": "return", "comments": "Add the caseload figures, please"}
+    selector = 'main form[action$="/decision"]'
+    conflict = as_partner.submit(loaded, selector, changes=typed, status=200)
+    assert "Someone else changed this evidence return" in conflict.text
+    assert "saved by Admin" in conflict.text
+    assert conflict.value("comments") == "Add the caseload figures, please"
+    as_partner.submit(conflict, selector)
+    with app.app_context():
+        record = db.session.get(EvidenceReturn, evidence_id)
+        assert record is not None and record.status == "returned"
+        assert record.lead_comments == "Add the caseload figures, please"
