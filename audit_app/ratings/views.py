@@ -43,25 +43,31 @@ def _evidence_choices(audit: Any) -> list[tuple[int, str]]:
     ]
 
 
-def their_rows(form: Any, record: Any) -> list[tuple[str, str]]:
-    """The saved judgement as (question, answer) rows in the form's words: grades by
-    their names, evidence by its title."""
+def their_rows(form: Any, record: Any) -> list[tuple[str, str, bool]]:
+    """The saved judgement as (question, their answer, differs from what was typed)
+    rows in the form's words (grades by name, evidence by title); questions neither
+    answered are left out."""
     rows = []
     for field in form:
         if field.name in {"csrf_token", "version", "submit"}:
             continue
+        choices = dict(getattr(field, "choices", None) or [])
         if field.name == "evidence":
-            value = ", ".join(e.service_name for e in record.evidence)
+            saved = sorted(e.id for e in record.evidence)
+            theirs = ", ".join(e.service_name for e in record.evidence)
+            differs = saved != sorted(field.data or [])
         else:
-            value = getattr(record, field.name)
-            value = dict(getattr(field, "choices", None) or []).get(value, value)
-        rows.append((field.label.text, "" if value is None else str(value)))
+            saved = getattr(record, field.name)
+            theirs = str(choices.get(saved, saved) or "")
+            differs = (saved or None) != (field.data or None)
+        if theirs or differs:
+            rows.append((field.label.text, theirs, differs))
     return rows
 
 
 def _lead_edit(
     audit: Any, record: Any, form_class: type[RatingForm] | type[ChecklistForm], name: str
-) -> tuple[Any, list[tuple[str, str]] | None, bool]:
+) -> tuple[Any, list[tuple[str, str, bool]] | None, bool]:
     """The lead's form for one judgement: (form, their saved version if stale, saved?).
 
     After a stale save the form carries the version now saved, so saving it again
@@ -167,7 +173,7 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
     rating, framework, carer_group = judgements.rating_cell(audit, intervention, group)
     name = judgements.rating_label(framework, intervention, carer_group)
     form: RatingForm | ProposalForm | None = None
-    stale: list[tuple[str, str]] | None = None
+    stale: list[tuple[str, str, bool]] | None = None
     if may_edit(audit, role):
         form, stale, saved = _lead_edit(audit, rating, RatingForm, name)
         if saved:
@@ -248,7 +254,7 @@ def checklist_cell(audit_id: int, sub_outcome: str, group: str) -> Response | st
     judgement, framework, carer_group = judgements.checklist_cell(audit, sub_outcome, group)
     name = f"{sub_outcome} – {carer_group.name}"
     form: ChecklistForm | None = None
-    stale: list[tuple[str, str]] | None = None
+    stale: list[tuple[str, str, bool]] | None = None
     if may_edit(audit, role):
         form, stale, saved = _lead_edit(audit, judgement, ChecklistForm, name)
         if saved:
