@@ -240,3 +240,26 @@ def test_a_stale_evidence_decision_keeps_the_comments_typed_and_confirming_again
         record = db.session.get(EvidenceReturn, evidence_id)
         assert record is not None and record.status == "returned"
         assert record.lead_comments == "Add the caseload figures, please"
+
+
+def test_an_imported_action_keeps_its_four_leads_through_the_form(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    from tests.web.test_exports import _fetch, _import
+
+    _action(app, cast.dementia.id, description="Carer training", leads=FOUR_LEADS)
+    exported = _fetch(as_lead, f"/audits/{cast.dementia.id}/exports/audit.json").data
+    with app.app_context():
+        area_id = db.session.get(Audit, cast.dementia.id).area_id  # type: ignore[union-attr]
+    page = _import(as_lead, exported, area_id, "Imported with four leads")
+    new_id = int(page.response.headers["Location"].rstrip("/").split("/")[-1])
+    with app.app_context():
+        action_id = db.session.scalar(select(Action.id).where(Action.audit_id == new_id))
+    url = f"/audits/{new_id}/plan/actions/{action_id}"
+    form = as_lead.get(url)
+    assert [form.value(f"leads-{n}-post") for n in range(4)] == [
+        lead["post"] for lead in FOUR_LEADS
+    ]
+    as_lead.submit(form)
+    with app.app_context():
+        assert db.session.get(Action, action_id).leads == FOUR_LEADS  # type: ignore[union-attr]
