@@ -79,7 +79,8 @@ def form_data(form: Tag, button: str | None = None) -> MultiDict[str, str]:
     """What a browser sends when ``form`` is submitted unchanged: every named,
     enabled input, textarea and select, with only the checked boxes and radios and
     the selected options (the first option of a single select when none is), and
-    the submit button whose name is ``button`` (no button's value otherwise)."""
+    the button pressed: ``button`` is its name (the first of that name) or
+    "name=value" (no button's value when None)."""
     data: MultiDict[str, str] = MultiDict()
     for element in form.select("input, textarea, select, button"):
         name = element.get("name")
@@ -99,8 +100,9 @@ def form_data(form: Tag, button: str | None = None) -> MultiDict[str, str]:
             for option in chosen:
                 data.add(name, str(option.get("value", option.get_text())))
         elif element.name == "button" or kind in {"submit", "image"}:
-            if name == button:
-                data.add(name, str(element.get("value", "")))
+            value = str(element.get("value", ""))
+            if button in (name, f"{name}={value}") and name not in data:
+                data.add(name, value)
         elif kind in {"checkbox", "radio"}:
             if element.has_attr("checked"):
                 data.add(name, str(element.get("value", "on")))

@@ -263,3 +263,28 @@ def test_an_imported_action_keeps_its_four_leads_through_the_form(
     as_lead.submit(form)
     with app.app_context():
         assert db.session.get(Action, action_id).leads == FOUR_LEADS  # type: ignore[union-attr]
+
+
+def test_removing_a_lead_keeps_the_others_and_what_was_typed(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    action_id = _action(app, cast.dementia.id, description="Carer training", leads=FOUR_LEADS)
+    url = f"/audits/{cast.dementia.id}/plan/actions/{action_id}"
+    form = as_lead.get(url)
+    typed = {"capacity": "Typed before removing"}
+    shorter = as_lead.submit(form, changes=typed, button="remove_lead=1", status=200)
+    assert [shorter.value(f"leads-{n}-post") for n in range(4)] == [
+        "Training lead",
+        "Commissioning officer",
+        "Work coach",
+        None,
+    ]
+    assert shorter.value("capacity") == "Typed before removing"
+    with app.app_context():  # nothing is saved until Save is pressed
+        assert db.session.get(Action, action_id).leads == FOUR_LEADS  # type: ignore[union-attr]
+    as_lead.submit(shorter)
+    with app.app_context():
+        record = db.session.get(Action, action_id)
+        assert record is not None
+        assert record.leads == [FOUR_LEADS[0], *FOUR_LEADS[2:]]
+        assert record.capacity == "Typed before removing"
