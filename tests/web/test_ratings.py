@@ -200,7 +200,7 @@ def test_grid_does_not_overwrite_a_cell_someone_else_changed(
         status=200,
     )
     assert "Some ratings were changed by someone else" in page.text
-    assert "Breaks, Carers of older people: saved as Green" in page.text
+    assert "Breaks, Carers of older people: their version is Green" in page.text
     assert _rating(app, cast.draft.id, "breaks", "older_people").rag == "green"  # type: ignore[union-attr]
     assert _rating(app, cast.draft.id, "housing", "older_people").rag == "amber"  # type: ignore[union-attr]
 
