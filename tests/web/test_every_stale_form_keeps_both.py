@@ -120,6 +120,13 @@ def test_a_stale_save_shows_both_and_keeping_mine_from_the_conflict_page_lands(
     around = _outside_fields(conflict)
     assert _shown(theirs, field) in around, f"{endpoint}: their version is not shown"
     assert "changed" in around.lower() or "someone else" in around.lower()
+    if conflict.soup.select_one(".app-conflict .govuk-summary-list"):
+        marked = [
+            tag.find_parent("div").get_text(" ", strip=True)  # type: ignore[union-attr]
+            for tag in conflict.soup.select(".app-conflict .govuk-tag")
+            if "Differs from yours" in tag.get_text()
+        ]
+        assert len(marked) == 1, f"{endpoint}: one answer differs, these are marked: {marked}"
     me.submit(conflict, target.selector)  # keep mine: the page as it stands
     assert me.get(target.url).value(str(field.get("name"))).strip() == mine  # type: ignore[union-attr]
 
