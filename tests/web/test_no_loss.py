@@ -174,6 +174,15 @@ def test_the_report_and_the_updates_table_show_every_dated_update(
     assert rows[0][:4] == ["Action", "Date of update", "Progress", "Commentary"]
     assert [row[2] for row in rows[1:]] == ["Green amber", "Red amber", "Green"]
     assert all(any(text in row[3] for row in rows) for text in EARLIER)
+    from openpyxl import load_workbook
+
+    book = as_lead.client.get(f"/audits/{cast.dementia.id}/exports/tables.xlsx").data
+    sheet = load_workbook(io.BytesIO(book))["Progress updates"]
+    assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "Green amber",
+        "Red amber",
+        "Green",
+    ]
 
 
 @pytest.mark.parametrize(
