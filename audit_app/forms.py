@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import DateField, Field, StringField, TextAreaField
+from wtforms import DateField, Field, FieldList, FormField, StringField, TextAreaField
 from wtforms.validators import StopValidation
 
 # C0 control characters other than tab, newline and carriage return. PostgreSQL
@@ -46,6 +46,14 @@ def error_summary(form: FlaskForm) -> dict[str, Any]:
     ]
     for field in form:
         if not field.errors:
+            continue
+        if isinstance(field, FieldList):  # rows ("add another"): each row's own fields
+            items.extend(
+                {"text": sub.errors[0], "href": f"#{sub.id}"}
+                for entry in field.entries
+                for sub in (entry.form if isinstance(entry, FormField) else [entry])
+                if sub.errors
+            )
             continue
         message = field.errors[0] if isinstance(field.errors, list) else field.errors
         if isinstance(message, dict):  # FormField: first sub-error

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from sqlalchemy import inspect
+from sqlalchemy.orm import MANYTOONE
 from werkzeug.wrappers import Response
 from wtforms import SubmitField
 
+from audit_app.extensions import db
 from audit_app.forms import Form, optional_int
 from audit_app.models import Audit
 from audit_app.services.changes import SaveFailed, StaleEdit
@@ -68,11 +72,15 @@ def edit_page(
     - someone else saved the record since the form was loaded (StaleEdit): the
       ``stale`` message, their version (``theirs``, described by ``rows``), and the
       form now carries their version, so saving again keeps what was typed, knowingly;
-    - the database failed (SaveFailed): SAVE_FAILED on the button.
+    - the database failed (SaveFailed): SAVE_FAILED on the button;
+    - a form with rows to add or remove (its ``rearranged()`` says a button for that
+      was pressed): shown again with the rows changed and everything typed kept.
     """
     shown = form(record if request.method == "GET" else None)
     theirs = None
-    if shown.validate_on_submit():
+    if request.method == "POST" and getattr(shown, "rearranged", lambda: False)():
+        pass  # a row added or removed ("add another"): shown again, nothing saved
+    elif shown.validate_on_submit():
         try:
             saved = save(shown, loaded_version(shown))
         except StaleEdit:
@@ -90,9 +98,46 @@ def edit_page(
         form=shown,
         record=record,
         theirs=theirs,
-        rows=describe(theirs) if theirs else [],
+        rows=compared(describe, theirs, shown) if theirs else [],
         **context,
     )
+
+
+def compared(
+    describe: Callable[[Any], list[tuple[str, str]]], theirs: Any, typed: Any
+) -> list[tuple[str, str, bool]]:
+    """Their saved record as (label, value, differs from what was typed) rows.
+
+    What was typed is described the same way, from a stand-in for the record with
+    the typed values over its own (never the record itself, which stays theirs).
+    """
+    rows = describe(theirs)
+    columns = {column.key for column in inspect(type(theirs)).column_attrs}
+    values = typed.values() if callable(getattr(typed, "values", None)) else None
+    if not isinstance(values, dict):  # a form without values(): its fields named as columns
+        values = {field.name: field.data for field in typed if field.name in columns}
+    try:
+        yours = dict(describe(_stand_in(theirs, values)))
+    except AttributeError:  # a describe() that needs more of the model than the stand-in has
+        return [(label, value, False) for label, value in rows]
+    return [(label, value, yours.get(label) != value) for label, value in rows]
+
+
+def _stand_in(record: Any, values: dict[str, Any]) -> SimpleNamespace:
+    """The record's columns and relations with ``values`` over them; a relation whose
+    foreign key was typed points at the row typed (read, never written)."""
+    mapper = inspect(type(record))
+    fields = {column.key: getattr(record, column.key) for column in mapper.column_attrs}
+    fields.update(values)
+    for relation in mapper.relationships:
+        keys = [column.key for column in relation.local_columns]
+        if relation.direction is MANYTOONE and len(keys) == 1 and keys[0] in values:
+            target = values[keys[0]]
+            found = db.session.get(relation.mapper.class_, target) if target else None
+            fields[relation.key] = found
+        else:
+            fields.setdefault(relation.key, getattr(record, relation.key))
+    return SimpleNamespace(**fields)
 
 
 def edit_record(

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
 
@@ -67,6 +68,48 @@ class Page:
         token = self.soup.select_one('input[name="csrf_token"]')
         return str(token["value"]) if token else None
 
+    def form(self, selector: str = "main form[method=post]") -> Tag:
+        """The first form matching ``selector``, which must be on the page."""
+        found = self.soup.select_one(selector)
+        assert isinstance(found, Tag), f"no {selector} on the page: {self.text[:500]}"
+        return found
+
+
+def form_data(form: Tag, button: str | None = None) -> MultiDict[str, str]:
+    """What a browser sends when ``form`` is submitted unchanged: every named,
+    enabled input, textarea and select, with only the checked boxes and radios and
+    the selected options (the first option of a single select when none is), and
+    the button pressed: ``button`` is its name (the first of that name) or
+    "name=value" (no button's value when None)."""
+    data: MultiDict[str, str] = MultiDict()
+    for element in form.select("input, textarea, select, button"):
+        name = element.get("name")
+        if not name or element.has_attr("disabled"):
+            continue
+        name = str(name)
+        kind = str(element.get("type", "text" if element.name == "input" else "")).lower()
+        if element.name == "textarea":
+            # A browser drops the one newline that follows <textarea>, as html.parser does not.
+            text = element.get_text()
+            data.add(name, text[1:] if text.startswith("\n") else text)
+        elif element.name == "select":
+            options = element.select("option")
+            chosen = [o for o in options if o.has_attr("selected")]
+            if not chosen and options and not element.has_attr("multiple"):
+                chosen = options[:1]
+            for option in chosen:
+                data.add(name, str(option.get("value", option.get_text())))
+        elif element.name == "button" or kind in {"submit", "image"}:
+            value = str(element.get("value", ""))
+            if button in (name, f"{name}={value}") and name not in data:
+                data.add(name, value)
+        elif kind in {"checkbox", "radio"}:
+            if element.has_attr("checked"):
+                data.add(name, str(element.get("value", "on")))
+        elif kind != "file":
+            data.add(name, str(element.get("value", "")))
+    return data
+
 
 class Visitor:
     """A person with a browser session on the test client."""
@@ -88,7 +131,7 @@ class Visitor:
         csrf: bool = True,
         **kwargs: Any,
     ) -> Page:
-        data = dict(data or {})
+        data = MultiDict(data) if isinstance(data, MultiDict) else dict(data or {})
         if csrf and "csrf_token" not in data:
             data["csrf_token"] = self.csrf_token()
         response = self.client.post(url, data=data, follow_redirects=follow, **kwargs)
@@ -101,6 +144,23 @@ class Visitor:
                 self._csrf = self.get("/account/password").csrf_token()
         assert self._csrf
         return self._csrf
+
+    def submit(
+        self,
+        page: Page,
+        selector: str = "main form[method=post]",
+        changes: dict[str, Any] | None = None,
+        button: str | None = None,
+        status: int = 302,
+    ) -> Page:
+        """Submit a form of ``page`` as a browser would, with ``changes`` typed over it,
+        to its action (the page's own address when it has none)."""
+        form = page.form(selector)
+        data = form_data(form, button)
+        for name, value in (changes or {}).items():
+            data.setlist(name, value if isinstance(value, list) else [value])
+        action = str(form.get("action") or "") or page.response.request.full_path.rstrip("?")
+        return self.post(action, data, status=status)
 
     def sign_in(self, email: str, password: str = "a-good-password") -> Page:
         self._csrf = None

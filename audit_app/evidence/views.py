@@ -200,7 +200,10 @@ def decide(audit_id: int, evidence_id: int) -> Response | str:
             audit, record, accept, form.comments.data, form.loaded_version(), current_user
         )
     except StaleEdit:
-        return _render_show(audit, role, record, stale=True)
+        # The decision and comments typed stay in the form, now against the version
+        # shown: confirming again records them, knowingly.
+        form.version.data = str(record.version)
+        return _render_show(audit, role, record, decision_form=form, stale=True)
     except SaveFailed:
         flash(SAVE_FAILED)
         return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))

@@ -201,7 +201,7 @@ def _edit_indicator(audit: Audit, record: Indicator | None) -> BaseResponse | st
         ),
         done=done,
         stale="Someone else changed this indicator while you were editing",
-        describe=lambda theirs: step3.describe(None, theirs),
+        describe=lambda theirs: step3.describe(None, theirs, framework_of(audit)),
         audit=audit,
         cancel_url=url_for("indicators.index", audit_id=audit.id),
         delete_url=delete_url(INDICATOR, audit, record),

@@ -278,6 +278,12 @@ class OutcomesForm(Form):
         taken: dict[str, str] = {}
         for code, title in self.outcomes:
             field = self.rank(code)
+            if not field.data and self.said_by(code).data and not self.said_by(code).errors:
+                # Who said so is kept only with a rank: say so, never drop it silently.
+                self.said_by(code).errors.append(
+                    f"Choose a rank for ‘{title}’, or clear who said it matters"
+                )
+                valid = False
             if field.errors or not field.data:
                 continue
             if field.data in taken:

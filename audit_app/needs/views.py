@@ -218,6 +218,7 @@ def outcomes(audit_id: int) -> Response | str:
     framework = framework_of(audit)
     ranked = step2.priorities(audit)
     form = outcomes_form(framework)
+    stale = False
     if request.method == "GET":
         for code, _ in form.outcomes:
             form.rank(code).data = ""
@@ -230,6 +231,7 @@ def outcomes(audit_id: int) -> Response | str:
         try:
             step2.save_priorities(audit, framework, form.typed(), current_user)
         except StaleEdit:
+            stale = True
             form.form_errors.append(
                 "Someone else changed the ranking while you were editing. "
                 "Their ranking is shown; check it and save again to keep yours."
@@ -252,4 +254,5 @@ def outcomes(audit_id: int) -> Response | str:
         framework=framework,
         ranked=ranked,
         step2=step2,
+        stale=stale,
     )

@@ -21,6 +21,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
+    FieldList,
+    FormField,
     HiddenField,
     RadioField,
     SelectField,
@@ -29,9 +31,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms import Form as PlainForm
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from audit_app.forms import Form, GovDateField, optional_int
+from audit_app.forms import Form, GovDateField, clean_text, optional_int
 from audit_app.models.plan import Objective
 from audit_app.services import plan as step4
 from audit_app.services.frameworks import group_choices
@@ -188,6 +191,16 @@ def objective_form(next_position: int, **kwargs: Any) -> ObjectiveForm:
     return form
 
 
+class LeadForm(PlainForm):
+    """One lead of an action: a post and its organisation (ActionForm checks them,
+    naming each lead by its number)."""
+
+    post = StringField("Post", widget=GovTextInput(), filters=[clean_text])
+    organisation = StringField(
+        "Organisation (optional)", widget=GovTextInput(), filters=[clean_text]
+    )
+
+
 class ActionForm(Form):
     objective_id = SelectField(
         "Objective",
@@ -204,12 +217,11 @@ class ActionForm(Form):
         description="For example, 31 3 2027",
     )
     timescale = _line("Timescale (optional)", "Timescale")
-    lead_post_1 = _line("Post", "Post of lead 1", checked=True)
-    lead_organisation_1 = _line("Organisation (optional)", "Organisation of lead 1")
-    lead_post_2 = _line("Post (optional)", "Post of lead 2", checked=True)
-    lead_organisation_2 = _line("Organisation (optional)", "Organisation of lead 2")
-    lead_post_3 = _line("Post (optional)", "Post of lead 3", checked=True)
-    lead_organisation_3 = _line("Organisation (optional)", "Organisation of lead 3")
+    # As many leads as the action has (seed 001 has one with four): the "add another"
+    # pattern, with buttons that re-show the form keeping everything typed.
+    leads = FieldList(FormField(LeadForm), min_entries=1)
+    add_lead = SubmitField("Add another lead", widget=GovSubmitInput())
+    remove_lead = HiddenField()  # never rendered: the name of each row's Remove button
     capacity = _text("Capacity (optional)", "Capacity")
     service = _text("Service (optional)", "Service")
     interventions = _checkboxes("Interventions it develops (optional)")
@@ -234,20 +246,36 @@ class ActionForm(Form):
         if field.data and field.data not in {value for value, _ in field.choices}:
             raise ValidationError("Choose an objective from the list")
 
-    def validate_lead_post_1(self, field: Any) -> None:
-        if not any(self[f"lead_post_{n}"].data for n in range(1, step4.MAX_LEADS + 1)):
-            raise ValidationError("Enter the post of at least one lead")
-        self._post_for(1)
+    def validate_leads(self, field: Any) -> None:
+        """Each lead's own messages on its fields; the first is raised for the list."""
+        if not any(entry.post.data for entry in field.entries):
+            field.entries[0].post.errors.append("Enter the post of at least one lead")
+        for n, entry in enumerate(field.entries, start=1):
+            for part, what in ((entry.post, "Post"), (entry.organisation, "Organisation")):
+                if len(part.data or "") > 200:
+                    part.errors.append(f"{what} of lead {n} must be 200 characters or fewer")
+            if entry.organisation.data and not entry.post.data and not entry.post.errors:
+                entry.post.errors.append(f"Enter the post of lead {n}, or remove its organisation")
+        for entry in field.entries:
+            for part in (entry.post, entry.organisation):
+                if part.errors:
+                    raise ValidationError(part.errors[0])
 
-    def validate_lead_post_2(self, field: Any) -> None:
-        self._post_for(2)
-
-    def validate_lead_post_3(self, field: Any) -> None:
-        self._post_for(3)
-
-    def _post_for(self, n: int) -> None:
-        if self[f"lead_organisation_{n}"].data and not self[f"lead_post_{n}"].data:
-            raise ValidationError(f"Enter the post of lead {n}, or remove its organisation")
+    def rearranged(self) -> bool:
+        """Add or remove a lead row if one of those buttons was pressed (then the form
+        is shown again, not saved)."""
+        if self.add_lead.data:
+            self.leads.append_entry()
+            return True
+        removed = optional_int(self.remove_lead.raw_data[0] if self.remove_lead.raw_data else None)
+        if removed is None:
+            return False
+        kept = [entry.data for n, entry in enumerate(self.leads.entries) if n != removed]
+        while self.leads.entries:
+            self.leads.pop_entry()
+        for lead in kept or [{}]:
+            self.leads.append_entry(lead)
+        return True
 
     def validate_interventions(self, field: Any) -> None:
         _known(field, "Choose interventions from the list")
@@ -266,14 +294,11 @@ class ActionForm(Form):
         if field.data and field.data not in {value for value, _ in field.choices}:
             raise ValidationError("Choose a commissioning route from the list")
 
-    def leads(self) -> list[dict[str, Any]]:
+    def lead_values(self) -> list[dict[str, Any]]:
         return [
-            {
-                "post": self[f"lead_post_{n}"].data,
-                "organisation": self[f"lead_organisation_{n}"].data or None,
-            }
-            for n in range(1, step4.MAX_LEADS + 1)
-            if self[f"lead_post_{n}"].data
+            {"post": entry.post.data, "organisation": entry.organisation.data or None}
+            for entry in self.leads.entries
+            if entry.post.data
         ]
 
     def values(self) -> dict[str, Any]:
@@ -283,7 +308,7 @@ class ActionForm(Form):
             "target_measure": _or_none(self.target_measure.data),
             "due_by": self.due_by.data,
             "timescale": _or_none(self.timescale.data),
-            "leads": self.leads(),
+            "leads": self.lead_values(),
             "capacity": _or_none(self.capacity.data),
             "service": _or_none(self.service.data),
             "interventions": _in_order(self.interventions),
@@ -317,10 +342,6 @@ def action_form(
     form.commissioning_route.choices = _list_choices(framework, "commissioning_routes")
     if record is not None:
         form.objective_id.data = str(record.objective_id or "")
-        for n, lead in enumerate(record.leads or [], start=1):
-            if n <= step4.MAX_LEADS:
-                form[f"lead_post_{n}"].data = lead.get("post") or ""
-                form[f"lead_organisation_{n}"].data = lead.get("organisation") or ""
     return form
 
 

@@ -117,6 +117,23 @@ def index(audit_id: int) -> str:
     )
 
 
+@bp.route("/actions/<int:action_id>/progress")
+@login_required
+def show_action(audit_id: int, action_id: int) -> str:
+    """One action in full, with its whole dated history of progress updates."""
+    audit, role = audit_or_404(audit_id, roles=READERS)
+    action = step4.record_or_404(step4.ACTION, audit, action_id)
+    return render_template(
+        "plan/action.html",
+        audit=audit,
+        can_edit=may_edit(audit, role),
+        action=action,
+        rows=step4.describe(step4.ACTION, framework_of(audit), action),
+        history=step4.history(action),
+        step4=step4,
+    )
+
+
 # The header: one per audit, created on first save.
 
 

@@ -34,7 +34,7 @@ from audit_app.services.evidence import returns_for_linking, split_linked
 
 bp = Blueprint("ratings", __name__, url_prefix="/audits/<int:audit_id>")
 
-STALE = "Someone else saved this judgement while you were editing. Their version is shown below; check it, then save again if yours should replace it."
+STALE = "Someone else saved this judgement while you were editing. Their version is shown; keep yours by saving it, or keep theirs."
 SAVE_FAILED = "Your changes could not be saved because the database did not respond. Nothing was lost from this page: try saving again."
 
 
@@ -48,14 +48,39 @@ def _evidence_choices(audit: Any, role: str) -> list[tuple[int, str]]:
     ]
 
 
+def their_rows(form: Any, record: Any) -> list[tuple[str, str, bool]]:
+    """The saved judgement as (question, their answer, differs from what was typed)
+    rows in the form's words (grades by name, evidence by title); questions neither
+    answered are left out."""
+    rows = []
+    for field in form:
+        if field.name in {"csrf_token", "version", "submit"}:
+            continue
+        choices = dict(getattr(field, "choices", None) or [])
+        if field.name == "evidence":
+            saved = sorted(e.id for e in record.evidence)
+            theirs = ", ".join(e.service_name for e in record.evidence)
+            differs = saved != sorted(field.data or [])
+        else:
+            saved = getattr(record, field.name)
+            theirs = str(choices.get(saved, saved) or "")
+            differs = (saved or None) != (field.data or None)
+        if theirs or differs:
+            rows.append((field.label.text, theirs, differs))
+    return rows
+
+
 def _lead_edit(
     audit: Any,
     record: Any,
     form_class: type[RatingForm] | type[ChecklistForm],
     name: str,
     role: str,
-) -> tuple[Any, dict[str, Any] | None, bool]:
-    """The lead's form for one judgement: (form, their saved version if stale, saved?)."""
+) -> tuple[Any, list[tuple[str, str, bool]] | None, bool]:
+    """The lead's form for one judgement: (form, their saved version if stale, saved?).
+
+    After a stale save the form carries the version now saved, so saving it again
+    keeps what was typed, knowingly."""
     form = form_class(obj=record if request.method == "GET" else None)
     form.evidence.choices = _evidence_choices(audit, role)
     if request.method == "GET":
@@ -79,9 +104,10 @@ def _lead_edit(
             current_user,
             name,
         )
-    except StaleEdit as error:
+    except StaleEdit:
         form.form_errors.append(STALE)
-        return form, error.current, False
+        form.version.data = record.version
+        return form, their_rows(form, record), False
     except SaveFailed:
         form.form_errors.append(SAVE_FAILED)
         return form, None, False
@@ -102,13 +128,16 @@ def grid(audit_id: int) -> Response | str:
             view.form.submit.errors = [SAVE_FAILED]  # type: ignore[attr-defined]
         else:
             if result.conflicts:
+                again = grids.keep_typed(
+                    grids.rating_grid_view(audit, role, None), result.conflicts
+                )
                 return render_template(
                     "ratings/grid.html",
                     audit=audit,
                     role=role,
-                    view=grids.rating_grid_view(audit, role, None),
+                    view=again,
                     conflicts=result.conflicts,
-                    form=None,
+                    form=again.form,
                 )
             flash(f"Saved {result.saved} change{'s' if result.saved != 1 else ''} to the ratings.")
             return redirect(url_for("ratings.grid", audit_id=audit.id))
@@ -161,7 +190,7 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
     rating, framework, carer_group = judgements.rating_cell(audit, intervention, group)
     name = judgements.rating_label(framework, intervention, carer_group)
     form: RatingForm | ProposalForm | None = None
-    stale: dict[str, Any] | None = None
+    stale: list[tuple[str, str, bool]] | None = None
     if may_edit(audit, role):
         form, stale, saved = _lead_edit(audit, rating, RatingForm, name, role)
         if saved:
@@ -221,13 +250,16 @@ def checklist(audit_id: int) -> Response | str:
             view.form.submit.errors = [SAVE_FAILED]  # type: ignore[attr-defined]
         else:
             if result.conflicts:
+                again = grids.keep_typed(
+                    grids.checklist_grid_view(audit, role, None), result.conflicts
+                )
                 return render_template(
                     "ratings/checklist.html",
                     audit=audit,
                     role=role,
-                    view=grids.checklist_grid_view(audit, role, None),
+                    view=again,
                     conflicts=result.conflicts,
-                    form=None,
+                    form=again.form,
                 )
             flash(
                 f"Saved {result.saved} change{'s' if result.saved != 1 else ''} to the checklist."
@@ -245,7 +277,7 @@ def checklist_cell(audit_id: int, sub_outcome: str, group: str) -> Response | st
     judgement, framework, carer_group = judgements.checklist_cell(audit, sub_outcome, group)
     name = f"{sub_outcome} – {carer_group.name}"
     form: ChecklistForm | None = None
-    stale: dict[str, Any] | None = None
+    stale: list[tuple[str, str, bool]] | None = None
     if may_edit(audit, role):
         form, stale, saved = _lead_edit(audit, judgement, ChecklistForm, name, role)
         if saved:

@@ -284,6 +284,24 @@ def action_plan(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, .
     return headers, rows
 
 
+@table("action_updates", "Progress updates")
+def action_updates(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    """Every dated progress update of every action, oldest first within each action."""
+    headers = ("Action", "Date of update", "Progress", "Commentary", "Objective")
+    rows: list[tuple[Cell, ...]] = [
+        (
+            action.description,
+            update.on,
+            plan_service.rag_label(update.rag),
+            update.commentary,
+            action.objective.title if action.objective else "",
+        )
+        for action in plan_service.actions(ctx.audit)
+        for update in plan_service.history(action, newest_first=False)
+    ]
+    return headers, rows
+
+
 @table("funding", "Funding")
 def funding(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
     headers = ("Partner", "Contribution (£)", "Share spent on breaks (%)", "Notes")

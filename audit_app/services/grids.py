@@ -48,6 +48,9 @@ class Conflict:
     name: str
     theirs: dict[str, Any]
     yours: dict[str, Any]
+    cell: tuple[str, str] = ("", "")  # (row, group)
+    saved_by: str = ""
+    saved_at: Any = None
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ def _form(
         for prefix, _scale in scales:
             data[f"{prefix}-{row}-{group}"] = getattr(record, prefix) if record else "not_rated"
         data[f"version-{row}-{group}"] = record.version if record else None
-    return form_class(data=data)
+    return form_class(formdata=None, data=data)  # never the request's, even on a POST
 
 
 def rating_grid_view(audit: Audit, role: str, formdata: MultiDict[str, str] | None) -> GridView:
@@ -174,12 +177,27 @@ def _save_grid(
             )
             if is_stale(change):
                 theirs = {p: getattr(record, p) for p in scales}
-                conflicts.append(Conflict(view.names[key], theirs, posted))
+                by = record.updated_by.name if record.updated_by else ""
+                conflicts.append(
+                    Conflict(view.names[key], theirs, posted, key, by, record.updated_at)
+                )
                 continue
             changes.append(change)
     if changes:
         save_all(changes, user)
     return GridResult(len(changes), conflicts)
+
+
+def keep_typed(view: GridView, conflicts: list[Conflict]) -> GridView:
+    """``view`` (loaded afresh after a save) with each conflicting cell showing what
+    was typed for it again, against the version now saved: saving the page keeps
+    the typed grades, knowingly; leaving it keeps theirs."""
+    assert view.form is not None
+    for conflict in conflicts:
+        row, group = conflict.cell
+        for prefix, value in conflict.yours.items():
+            view.form[f"{prefix}-{row}-{group}"].data = value
+    return view
 
 
 def save_rating_grid(audit: Audit, view: GridView, user: User) -> GridResult:

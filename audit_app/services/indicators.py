@@ -327,9 +327,13 @@ def list_text(items: Mapping[str, str], codes: Sequence[str] | None) -> str:
     return ", ".join(items.get(code, code) for code in codes or [])
 
 
-def describe(indicator: Indicator | None, record: Any) -> list[tuple[str, str]]:
-    """A saved record as (label, value) rows, shown beside a stale save."""
-    if isinstance(record, Indicator):
+def describe(
+    indicator: Indicator | None, record: Any, framework: Framework | None = None
+) -> list[tuple[str, str]]:
+    """A saved record as (label, value) rows, shown beside a stale save: an indicator
+    (``indicator`` None) with every field its form has, or a value of ``indicator``."""
+    if indicator is None:
+        names = {i.code: i.name for i in framework.interventions} if framework else {}
         return [
             ("Reference", record.ref),
             ("Description", record.title),
@@ -337,8 +341,20 @@ def describe(indicator: Indicator | None, record: Any) -> list[tuple[str, str]]:
             ("Type", TYPES.get(record.indicator_type, record.indicator_type)),
             ("Unit", UNITS.get(record.unit, record.unit)),
             ("Polarity", POLARITIES.get(record.polarity, record.polarity)),
+            ("Decimal places", "" if record.decimals is None else str(record.decimals)),
+            ("Green amber within", number_text(record.green_amber_within)),
+            ("Red amber within", number_text(record.red_amber_within)),
+            ("Comparator group", record.comparator_group or ""),
+            ("Outcomes", ", ".join(record.outcomes or [])),
+            ("Interventions", ", ".join(names.get(c, c) for c in record.interventions or [])),
             ("Data owner", record.data_owner or ""),
             ("Data gaps", record.data_gaps or ""),
+            ("Accountability", ACCOUNTABILITY.get(record.accountability or "", "")),
+            ("Why it matters", record.why_it_matters or ""),
+            ("The story behind the baseline", record.story or ""),
+            ("Partners with a role to play", record.partners or ""),
+            ("What works", record.what_works or ""),
+            ("Responsible officers", record.responsible_officers or ""),
         ]
     return [
         ("Period", record.period_label),

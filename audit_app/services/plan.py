@@ -51,7 +51,6 @@ RAG_TAGS = {
     Rag4.RED.value: "govuk-tag--red",
     Rag4.NOT_RATED.value: "govuk-tag--grey",
 }
-MAX_LEADS = 3
 PROGRESS_RULE = progress_model.RULE
 
 
@@ -155,10 +154,14 @@ def unfiled(audit: Audit) -> list[Action]:
 
 def latest(action: Action) -> ActionUpdate | None:
     """The latest update by date (the last saved, for a tie)."""
-    found: ActionUpdate | None = None
-    for update in sorted(action.updates, key=lambda u: (u.on, u.id or 0)):
-        found = update
-    return found
+    updates = history(action)
+    return updates[0] if updates else None
+
+
+def history(action: Action, newest_first: bool = True) -> list[ActionUpdate]:
+    """Every dated progress update of the action, by date (then as saved)."""
+    ordered = sorted(action.updates, key=lambda u: (u.on, u.id or 0))
+    return ordered[::-1] if newest_first else ordered
 
 
 def rag_of(action: Action) -> str:
@@ -347,8 +350,8 @@ def add_update(
 ) -> ActionUpdate:
     """Append a dated progress update, with its trail entry, in one transaction."""
     update = ActionUpdate(action=action, on=on, rag=rag, commentary=commentary, author=user)
+    db.session.add(update)  # before any read that autoflushes
     audit.revision = (audit.revision or 0) + 1
-    db.session.add(update)
     db.session.add(
         ChangeEvent(
             audit_id=audit.id,

@@ -168,6 +168,7 @@ def _plan(ctx: ExportContext) -> dict[str, Any]:
         "priorities": exports.shown(exports.build(ctx, "priorities")),
         "header": header,
         "actions": exports.shown(exports.columns(exports.build(ctx, "action_plan"), PLAN_COLUMNS)),
+        "updates": exports.shown(exports.build(ctx, "action_updates")),
         "funding": exports.shown(exports.build(ctx, "funding")),
         "funding_total": plan_service.money(plan_service.funding_total(funding)),
         "breaks_total": plan_service.money(plan_service.breaks_total(funding)),

@@ -84,6 +84,21 @@ def usage(audit: Audit, code: str) -> Usage:
     return Usage(ratings or 0, proposals or 0, actions)
 
 
+def changes_since(audit: Audit, loaded_changes: int) -> list[ChangeEvent]:
+    """The tailoring changes saved since a form was loaded at ``loaded_changes``, newest
+    first, each with who made it and when (to show beside what was typed)."""
+    count = max(change_count(audit) - loaded_changes, 0)
+    if not count:
+        return []
+    query = (
+        select(ChangeEvent)
+        .where(ChangeEvent.audit_id == audit.id, ChangeEvent.entity == "framework")
+        .order_by(ChangeEvent.id.desc())
+        .limit(count)
+    )
+    return list(db.session.scalars(query))
+
+
 def apply(
     audit: Audit,
     by: User,

@@ -25,7 +25,7 @@ from hub_model.framework_schema import Framework, Intervention
 
 bp = Blueprint("tailoring", __name__, url_prefix="/audits/<int:audit_id>/framework")
 
-CHANGED = "Someone else changed the framework while you were editing. Check it and try again."
+CHANGED = "Someone else changed the framework while you were editing. Their change is shown; save again to make yours as well, or keep theirs."
 
 
 @bp.route("/")
@@ -53,6 +53,9 @@ def _apply(form: Any, audit: Audit, change: Any, label: str, **kwargs: Any) -> b
             audit, current_user, optional_int(form.changes.data) or 0, change, label, **kwargs
         )
     except tailoring.FrameworkChanged:
+        # Shown beside what was typed; the form now carries the current count, so
+        # saving again applies this change on top of theirs, knowingly.
+        form.theirs = tailoring.changes_since(audit, optional_int(form.changes.data) or 0)
         form.changes.data = str(tailoring.change_count(audit))
         form.submit.errors = [CHANGED]
     except rules.TailoringError as error:

@@ -63,12 +63,12 @@ def _action(objective_id: int | str = "", **changes: object) -> dict[str, object
         "target_measure": "40 practices trained",
         **_date("due_by", date(2027, 3, 31)),
         "timescale": "Quarter 4 2026/27",
-        "lead_post_1": "Carers lead",
-        "lead_organisation_1": "Northshire County Council",
-        "lead_post_2": "Primary care manager",
-        "lead_organisation_2": "Northshire ICB",
-        "lead_post_3": "",
-        "lead_organisation_3": "",
+        "leads-0-post": "Carers lead",
+        "leads-0-organisation": "Northshire County Council",
+        "leads-1-post": "Primary care manager",
+        "leads-1-organisation": "Northshire ICB",
+        "leads-2-post": "",
+        "leads-2-organisation": "",
         "capacity": "Two days a month of the carers lead's time",
         "service": "Northshire Carers Centre",
         "interventions": ["advocacy"],
@@ -281,7 +281,7 @@ def test_lead_changes_and_deletes_objectives_actions_and_funding(
     funding_id = _make(app, FundingContribution, cast.draft.id)
     form = as_lead.get(f"{base}/actions/{action_id}")
     assert form.value("objective_id") == str(objective_id)
-    assert form.value("lead_post_1") == "Carers lead"
+    assert form.value("leads-0-post") == "Carers lead"
     as_lead.post(
         f"{base}/actions/{action_id}",
         _action(
@@ -364,9 +364,9 @@ def test_a_priority_keeps_its_own_rank_when_changed(
     [
         ({"description": ""}, "Enter the action"),
         ({"description": "x" * 10_000}, "Action must be 5,000 characters or fewer"),
-        ({"lead_post_1": "", "lead_post_2": ""}, "Enter the post of at least one lead"),
-        ({"lead_post_2": ""}, "Enter the post of lead 2, or remove its organisation"),
-        ({"lead_post_1": "x" * 10_000}, "Post of lead 1 must be 200 characters or fewer"),
+        ({"leads-0-post": "", "leads-1-post": ""}, "Enter the post of at least one lead"),
+        ({"leads-1-post": ""}, "Enter the post of lead 2, or remove its organisation"),
+        ({"leads-0-post": "x" * 10_000}, "Post of lead 1 must be 200 characters or fewer"),
         ({"timescale": "x" * 10_000}, "Timescale must be 200 characters or fewer"),
         ({"due_by": ["31", "2", "2027"]}, "The date it is due by must be a real date"),
         ({"due_by": ["1", "", "2027"]}, "The date it is due by must include a month"),
@@ -389,8 +389,8 @@ def test_action_form_rejects_bad_input(
     assert_error(page, message)
     if "description" not in changes:
         assert page.value("description") == form["description"]
-    if "lead_post_1" not in changes:
-        assert page.value("lead_post_1") == form["lead_post_1"]
+    if "leads-0-post" not in changes:
+        assert page.value("leads-0-post") == form["leads-0-post"]
     with app.app_context():
         assert db.session.scalars(select(Action)).first() is None
 
@@ -410,9 +410,9 @@ def test_optional_action_fields_may_be_left_empty(app: Flask, as_lead: Visitor, 
         "",
         target_measure="",
         timescale="",
-        lead_organisation_1="",
-        lead_post_2="",
-        lead_organisation_2="",
+        **{"leads-0-organisation": ""},
+        **{"leads-1-post": ""},
+        **{"leads-1-organisation": ""},
         capacity="",
         service="",
         interventions=[],
@@ -548,7 +548,12 @@ def test_hostile_text_is_shown_as_text_never_run(app: Flask, as_lead: Visitor, c
     as_lead.post(f"{base}/objectives/new", _objective(title=HOSTILE))
     as_lead.post(
         f"{base}/actions/new",
-        _action(description=HOSTILE, lead_post_1=HOSTILE, capacity=HOSTILE, target_measure=HOSTILE),
+        _action(
+            description=HOSTILE,
+            **{"leads-0-post": HOSTILE},
+            capacity=HOSTILE,
+            target_measure=HOSTILE,
+        ),
     )
     with app.app_context():
         action_id = db.session.scalars(select(Action)).one().id
@@ -561,7 +566,7 @@ def test_hostile_text_is_shown_as_text_never_run(app: Flask, as_lead: Visitor, c
         assert "<script>alert" not in page.response.get_data(as_text=True)
     errors = as_lead.post(
         f"{base}/actions/new",
-        _action(description=HOSTILE, lead_post_1="", lead_post_2=""),
+        _action(description=HOSTILE, **{"leads-0-post": ""}, **{"leads-1-post": ""}),
         status=200,
     )
     assert errors.value("description") == HOSTILE

@@ -237,7 +237,10 @@ def test_stale_agreement_is_refused_and_shows_the_saved_decision(
     assert page.error_summary() == [
         "Your decision was changed in another window while you were editing"
     ]
-    assert "Your saved decision is: Agreed" in page.text
+    assert (
+        "is: Agreed." in page.text
+        and "Your saved decision, recorded in another window" in page.text
+    )
     assert page.value("priorities-comment") == "Too vague"
     with app.app_context():
         assert db.session.scalar(select(Agreement.decision)) == "agreed"

@@ -125,7 +125,7 @@ def test_stale_rating_save_is_refused_and_shows_both_versions(
     assert any(
         "Someone else saved this judgement" in message for message in page.error_summary()
     ), page.text[:3000]
-    assert "The version saved by someone else" in page.text
+    assert "Their saved version" in page.text
     assert page.value("rag") == "red"  # what was typed is kept
     assert _rating(app, cast.dementia.id).rag == "green"  # type: ignore[union-attr]
     # Saving again from the refreshed page replaces it, knowingly.
@@ -200,7 +200,7 @@ def test_grid_does_not_overwrite_a_cell_someone_else_changed(
         status=200,
     )
     assert "Some ratings were changed by someone else" in page.text
-    assert "Breaks, Carers of older people: saved as Green" in page.text
+    assert "Breaks, Carers of older people: their version is Green" in page.text
     assert _rating(app, cast.draft.id, "breaks", "older_people").rag == "green"  # type: ignore[union-attr]
     assert _rating(app, cast.draft.id, "housing", "older_people").rag == "amber"  # type: ignore[union-attr]
 

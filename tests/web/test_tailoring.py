@@ -164,7 +164,8 @@ def test_a_tailoring_change_made_meanwhile_is_not_overwritten(
     as_lead.post(rename, {"name": "Short breaks", "changes": stale})
     page = as_lead.post(rename, {"name": "Respite", "changes": stale}, status=200)
     assert page.error_summary() == [
-        "Someone else changed the framework while you were editing. Check it and try again."
+        "Someone else changed the framework while you were editing. "
+        "Their change is shown; save again to make yours as well, or keep theirs."
     ]
     assert page.value("name") == "Respite"
     framework = _audit(app, cast.draft.id).framework
