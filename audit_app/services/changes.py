@@ -17,7 +17,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from audit_app.extensions import db
@@ -66,6 +68,33 @@ class Change:
     label: str
     loaded_version: int | None = None  # the version the form was loaded with
     relations: Mapping[str, list[Any]] | None = None  # e.g. {"evidence": [returns]}
+
+
+def bump_revision(audit: Audit) -> int:
+    """Add one to the audit's revision in the database, within the current
+    transaction, and return the new value.
+
+    The increment is done by the database (``revision = revision + 1``), which
+    also locks the audit's row until the transaction ends: saves made at the same
+    moment each get their own revision, so nothing cached per revision outlives a
+    change. Adding one in Python to a value read earlier lost bumps.
+    """
+    if audit.id is None:
+        db.session.flush()
+    # No autoflush: records still being filled in are flushed later, as before; and
+    # the audit's row is locked before the records' rows, in every transaction alike.
+    with db.session.no_autoflush:
+        revision = db.session.execute(
+            update(Audit)
+            .where(Audit.id == audit.id)
+            .values(revision=Audit.revision + 1)
+            .returning(Audit.revision),
+            execution_options={"synchronize_session": False},
+        ).scalar_one()
+    # Known without being a change of ours: a later flush of the audit must not
+    # write this value back over a newer one.
+    set_committed_value(audit, "revision", revision)
+    return int(revision)
 
 
 def commit() -> None:
@@ -128,7 +157,7 @@ def _apply(change: Change, user: User) -> None:
     if old == new:
         return
     record.updated_by = user
-    change.audit.revision = (change.audit.revision or 0) + 1
+    bump_revision(change.audit)
     db.session.add(record)
     db.session.flush()
     if old is not None:
@@ -155,7 +184,7 @@ def remove(
 ) -> None:
     """Delete ``record``, keeping what it held in the audit trail."""
     old = snapshot(record, fields)
-    audit.revision = (audit.revision or 0) + 1
+    bump_revision(audit)
     db.session.add(
         ChangeEvent(
             audit_id=audit.id,

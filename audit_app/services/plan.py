@@ -347,7 +347,7 @@ def add_update(
 ) -> ActionUpdate:
     """Append a dated progress update, with its trail entry, in one transaction."""
     update = ActionUpdate(action=action, on=on, rag=rag, commentary=commentary, author=user)
-    audit.revision = (audit.revision or 0) + 1
+    changes.bump_revision(audit)
     db.session.add(update)
     db.session.add(
         ChangeEvent(
