@@ -94,10 +94,13 @@ def accept_invitation(token: str) -> Response | str:
         JoinAuditForm() if existing else AcceptInvitationForm()
     )
     if form.validate_on_submit():
-        if isinstance(form, AcceptInvitationForm):
-            user = accounts.accept_invitation(invitation, form.name.data, form.password.data)
-        else:
-            user = accounts.accept_invitation(invitation, None, None)
+        try:
+            if isinstance(form, AcceptInvitationForm):
+                user = accounts.accept_invitation(invitation, form.name.data, form.password.data)
+            else:
+                user = accounts.accept_invitation(invitation, None, None)
+        except accounts.InvitationUsed:
+            return render_template("auth/invitation_used.html"), 409  # type: ignore[return-value]
         login_user(user)
         flash(f"You have joined ‘{invitation.audit.title}’.")
         return redirect(url_for("audits.overview", audit_id=invitation.audit_id))

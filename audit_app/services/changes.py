@@ -17,8 +17,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import UniqueConstraint, inspect, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -129,6 +129,7 @@ def save_all(changes: list[Change], user: User) -> list[Any]:
     for change in changes:
         if is_stale(change):
             raise StaleEdit(snapshot(change.record, change.values, change.relations or {}))
+    new = [change for change in changes if getattr(change.record, "id", None) is None]
     try:
         for change in changes:
             _apply(change, user)
@@ -138,10 +139,35 @@ def save_all(changes: list[Change], user: User) -> list[Any]:
         record = changes[0].record
         db.session.refresh(record)
         raise StaleEdit(snapshot(record, changes[0].values, changes[0].relations or {})) from error
+    except IntegrityError as error:
+        db.session.rollback()
+        # A record this form saw as missing was created by someone else meanwhile
+        # (two people saving the same new cell at once): theirs is the saved version.
+        for change in new:
+            twin = created_meanwhile(change.record)
+            if twin is not None:
+                current = snapshot(twin, change.values, change.relations or {})
+                raise StaleEdit(current) from error
+        raise SaveFailed(str(error)) from error
     except SQLAlchemyError as error:
         db.session.rollback()
         raise SaveFailed(str(error)) from error
     return [change.record for change in changes]
+
+
+def created_meanwhile(record: Any) -> Any | None:
+    """The saved record that holds the same unique key as the unsaved ``record``, if any."""
+    model = type(record)
+    for constraint in inspect(model).local_table.constraints:
+        if not isinstance(constraint, UniqueConstraint):
+            continue
+        key = {column.key: getattr(record, column.key, None) for column in constraint.columns}
+        if None in key.values():
+            continue
+        twin = db.session.scalars(select(model).filter_by(**key)).first()
+        if twin is not None:
+            return twin
+    return None
 
 
 def _apply(change: Change, user: User) -> None:
