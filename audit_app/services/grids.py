@@ -16,12 +16,14 @@ from audit_app.models import Audit, ChecklistJudgement, Rating, User
 from audit_app.ratings.forms import grid_form
 from audit_app.services import judgements
 from audit_app.services.access import may_edit
-from audit_app.services.changes import Change, StaleEdit, is_stale, save_all
+from audit_app.services.changes import Change, SaveFailed, StaleEdit, is_stale, save_all
 from audit_app.services.frameworks import framework_of
 from audit_app.services.scope import assessed_groups
 from hub_model.checklist import ChecklistCell, summarise_outcome
 from hub_model.framework import CarerGroup, Framework
 from hub_model.scales import ChecklistStatus, Maturity, Rag
+
+RACES_RETRIED = 3  # grid saves planned again when another save overtakes them
 
 
 @dataclass(frozen=True)
@@ -152,13 +154,15 @@ def _save_grid(
     reload: Any,
 ) -> GridResult:
     records = {(row.code, group.code): record for row in view.rows for group, record in row.cells}
-    try:
-        return _save_against(audit, view, scales, new_record, entity, user, records)
-    except StaleEdit:
-        # Someone saved one of these cells at the same moment (or created one this
-        # page showed empty); nothing was written. Plan again against what is saved
-        # now: their cells become conflicts like any stale cell, the others are saved.
-        return _save_against(audit, view, scales, new_record, entity, user, reload())
+    for _attempt in range(RACES_RETRIED):
+        try:
+            return _save_against(audit, view, scales, new_record, entity, user, records)
+        except StaleEdit:
+            # Someone saved one of these cells at the same moment (or created one this
+            # page showed empty); nothing was written. Plan again against what is saved
+            # now: their cells become conflicts like any stale cell, the others are saved.
+            records = reload()
+    raise SaveFailed("other saves kept overtaking this one")
 
 
 def _save_against(
