@@ -38,6 +38,12 @@ class SaveFailed(Exception):
     """The database refused or dropped the write; nothing was saved."""
 
 
+class CreatedMeanwhile(StaleEdit, SaveFailed):
+    """Someone else created this record after the form showed it missing (two
+    people saving the same new cell at once): a stale edit wherever those are
+    handled, else a save that did not go through; nothing was saved."""
+
+
 def plain(value: Any) -> Any:
     """A JSON-safe copy of a column value, for the trail and for showing versions."""
     if isinstance(value, date | datetime):
@@ -147,7 +153,7 @@ def save_all(changes: list[Change], user: User) -> list[Any]:
             twin = created_meanwhile(change.record)
             if twin is not None:
                 current = snapshot(twin, change.values, change.relations or {})
-                raise StaleEdit(current) from error
+                raise CreatedMeanwhile(current) from error
         raise SaveFailed(str(error)) from error
     except SQLAlchemyError as error:
         db.session.rollback()

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -227,3 +228,35 @@ def test_concurrent_cell_saves_each_bump_the_revision_and_the_grid_shows_them_al
         for intervention, group in cells
     }
     assert (_revision(app, audit_id) - before, shown) == (SAVES, wanted)
+
+
+def test_a_new_record_someone_created_meanwhile_is_a_stale_edit_showing_theirs(
+    app: Flask, cast: Cast
+) -> None:
+    """The deterministic core of the race above: the form saw no rating for the cell,
+    someone else's rating is in by the time this one is saved."""
+    from audit_app.services.changes import (
+        Change,
+        CreatedMeanwhile,
+        SaveFailed,
+        StaleEdit,
+        save_all,
+    )
+
+    with app.app_context():
+        audit = db.session.get(Audit, cast.draft.id)
+        lead = db.session.get(User, cast.lead.id)
+        assert audit is not None and lead is not None
+        cell = {"audit_id": audit.id, "intervention": "breaks", "group_code": "older_people"}
+        theirs = Change(
+            audit, Rating(**cell), {"rag": "red", "maturity": "early"}, "rating", "x", 0
+        )
+        mine = Change(
+            audit, Rating(**cell), {"rag": "green", "maturity": "early"}, "rating", "x", 0
+        )
+        save_all([theirs], lead)
+        with pytest.raises(CreatedMeanwhile) as raised:
+            save_all([mine], lead)
+        assert isinstance(raised.value, StaleEdit) and isinstance(raised.value, SaveFailed)
+        assert raised.value.current["rag"] == "red"
+        assert db.session.scalars(select(Rating.rag)).all() == ["red"]
