@@ -63,7 +63,8 @@ class Summary:
     files: int
 
     def describe(self) -> str:
-        return f"{sum(self.rows.values())} rows from {len(self.rows)} tables and {self.files} uploaded files"
+        files = f"{self.files} uploaded file{'' if self.files == 1 else 's'}"
+        return f"{sum(self.rows.values())} rows of {len(self.rows)} tables and {files}"
 
 
 def _encode(value: Any) -> Any:

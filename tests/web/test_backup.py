@@ -199,12 +199,12 @@ def test_backup_and_restore_commands(  # type: ignore[no-untyped-def]
     path = tmp_path / "cli.zip"
     result = runner.invoke(args=["backup", str(path)])
     assert result.exit_code == 0, result.output
-    assert "uploaded files" in result.output
+    assert "uploaded file" in result.output
     refused = runner.invoke(args=["restore", str(path)])
     assert refused.exit_code != 0 and "not empty" in refused.output
     result = target.test_cli_runner().invoke(args=["restore", str(path)])
     assert result.exit_code == 0, result.output
-    assert "Restored" in result.output and "uploaded files" in result.output
+    assert "Restored" in result.output and "uploaded file" in result.output
 
 
 def test_demo_data_command_is_idempotent(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
