@@ -54,20 +54,21 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
     def backup_command(path: Path) -> None:
-        """Write every row of the database to PATH (JSON)."""
+        """Write every row of the database and every uploaded file to PATH (a zip)."""
         from audit_app.backup import backup
 
-        counts = backup(path)
-        click.echo(f"Backed up {sum(counts.values())} rows from {len(counts)} tables to {path}")
+        summary = backup(path)
+        click.echo(f"Backed up {summary.describe()} to {path}")
 
     @app.cli.command("restore")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def restore_command(path: Path) -> None:
-        """Load a backup from PATH into an empty database at the same revision."""
+        """Load a backup from PATH into an empty database at the same revision, and its
+        uploaded files into the upload folder."""
         from audit_app.backup import RestoreError, restore
 
         try:
-            counts = restore(path)
+            summary = restore(path)
         except RestoreError as error:
             raise click.ClickException(str(error)) from error
-        click.echo(f"Restored {sum(counts.values())} rows into {len(counts)} tables from {path}")
+        click.echo(f"Restored {summary.describe()} from {path}")

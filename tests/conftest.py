@@ -116,10 +116,12 @@ def tmp_file(tmp_path: Path) -> Path:
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
-    """Print how many pages axe-core checked, and what it found, after the run."""
+    """Print how many pages axe-core checked, and what it found, after the run; and
+    the backup round trip's rows per table."""
     from tests.browser.axe import LOG
+    from tests.web import round_trip
 
-    for line in LOG.summary():
+    for line in [*LOG.summary(), *round_trip.LOG]:
         terminalreporter.write_line(line)
 
 

@@ -99,10 +99,13 @@ def accept_invitation(token: str) -> Response | str:
         JoinAuditForm() if existing else AcceptInvitationForm()
     )
     if form.validate_on_submit():
-        if isinstance(form, AcceptInvitationForm):
-            user = accounts.accept_invitation(invitation, form.name.data, form.password.data)
-        else:
-            user = accounts.accept_invitation(invitation, None, None)
+        try:
+            if isinstance(form, AcceptInvitationForm):
+                user = accounts.accept_invitation(invitation, form.name.data, form.password.data)
+            else:
+                user = accounts.accept_invitation(invitation, None, None)
+        except accounts.InvitationUsed:
+            return render_template("auth/invitation_used.html"), 409  # type: ignore[return-value]
         login_user(user)
         if not access.can_see(user, invitation.audit, invitation.role):
             # A commissioner sees an audit once it is published: its page would be a 404.

@@ -90,5 +90,8 @@ class QuestionnaireImport(db.Model):  # type: ignore[name-defined]
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When it was last queued: how long it has waited (services.jobs), and which
+    # run may save it (a run started before it was queued again may not).
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     created_by: Mapped[User | None] = relationship()

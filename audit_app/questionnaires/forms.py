@@ -264,6 +264,13 @@ class RankingForm(Form):
     submit = SubmitField("Use this ranking in Step 2", widget=GovSubmitInput())
 
 
+class RestartImportForm(Form):
+    """For an import nothing is processing: run it in this request, or queue it again."""
+
+    run_now = SubmitField("Run the import now", widget=GovSubmitInput())
+    queue_again = SubmitField("Queue it again", widget=GovSubmitInput())
+
+
 class UploadForm(Form):
     csv_file = FileField(
         "Upload a CSV file",

@@ -5,12 +5,17 @@ status while a worker reads it (services.questionnaire_import).
 
 from __future__ import annotations
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from audit_app.questionnaires.blueprint import EDITORS, PREFIX, bp, carried_on, download
-from audit_app.questionnaires.forms import NOT_IN_FILE, UploadForm, mapping_form
+from audit_app.questionnaires.forms import (
+    NOT_IN_FILE,
+    RestartImportForm,
+    UploadForm,
+    mapping_form,
+)
 from audit_app.services import questionnaire_import as importing
 from audit_app.services import questionnaires as service
 from audit_app.services.access import audit_or_404
@@ -108,12 +113,33 @@ def import_status(audit_id: int, questionnaire_id: int, import_id: int) -> BaseR
                 import_id=started.id,
             )
         )
+    stuck = importing.is_stuck(started)
     return render_template(
         "questionnaires/import_status.html",
         audit=audit,
         record=record,
         started=started,
         finished=started.status in importing.FINISHED,
+        stuck=stuck,
+        restart_form=RestartImportForm() if stuck else None,
         labels=importing.STATUS_LABELS,
         importing=importing,
+    )
+
+
+@bp.route(f"{PREFIX}/<int:questionnaire_id>/imports/<int:import_id>/restart", methods=["POST"])
+@login_required
+def restart_import(audit_id: int, questionnaire_id: int, import_id: int) -> BaseResponse:
+    """Run now, or queue again, an import that nothing is processing."""
+    # As the upload: answers may be imported into a published audit's questionnaire.
+    audit, _ = audit_or_404(audit_id, roles=EDITORS, allow_published=True)
+    record = service.questionnaire_or_404(audit, questionnaire_id)
+    started, _holder = importing.find_import(record, import_id)
+    form = RestartImportForm()
+    if form.validate_on_submit() and not importing.restart(started, bool(form.run_now.data)):
+        flash("The import is already being processed, or has finished.")
+    return redirect(
+        url_for(
+            ".import_status", audit_id=audit.id, questionnaire_id=record.id, import_id=import_id
+        )
     )

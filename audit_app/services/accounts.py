@@ -7,7 +7,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from audit_app.extensions import db
 from audit_app.models import Audit, AuditMembership, Invitation, Organisation, User
@@ -124,11 +125,44 @@ def pending_invitation(token: str, now: datetime | None = None) -> Invitation | 
     return invitation
 
 
+class InvitationUsed(Exception):
+    """The invitation was accepted (or withdrawn, or ran out) before this acceptance."""
+
+
 def accept_invitation(invitation: Invitation, name: str | None, password: str | None) -> User:
     """Join the audit; a new person gets an account with ``name`` and ``password``.
 
     A person who already has an account keeps their password: they are simply added.
+    Raises InvitationUsed, changing nothing, if the invitation can no longer be used
+    by the time it is claimed: of many acceptances at once, exactly one succeeds.
     """
+    now = utcnow()
+    # Claimed first, by the database: a second acceptance waits for the first and
+    # then finds nothing left to claim.
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        .values(accepted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise InvitationUsed()
+    try:
+        user = _join(invitation, name, password)
+        db.session.commit()
+    except IntegrityError as error:  # the same person joined through another invitation
+        db.session.rollback()
+        raise InvitationUsed() from error
+    return user
+
+
+def _join(invitation: Invitation, name: str | None, password: str | None) -> User:
     user = find_user(invitation.email)
     if user is None:
         assert name and password
@@ -149,8 +183,6 @@ def accept_invitation(invitation: Invitation, name: str | None, password: str | 
         db.session.add(
             AuditMembership(audit_id=invitation.audit_id, user=user, role=invitation.role)
         )
-    invitation.accepted_at = utcnow()
-    db.session.commit()
     return user
 
 

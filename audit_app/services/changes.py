@@ -17,7 +17,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import UniqueConstraint, inspect, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from audit_app.extensions import db
@@ -34,6 +36,12 @@ class StaleEdit(Exception):
 
 class SaveFailed(Exception):
     """The database refused or dropped the write; nothing was saved."""
+
+
+class CreatedMeanwhile(StaleEdit, SaveFailed):
+    """Someone else created this record after the form showed it missing (two
+    people saving the same new cell at once): a stale edit wherever those are
+    handled, else a save that did not go through; nothing was saved."""
 
 
 def plain(value: Any) -> Any:
@@ -68,6 +76,33 @@ class Change:
     relations: Mapping[str, list[Any]] | None = None  # e.g. {"evidence": [returns]}
 
 
+def bump_revision(audit: Audit) -> int:
+    """Add one to the audit's revision in the database, within the current
+    transaction, and return the new value.
+
+    The increment is done by the database (``revision = revision + 1``), which
+    also locks the audit's row until the transaction ends: saves made at the same
+    moment each get their own revision, so nothing cached per revision outlives a
+    change. Adding one in Python to a value read earlier lost bumps.
+    """
+    if audit.id is None:
+        db.session.flush()
+    # No autoflush: records still being filled in are flushed later, as before; and
+    # the audit's row is locked before the records' rows, in every transaction alike.
+    with db.session.no_autoflush:
+        revision = db.session.execute(
+            update(Audit)
+            .where(Audit.id == audit.id)
+            .values(revision=Audit.revision + 1)
+            .returning(Audit.revision),
+            execution_options={"synchronize_session": False},
+        ).scalar_one()
+    # Known without being a change of ours: a later flush of the audit must not
+    # write this value back over a newer one.
+    set_committed_value(audit, "revision", revision)
+    return int(revision)
+
+
 def commit() -> None:
     """Commit the session's work, or roll it back and raise SaveFailed."""
     try:
@@ -100,6 +135,7 @@ def save_all(changes: list[Change], user: User) -> list[Any]:
     for change in changes:
         if is_stale(change):
             raise StaleEdit(snapshot(change.record, change.values, change.relations or {}))
+    new = [change for change in changes if getattr(change.record, "id", None) is None]
     try:
         for change in changes:
             _apply(change, user)
@@ -109,10 +145,35 @@ def save_all(changes: list[Change], user: User) -> list[Any]:
         record = changes[0].record
         db.session.refresh(record)
         raise StaleEdit(snapshot(record, changes[0].values, changes[0].relations or {})) from error
+    except IntegrityError as error:
+        db.session.rollback()
+        # A record this form saw as missing was created by someone else meanwhile
+        # (two people saving the same new cell at once): theirs is the saved version.
+        for change in new:
+            twin = created_meanwhile(change.record)
+            if twin is not None:
+                current = snapshot(twin, change.values, change.relations or {})
+                raise CreatedMeanwhile(current) from error
+        raise SaveFailed(str(error)) from error
     except SQLAlchemyError as error:
         db.session.rollback()
         raise SaveFailed(str(error)) from error
     return [change.record for change in changes]
+
+
+def created_meanwhile(record: Any) -> Any | None:
+    """The saved record that holds the same unique key as the unsaved ``record``, if any."""
+    model = type(record)
+    for constraint in inspect(model).local_table.constraints:
+        if not isinstance(constraint, UniqueConstraint):
+            continue
+        key = {column.key: getattr(record, column.key, None) for column in constraint.columns}
+        if None in key.values():
+            continue
+        twin = db.session.scalars(select(model).filter_by(**key)).first()
+        if twin is not None:
+            return twin
+    return None
 
 
 def _apply(change: Change, user: User) -> None:
@@ -128,7 +189,7 @@ def _apply(change: Change, user: User) -> None:
     if old == new:
         return
     record.updated_by = user
-    change.audit.revision = (change.audit.revision or 0) + 1
+    bump_revision(change.audit)
     db.session.add(record)
     db.session.flush()
     if old is not None:
@@ -155,7 +216,7 @@ def remove(
 ) -> None:
     """Delete ``record``, keeping what it held in the audit trail."""
     old = snapshot(record, fields)
-    audit.revision = (audit.revision or 0) + 1
+    bump_revision(audit)
     db.session.add(
         ChangeEvent(
             audit_id=audit.id,

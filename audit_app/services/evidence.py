@@ -36,7 +36,7 @@ from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
 from audit_app.models.evidence import EVIDENCE_STATUSES
 from audit_app.models.types import utcnow
 from audit_app.services import uploads
-from audit_app.services.changes import Change, SaveFailed, commit, save
+from audit_app.services.changes import Change, SaveFailed, bump_revision, commit, save
 
 DRAFT, SUBMITTED, ACCEPTED, RETURNED = "draft", "submitted", "accepted", "returned"
 EDITABLE_BY_AUTHOR = (DRAFT, RETURNED)
@@ -313,7 +313,7 @@ def remove_attachment(
 
 
 def _note_attachments(audit: Audit, record: EvidenceReturn, before: list[str], user: User) -> None:
-    audit.revision = (audit.revision or 0) + 1
+    bump_revision(audit)
     db.session.add(
         ChangeEvent(
             audit_id=audit.id,

@@ -16,12 +16,14 @@ from audit_app.models import Audit, ChecklistJudgement, Rating, User
 from audit_app.ratings.forms import grid_form
 from audit_app.services import judgements
 from audit_app.services.access import may_edit
-from audit_app.services.changes import Change, is_stale, save_all
+from audit_app.services.changes import Change, SaveFailed, StaleEdit, is_stale, save_all
 from audit_app.services.frameworks import framework_of
 from audit_app.services.scope import assessed_groups
 from hub_model.checklist import ChecklistCell, summarise_outcome
 from hub_model.framework import CarerGroup, Framework
 from hub_model.scales import ChecklistStatus, Maturity, Rag
+
+RACES_RETRIED = 3  # grid saves planned again when another save overtakes them
 
 
 @dataclass(frozen=True)
@@ -152,13 +154,36 @@ def _save_grid(
     new_record: Any,
     entity: str,
     user: User,
+    reload: Any,
+) -> GridResult:
+    records = {(row.code, group.code): record for row in view.rows for group, record in row.cells}
+    for _attempt in range(RACES_RETRIED):
+        try:
+            return _save_against(audit, view, scales, new_record, entity, user, records)
+        except StaleEdit:
+            # Someone saved one of these cells at the same moment (or created one this
+            # page showed empty); nothing was written. Plan again against what is saved
+            # now: their cells become conflicts like any stale cell, the others are saved.
+            records = reload()
+    raise SaveFailed("other saves kept overtaking this one")
+
+
+def _save_against(
+    audit: Audit,
+    view: GridView,
+    scales: tuple[str, str],
+    new_record: Any,
+    entity: str,
+    user: User,
+    records: dict[tuple[str, str], Any],
 ) -> GridResult:
     assert view.form is not None
     changes: list[Change] = []
     conflicts: list[Conflict] = []
     for row in view.rows:
-        for group, record in row.cells:
+        for group, _shown in row.cells:
             key = (row.code, group.code)
+            record = records.get(key)
             posted = {
                 prefix: view.form[f"{prefix}-{row.code}-{group.code}"].data for prefix in scales
             }
@@ -208,6 +233,7 @@ def save_rating_grid(audit: Audit, view: GridView, user: User) -> GridResult:
         lambda row, group: Rating(audit_id=audit.id, intervention=row, group_code=group),
         "rating",
         user,
+        lambda: judgements.rating_grid(audit).ratings,
     )
 
 
@@ -219,4 +245,5 @@ def save_checklist_grid(audit: Audit, view: GridView, user: User) -> GridResult:
         lambda row, group: ChecklistJudgement(audit_id=audit.id, sub_outcome=row, group_code=group),
         "checklist",
         user,
+        lambda: judgements.checklist_cells(audit),
     )

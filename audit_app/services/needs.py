@@ -328,7 +328,7 @@ def save_priorities(
 
 def _stage_removal(audit: Audit, record: OutcomePriority, label: str, user: User) -> None:
     """Delete ``record`` and write its trail entry, without committing."""
-    audit.revision = (audit.revision or 0) + 1
+    changes.bump_revision(audit)
     db.session.add(
         ChangeEvent(
             audit_id=audit.id,

@@ -351,7 +351,7 @@ def add_update(
     """Append a dated progress update, with its trail entry, in one transaction."""
     update = ActionUpdate(action=action, on=on, rag=rag, commentary=commentary, author=user)
     db.session.add(update)  # before any read that autoflushes
-    audit.revision = (audit.revision or 0) + 1
+    changes.bump_revision(audit)
     db.session.add(
         ChangeEvent(
             audit_id=audit.id,

@@ -33,7 +33,7 @@ from audit_app.models import (
 from audit_app.models.audit import PUBLISHED
 from audit_app.models.types import utcnow
 from audit_app.services import overview
-from audit_app.services.changes import Change, commit, save
+from audit_app.services.changes import Change, bump_revision, commit, save
 
 COMMENT_SECTIONS = {
     "overall": "The audit as a whole",
@@ -127,7 +127,7 @@ def publish(audit: Audit, by: User, note: str | None) -> Publication:
     )
     audit.status = PUBLISHED
     audit.published_at = now
-    audit.revision = (audit.revision or 0) + 1
+    bump_revision(audit)
     db.session.add(record)
     db.session.add(
         ChangeEvent(

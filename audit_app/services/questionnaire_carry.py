@@ -37,6 +37,7 @@ from audit_app.models import (
 )
 from audit_app.models.questionnaires import CLOSED
 from audit_app.services import publishing
+from audit_app.services.changes import bump_revision
 from audit_app.services.questionnaire_import import FINISHED, MAPPING, QUEUED
 from audit_app.services.questionnaires import carried_copy
 
@@ -101,7 +102,7 @@ def carry(source: Audit, audit: Audit, by: User) -> tuple[int, int]:
         answers += _carry_one(old, source, audit, by)
         questionnaires += 1
     if questionnaires:
-        source.revision = (source.revision or 0) + 1  # its questionnaires closed
+        bump_revision(source)  # its questionnaires closed
     return questionnaires, answers
 
 

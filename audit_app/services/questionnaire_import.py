@@ -7,7 +7,9 @@ import keeps a report of every bad row (row number, column, reason).
 
 Progress: the check commits ``rows_done`` every :data:`CHUNK` rows (the import
 record only, never a response), so a status page can show how far it got. The
-import runs as an RQ job when REDIS_URL is set, inline otherwise.
+import runs as an RQ job when REDIS_URL is set, inline otherwise. An import that
+nothing is processing (no worker, or one that died: services.jobs) is offered to
+be run there and then, or queued again; only the run claimed last may save it.
 """
 
 from __future__ import annotations
@@ -15,22 +17,24 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
 from itertools import islice
 from typing import Any
 
-from flask import abort, current_app
+from flask import abort
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from audit_app.extensions import db
 from audit_app.models import Questionnaire, QuestionnaireImport, QuestionnaireResponse, User
-from audit_app.services import spreadsheets
+from audit_app.models.types import utcnow
+from audit_app.services import jobs, spreadsheets
 from audit_app.services.questionnaires import carried_copy, definition_of
 from hub_model.questionnaire import AnswerError, answer_text, parse_answer
 from hub_model.questionnaire import Questionnaire as Definition
 
 CHUNK = 1000
+QUEUE = "imports"
 LARGEST_ROWS = 100_000
 MAPPING, QUEUED, CHECKING, SAVING, DONE, INVALID, FAILED = (
     "mapping",
@@ -149,21 +153,40 @@ def recent(record: Questionnaire) -> list[QuestionnaireImport]:
     )
 
 
-def queue(started: QuestionnaireImport, mapping: Mapping[str, str]) -> None:
-    """Set the column mapping and run the import: on RQ if configured, else now."""
+def queue(
+    started: QuestionnaireImport, mapping: Mapping[str, str], here_and_now: bool = False
+) -> None:
+    """Set the column mapping and run the import: on RQ if configured (and Redis
+    answers), else, or if ``here_and_now``, in this request."""
     started.mapping = dict(mapping)
     started.status = QUEUED
     started.rows_done = 0
     started.errors = []
+    started.queued_at = utcnow()
     db.session.commit()
-    redis_url = current_app.config.get("REDIS_URL")
-    if redis_url:
-        from redis import Redis
-        from rq import Queue
-
-        Queue("imports", connection=Redis.from_url(redis_url)).enqueue(import_job, started.id)
-    else:
+    if here_and_now or not jobs.uses_queue():
         run(started.id)
+        return
+    try:
+        jobs.enqueue(QUEUE, import_job, started.id)
+    except jobs.QueueUnreachable:
+        run(started.id)  # Redis is down: the file need not wait for it
+
+
+def is_stuck(started: QuestionnaireImport) -> bool:
+    """Whether nothing is processing this queued or running import (services.jobs)."""
+    return started.status in {QUEUED, CHECKING, SAVING} and jobs.is_stuck(
+        started.queued_at, started.status == QUEUED, QUEUE
+    )
+
+
+def restart(started: QuestionnaireImport, here_and_now: bool) -> bool:
+    """Queue again, or run in this request, an import nothing is processing; False
+    (doing nothing) if something is, or it has finished."""
+    if not is_stuck(started):
+        return False
+    queue(started, started.mapping, here_and_now)
+    return True
 
 
 def import_job(import_id: int) -> None:
@@ -174,21 +197,43 @@ def import_job(import_id: int) -> None:
         run(import_id)
 
 
+def _move(import_id: int, queued_at: datetime | None, before: str, after: str) -> bool:
+    """Change the status from ``before`` to ``after`` if the import is still the one
+    queued at ``queued_at``; commits. False if it was restarted meanwhile."""
+    moved = db.session.execute(
+        update(QuestionnaireImport)
+        .where(
+            QuestionnaireImport.id == import_id,
+            QuestionnaireImport.status == before,
+            QuestionnaireImport.queued_at == queued_at,
+        )
+        .values(status=after)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return moved.rowcount == 1  # type: ignore[attr-defined]
+
+
 def run(import_id: int) -> None:
     """Check every row, then save all of them in one transaction, or none.
 
     Two passes over the stored text, so that no more than :data:`CHUNK` rows'
     answers are held at once: the check keeps only the problems, and the save
     reads the rows again and inserts them :data:`CHUNK` at a time.
+
+    Claimed first, by the database: of a worker and a "run it now" on the same
+    queued import, one runs it and the other does nothing.
     """
     started = db.session.get(QuestionnaireImport, import_id)
     if started is None or started.status != QUEUED:
         return
+    queued_at = started.queued_at
+    if not _move(import_id, queued_at, QUEUED, CHECKING):
+        return
+    db.session.refresh(started)
     record = db.session.get(Questionnaire, started.questionnaire_id)
     assert record is not None
     definition = definition_of(record)
-    started.status = CHECKING
-    db.session.commit()
     errors: list[dict[str, Any]] = []
     rows = checked_rows(definition, started.content or "", started.mapping)
     try:
@@ -202,13 +247,14 @@ def run(import_id: int) -> None:
             {"row": "", "column": "(whole file)", "reason": f"not a readable CSV: {error}"}
         )
     started.rows_done = started.rows_total
+    db.session.commit()
+    if not _move(import_id, queued_at, CHECKING, INVALID if errors else SAVING):
+        return  # restarted while this run was checking: the newer run finishes it
+    db.session.refresh(started)
     if errors:
-        started.status = INVALID
         started.errors = errors
         db.session.commit()
         return
-    started.status = SAVING
-    db.session.commit()
     _save(record, started, definition)
 
 

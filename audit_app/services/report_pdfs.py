@@ -19,16 +19,15 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 
-from flask import abort, current_app
+from flask import abort
 from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from audit_app.extensions import db
 from audit_app.models import Audit, ReportPdf, User
 from audit_app.models.types import utcnow
-from audit_app.services import changes, exports, report
+from audit_app.services import changes, exports, jobs, report
 from audit_app.services.access import can_see, member_role
 
 log = logging.getLogger(__name__)
@@ -36,9 +35,6 @@ log = logging.getLogger(__name__)
 QUEUE = "reports"
 KEEP = 3  # finished PDFs kept per person and audit
 JOB_TIMEOUT = 300  # seconds RQ lets one PDF take (it takes seconds)
-# A PDF not finished this long after it was asked for has died (a worker killed
-# mid-job, or the job timed out): the status page offers to try again.
-STUCK_AFTER = timedelta(minutes=10)
 
 QUEUED, MAKING, DONE, FAILED = "queued", "making", "done", "failed"
 FINISHED = {DONE, FAILED}
@@ -97,20 +93,12 @@ def current(audit: Audit, user: User, role: str) -> ReportPdf | None:
 
 def queue(pdf: ReportPdf) -> None:
     """Run the job on RQ when REDIS_URL is set, else now."""
-    redis_url = current_app.config.get("REDIS_URL")
-    if not redis_url:
+    if not jobs.uses_queue():
         run(pdf.id)
         return
-    from redis import Redis
-    from redis.exceptions import RedisError
-    from rq import Queue
-
     try:
-        Queue(QUEUE, connection=Redis.from_url(redis_url)).enqueue(
-            pdf_job, pdf.id, job_timeout=JOB_TIMEOUT
-        )
-    except RedisError as error:
-        log.exception("could not queue PDF %s", pdf.id)
+        jobs.enqueue(QUEUE, pdf_job, pdf.id, job_timeout=JOB_TIMEOUT)
+    except jobs.QueueUnreachable as error:
         _finish(pdf, FAILED, f"The queue that makes PDFs could not be reached ({error}).")
 
 
@@ -239,7 +227,9 @@ def pdf_or_404(audit: Audit, pdf_id: int, user: User) -> ReportPdf:
 
 
 def is_stuck(pdf: ReportPdf) -> bool:
-    return pdf.status not in FINISHED and utcnow() - pdf.created_at > STUCK_AFTER
+    """Whether the PDF will not be made by itself (services.jobs): its page offers
+    to try again."""
+    return pdf.status not in FINISHED and jobs.is_stuck(pdf.created_at, pdf.status == QUEUED, QUEUE)
 
 
 def is_out_of_date(pdf: ReportPdf, audit: Audit) -> bool:

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from audit_app.extensions import db
 from audit_app.models import Action, Audit, ChangeEvent, Rating, RatingProposal, User
-from audit_app.services.changes import commit
+from audit_app.services.changes import bump_revision, commit
 from audit_app.services.frameworks import framework_of
 from hub_model import tailoring
 from hub_model.framework import framework_to_dict
@@ -118,7 +118,7 @@ def apply(
     audit.framework = framework_to_dict(after)
     if add_to_scope and audit.scope:
         audit.scope = [*audit.scope, add_to_scope]
-    audit.revision = (audit.revision or 0) + 1
+    bump_revision(audit)
     db.session.add(
         ChangeEvent(
             audit_id=audit.id,
