@@ -11,7 +11,7 @@ from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from audit_app.config import settings
+from audit_app.config import settings, trust_proxies
 from audit_app.extensions import csrf, db, limiter, login_manager, migrate
 from hub_model.scales import ChecklistStatus, Maturity, Rag, Rag4, label
 
@@ -32,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # email-validator refuses reserved domains process-wide; development only.
         if "test" in email_validator.SPECIAL_USE_DOMAIN_NAMES:
             email_validator.SPECIAL_USE_DOMAIN_NAMES.remove("test")
+    trust_proxies(app)
     _init_templates(app)
     _init_extensions(app)
     _register_blueprints(app)

@@ -7,6 +7,9 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
 
 def _secret_key(instance_path: str) -> str:
     """SECRET_KEY from the environment, else one kept in instance/secret_key.
@@ -61,6 +64,16 @@ def settings(instance_path: str) -> dict[str, Any]:
         # invite them. Elsewhere .test addresses are refused like any special-use domain.
         "ALLOW_TEST_EMAIL_DOMAINS": development,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis down must not take sign-in and the public survey down with it:
+        # Flask-Limiter logs a warning and counts in this process until Redis is back.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": (
+            {"socket_connect_timeout": 2, "socket_timeout": 2} if redis_url else {}
+        ),
+        # How many proxies in front set X-Forwarded-For and -Proto; unset: none, the
+        # headers are ignored (anyone could send them).
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") == "1",
         "SIGN_IN_LIMIT_PER_ACCOUNT": os.environ.get(
             "SIGN_IN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"
@@ -71,3 +84,11 @@ def settings(instance_path: str) -> dict[str, Any]:
         "INVITATION_DAYS": int(os.environ.get("INVITATION_DAYS", "7")),
         "PUBLIC_SURVEY_LIMIT": os.environ.get("PUBLIC_SURVEY_LIMIT", "20 per hour"),
     }
+
+
+def trust_proxies(app: Flask) -> None:
+    """Read the client's address and scheme from X-Forwarded-For and -Proto when
+    TRUSTED_PROXIES (the number of proxies in front) is set; otherwise ignore them."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from audit_app.auth import throttle
 from audit_app.auth.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
     JoinAuditForm,
     SignInForm,
 )
-from audit_app.extensions import limiter, submitted_email
+from audit_app.auth.next_page import local_path
 from audit_app.services import accounts
 
 bp = Blueprint("auth", __name__)
@@ -20,18 +21,8 @@ bp = Blueprint("auth", __name__)
 SIGN_IN_FAILED = "Enter a correct email address and password"
 
 
-def _limit(setting: str) -> str:
-    return str(current_app.config[setting])
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: _limit("SIGN_IN_LIMIT_PER_ACCOUNT"),
-    key_func=submitted_email,
-    methods=["POST"],
-    scope="sign-in-account",
-)
-@limiter.limit(lambda: _limit("SIGN_IN_LIMIT_PER_ADDRESS"), methods=["POST"], scope="sign-in-ip")
+@throttle.throttled
 def sign_in() -> Response | str:
     if current_user.is_authenticated:
         return redirect(url_for("main.start"))
@@ -39,8 +30,10 @@ def sign_in() -> Response | str:
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
+            throttle.forget_failures()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
+        throttle.record_failure()
         # One message for every failure: it must not reveal which accounts exist.
         form.email.errors = [SIGN_IN_FAILED]
         form.password.data = ""
@@ -48,10 +41,7 @@ def sign_in() -> Response | str:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths are followed after sign-in, never another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.start")
+    return local_path(target) or url_for("main.start")
 
 
 @bp.route("/sign-out", methods=["POST"])
