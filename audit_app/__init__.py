@@ -121,11 +121,9 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> Any:
-        from audit_app.models import User
+        from audit_app.services.accounts import user_for_session
 
-        if not user_id.isdigit():
-            return None
-        return db.session.get(User, int(user_id))
+        return user_for_session(user_id)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -46,6 +46,8 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out() -> Response:
+    if current_user.is_authenticated:
+        accounts.sign_out(current_user)
     logout_user()
     flash("You have signed out.")
     return redirect(url_for("auth.sign_in"))
@@ -59,6 +61,8 @@ def change_password() -> Response | str:
         if accounts.change_password(
             current_user, form.current_password.data or "", form.new_password.data or ""
         ):
+            # Every other session has ended; this one carries on with the new version.
+            login_user(current_user._get_current_object())
             flash("Your password has been changed.")
             return redirect(url_for("main.start"))
         form.current_password.errors = ["Your current password is not right"]
