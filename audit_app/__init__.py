@@ -38,10 +38,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
 
     from audit_app.errors import register_error_handlers
-    from audit_app.security import register_security_headers
+    from audit_app.security import register_request_checks, register_security_headers
 
     register_error_handlers(app)
     register_security_headers(app)
+    register_request_checks(app)
 
     from audit_app.cli import register_commands
 
