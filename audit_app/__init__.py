@@ -13,12 +13,14 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from audit_app.config import settings, trust_proxies
 from audit_app.extensions import csrf, db, limiter, login_manager, migrate
+from audit_app.request_body import AppRequest
 from hub_model.scales import ChecklistStatus, Maturity, Rag, Rag4, label
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app. Nothing happens at import time; tests pass their own config."""
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = AppRequest
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(settings(app.instance_path))
     if test_config is None:

@@ -58,6 +58,11 @@ def settings(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": not development,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
+        # A signed-in person's form with a file may be this large, so that a file over
+        # its limit is refused on the form, keeping the rest (audit_app/request_body.py).
+        "MAX_UPLOAD_REQUEST_BYTES": int(
+            os.environ.get("MAX_UPLOAD_REQUEST_BYTES", str(100 * 1024 * 1024))
+        ),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(Path(instance_path) / "uploads")),
         "REDIS_URL": redis_url,
         # The demo accounts use the reserved .test domain; in development people may
