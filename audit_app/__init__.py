@@ -122,11 +122,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Sign in to continue."
     login_manager.session_protection = "strong"
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> Any:
-        from audit_app.services.accounts import user_for_session
+    from audit_app.auth.sessions import load_user
 
-        return user_for_session(user_id)
+    login_manager.user_loader(load_user)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -78,6 +78,8 @@ def settings(instance_path: str) -> dict[str, Any]:
         ),
         # How many proxies in front set X-Forwarded-For and -Proto; unset: none, the
         # headers are ignored (anyone could send them).
+        # A session ends this long after signing in, however busy (ASVS 3.3.2).
+        "SESSION_MAX_HOURS": float(os.environ.get("SESSION_MAX_HOURS") or 12),
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") == "1",
         "SIGN_IN_LIMIT_PER_ACCOUNT": os.environ.get(

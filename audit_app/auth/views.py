@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
-from audit_app.auth import throttle
+from audit_app.auth import sessions, throttle
 from audit_app.auth.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -31,7 +31,7 @@ def sign_in() -> Response | str:
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
             throttle.forget_failures()
-            login_user(user)
+            sessions.start(user)
             return redirect(_safe_next(request.args.get("next")))
         throttle.record_failure()
         # One message for every failure: it must not reveal which accounts exist.
@@ -62,7 +62,7 @@ def change_password() -> Response | str:
             current_user, form.current_password.data or "", form.new_password.data or ""
         ):
             # Every other session has ended; this one carries on with the new version.
-            login_user(current_user._get_current_object())
+            sessions.start(current_user._get_current_object())
             flash("Your password has been changed.")
             return redirect(url_for("main.start"))
         form.current_password.errors = ["Your current password is not right"]
@@ -92,7 +92,7 @@ def accept_invitation(token: str) -> Response | str:
             user = accounts.accept_invitation(invitation, form.name.data, form.password.data)
         else:
             user = accounts.accept_invitation(invitation, None, None)
-        login_user(user)
+        sessions.start(user)
         flash(f"You have joined ‘{invitation.audit.title}’.")
         return redirect(url_for("audits.overview", audit_id=invitation.audit_id))
     return render_template(

@@ -98,3 +98,18 @@ def test_a_session_from_before_session_versions_is_over(as_lead: Visitor) -> Non
     with as_lead.client.session_transaction() as session:
         session["_user_id"] = session["_user_id"].split(":")[0]  # what cookies held before
     assert not _signed_in(as_lead)
+
+
+def test_a_session_ends_twelve_hours_after_signing_in_even_in_use(
+    app: Flask, as_lead: Visitor
+) -> None:
+    hours = app.config["SESSION_MAX_HOURS"]
+    assert hours == 12
+    with as_lead.client.session_transaction() as session:
+        session["signed_in_at"] -= int((hours - 0.5) * 3600)
+    assert _signed_in(as_lead)
+    with as_lead.client.session_transaction() as session:
+        session["signed_in_at"] -= 3600
+    assert not _signed_in(as_lead)
+    as_lead.sign_in("lead@example.org")
+    assert _signed_in(as_lead)
