@@ -59,8 +59,8 @@ def _setting(name: str) -> Callable[[], str]:
     return lambda: str(current_app.config[name])
 
 
-def _wait(reset_at: float) -> str:
-    minutes = max(1, math.ceil((reset_at - time.time()) / 60))
+def _wait(seconds: float) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
     return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
@@ -68,11 +68,14 @@ def _too_many(message: str) -> Callable[[RequestLimit], Response]:
     def breached(limit: RequestLimit) -> Response:
         from audit_app.auth.forms import SignInForm
 
+        seconds = max(0.0, limit.window.reset_time - time.time())
         form = SignInForm()
         form.password.data = ""
-        form.email.errors = [message.format(wait=_wait(limit.window.reset_time))]
+        form.email.errors = [message.format(wait=_wait(seconds))]
         html = render_template("auth/sign_in.html", form=form)
-        return Response(html, status=429, mimetype="text/html")
+        response = Response(html, status=429, mimetype="text/html")
+        response.headers["Retry-After"] = str(math.ceil(seconds))
+        return response
 
     return breached
 

@@ -65,6 +65,7 @@ def test_too_many_failures_get_a_clear_message_and_keep_the_email(
     assert page.value("email") == "lead@example.org"
     assert page.value("password") == ""
     assert page.soup.title is not None and page.soup.title.get_text().startswith("Error:")
+    assert 14 * 60 < int(page.response.headers["Retry-After"]) <= 15 * 60
 
 
 def test_a_success_clears_the_accounts_failures(app: Flask, visitor: Visitor, cast: Cast) -> None:
