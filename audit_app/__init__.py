@@ -11,14 +11,16 @@ from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from audit_app.config import settings
+from audit_app.config import settings, trust_proxies
 from audit_app.extensions import csrf, db, limiter, login_manager, migrate
+from audit_app.request_body import AppRequest
 from hub_model.scales import ChecklistStatus, Maturity, Rag, Rag4, label
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app. Nothing happens at import time; tests pass their own config."""
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = AppRequest
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(settings(app.instance_path))
     if test_config is None:
@@ -32,15 +34,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # email-validator refuses reserved domains process-wide; development only.
         if "test" in email_validator.SPECIAL_USE_DOMAIN_NAMES:
             email_validator.SPECIAL_USE_DOMAIN_NAMES.remove("test")
+    trust_proxies(app)
     _init_templates(app)
     _init_extensions(app)
     _register_blueprints(app)
 
     from audit_app.errors import register_error_handlers
-    from audit_app.security import register_security_headers
+    from audit_app.security import register_request_checks, register_security_headers
 
     register_error_handlers(app)
     register_security_headers(app)
+    register_request_checks(app)
 
     from audit_app.cli import register_commands
 
@@ -118,13 +122,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Sign in to continue."
     login_manager.session_protection = "strong"
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> Any:
-        from audit_app.models import User
+    from audit_app.auth.sessions import load_user
 
-        if not user_id.isdigit():
-            return None
-        return db.session.get(User, int(user_id))
+    login_manager.user_loader(load_user)
 
 
 def _register_blueprints(app: Flask) -> None:

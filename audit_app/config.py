@@ -7,6 +7,9 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
 
 def _secret_key(instance_path: str) -> str:
     """SECRET_KEY from the environment, else one kept in instance/secret_key.
@@ -55,12 +58,29 @@ def settings(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": not development,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
+        # A signed-in person's form with a file may be this large, so that a file over
+        # its limit is refused on the form, keeping the rest (audit_app/request_body.py).
+        "MAX_UPLOAD_REQUEST_BYTES": int(
+            os.environ.get("MAX_UPLOAD_REQUEST_BYTES", str(100 * 1024 * 1024))
+        ),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(Path(instance_path) / "uploads")),
         "REDIS_URL": redis_url,
         # The demo accounts use the reserved .test domain; in development people may
         # invite them. Elsewhere .test addresses are refused like any special-use domain.
         "ALLOW_TEST_EMAIL_DOMAINS": development,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis down must not take sign-in and the public survey down with it:
+        # Flask-Limiter logs a warning and counts in this process until Redis is back.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": (
+            {"socket_connect_timeout": 2, "socket_timeout": 2} if redis_url else {}
+        ),
+        # How many proxies in front set X-Forwarded-For and -Proto; unset: none, the
+        # headers are ignored (anyone could send them).
+        # A session ends this long after signing in, however busy (ASVS 3.3.2).
+        "SESSION_MAX_HOURS": float(os.environ.get("SESSION_MAX_HOURS") or 12),
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") == "1",
         "SIGN_IN_LIMIT_PER_ACCOUNT": os.environ.get(
             "SIGN_IN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"
@@ -71,3 +91,11 @@ def settings(instance_path: str) -> dict[str, Any]:
         "INVITATION_DAYS": int(os.environ.get("INVITATION_DAYS", "7")),
         "PUBLIC_SURVEY_LIMIT": os.environ.get("PUBLIC_SURVEY_LIMIT", "20 per hour"),
     }
+
+
+def trust_proxies(app: Flask) -> None:
+    """Read the client's address and scheme from X-Forwarded-For and -Proto when
+    TRUSTED_PROXIES (the number of proxies in front) is set; otherwise ignore them."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -70,7 +70,9 @@ def register_error_handlers(app: Flask) -> None:
         return render_error(400, *CSRF_MESSAGE)
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException) -> Response | tuple[str, int]:
+        if error.response is not None:  # a page made for this error (sign-in throttling)
+            return error.response  # type: ignore[return-value]
         code = error.code or 500
         return render_error(code if code in MESSAGES else 500 if code >= 500 else 400)
 

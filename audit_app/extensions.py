@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -32,8 +31,3 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address)
-
-
-def submitted_email() -> str:
-    """Rate-limit key for sign-in attempts against one account, whatever the address."""
-    return "account:" + (request.form.get("email") or "").strip().lower()[:320]

@@ -1,8 +1,8 @@
-"""Security headers on every response."""
+"""Security headers on every response, and checks on every request."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 # GOV.UK Frontend needs one inline script (the js-enabled class); its hash is allowed.
 CSP = (
@@ -30,3 +30,15 @@ def register_security_headers(app: Flask) -> None:
         if response.mimetype == "text/html":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def register_request_checks(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_in_the_address() -> None:
+        """A NUL in a web address is never typed by a person, and PostgreSQL refuses
+        it in any text it is compared with: answer 400 for every page alike, before
+        a view can pass it on to the database."""
+        if "\x00" in request.path or any(
+            "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
+        ):
+            abort(400)

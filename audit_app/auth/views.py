@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
+from audit_app.auth import sessions, throttle
 from audit_app.auth.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
     JoinAuditForm,
     SignInForm,
 )
-from audit_app.extensions import limiter, submitted_email
+from audit_app.auth.next_page import local_path
 from audit_app.models.audit import COMMISSIONER
 from audit_app.services import access, accounts
 
@@ -25,18 +26,8 @@ WAITING = (
 )
 
 
-def _limit(setting: str) -> str:
-    return str(current_app.config[setting])
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: _limit("SIGN_IN_LIMIT_PER_ACCOUNT"),
-    key_func=submitted_email,
-    methods=["POST"],
-    scope="sign-in-account",
-)
-@limiter.limit(lambda: _limit("SIGN_IN_LIMIT_PER_ADDRESS"), methods=["POST"], scope="sign-in-ip")
+@throttle.throttled
 def sign_in() -> Response | str:
     if current_user.is_authenticated:
         return redirect(url_for("main.start"))
@@ -44,8 +35,10 @@ def sign_in() -> Response | str:
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
-            login_user(user)
+            throttle.forget_failures()
+            sessions.start(user)
             return redirect(_safe_next(request.args.get("next")))
+        throttle.record_failure()
         # One message for every failure: it must not reveal which accounts exist.
         form.email.errors = [SIGN_IN_FAILED]
         form.password.data = ""
@@ -53,14 +46,13 @@ def sign_in() -> Response | str:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths are followed after sign-in, never another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.start")
+    return local_path(target) or url_for("main.start")
 
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out() -> Response:
+    if current_user.is_authenticated:
+        accounts.sign_out(current_user)
     logout_user()
     flash("You have signed out.")
     return redirect(url_for("auth.sign_in"))
@@ -74,6 +66,8 @@ def change_password() -> Response | str:
         if accounts.change_password(
             current_user, form.current_password.data or "", form.new_password.data or ""
         ):
+            # Every other session has ended; this one carries on with the new version.
+            sessions.start(current_user._get_current_object())
             flash("Your password has been changed.")
             return redirect(url_for("main.start"))
         form.current_password.errors = ["Your current password is not right"]
@@ -106,7 +100,7 @@ def accept_invitation(token: str) -> Response | str:
                 user = accounts.accept_invitation(invitation, None, None)
         except accounts.InvitationUsed:
             return render_template("auth/invitation_used.html"), 409  # type: ignore[return-value]
-        login_user(user)
+        sessions.start(user)
         if not access.can_see(user, invitation.audit, invitation.role):
             # A commissioner sees an audit once it is published: its page would be a 404.
             flash(f"You have joined ‘{invitation.audit.title}’. {WAITING}")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -22,15 +20,6 @@ bp = Blueprint("evidence", __name__, url_prefix="/audits/<int:audit_id>/evidence
 
 STALE_MESSAGE = "Someone else changed this evidence return while you were editing"
 SAVE_FAILED = "Sorry, your changes could not be saved. Try again."
-
-
-@bp.url_value_preprocessor
-def _allow_a_file_over_the_limit(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    """Let a file a little over the limit reach the form, to be refused with a clear
-    message there. This runs before CSRF protection reads the body; other pages keep
-    MAX_CONTENT_LENGTH."""
-    if request.method == "POST" and endpoint in {"evidence.new", "evidence.edit"}:
-        request.max_content_length = uploads.request_limit_for_upload_forms()
 
 
 @bp.route("/")

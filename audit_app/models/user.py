@@ -37,12 +37,19 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of the id kept in the session cookie: raising it (on signing out or a new
+    # password) makes every cookie issued before worthless.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     organisation: Mapped[Organisation | None] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive accounts cannot sign in
         return self.active
+
+    def get_id(self) -> str:
+        """Flask-Login's "alternative token": the id with the session version."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def role_label(self) -> str:

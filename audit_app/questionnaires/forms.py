@@ -36,6 +36,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from audit_app.forms import Form, GovDateField
+from audit_app.services import uploads
 from hub_model.questionnaire import (
     Answer,
     AnswerError,
@@ -285,6 +286,11 @@ class UploadForm(Form):
             raise ValidationError("Select a CSV file")
         if not upload.filename.lower().endswith(".csv"):
             raise ValidationError("The selected file must be a CSV")
+        limit = uploads.largest_file_bytes()
+        if uploads.size_of(upload) > limit:
+            raise ValidationError(
+                f"The selected file must be smaller than {uploads.describe_size(limit)}"
+            )
 
 
 NOT_IN_FILE = ""

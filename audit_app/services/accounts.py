@@ -39,13 +39,40 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def user_for_session(session_id: str) -> User | None:
+    """The active user a session's id ("<id>:<session version>") names, or None when
+    the version is old (they signed out, or the password changed, since) or the
+    account is deactivated: the session is then over."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """End every session of ``user``, everywhere (the caller commits)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
 def change_password(user: User, current: str, new: str) -> bool:
-    """Set ``new`` if ``current`` is right; False (and nothing changed) otherwise."""
+    """Set ``new`` if ``current`` is right, ending every session of the user (the
+    caller signs the current one in again); False (and nothing changed) otherwise."""
     if not verify_password(user.password_hash, current):
         return False
     user.password_hash = hash_password(new)
+    end_sessions(user)
     db.session.commit()
     return True
+
+
+def sign_out(user: User) -> None:
+    """End every session of ``user``: the cookie is signed, not stored, so a copy of
+    it would otherwise keep working after signing out."""
+    end_sessions(user)
+    db.session.commit()
 
 
 def create_user(

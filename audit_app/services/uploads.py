@@ -23,8 +23,6 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
-# Room for the evidence form's own fields on top of one file of the largest size.
-FORM_ALLOWANCE_BYTES = 1024 * 1024
 
 _STORED_NAME = re.compile(r"^[0-9a-f]{32}$")
 
@@ -74,13 +72,22 @@ def max_file_bytes() -> int:
     return min(DEFAULT_MAX_FILE_BYTES, request_limit or DEFAULT_MAX_FILE_BYTES)
 
 
-def request_limit_for_upload_forms() -> int | None:
-    """The request size a form with one file may reach, so that a file a little over
-    the limit gets a clear message on the form rather than the 413 page."""
-    app_limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if app_limit is None:
-        return None
-    return max(int(app_limit), max_file_bytes() + FORM_ALLOWANCE_BYTES)
+def largest_file_bytes() -> int:
+    """The largest file any form accepts (MAX_CONTENT_LENGTH, or the evidence limit if
+    that is set higher): more than this of an upload is never kept while reading it."""
+    request_limit = current_app.config.get("MAX_CONTENT_LENGTH") or DEFAULT_MAX_FILE_BYTES
+    return max(int(request_limit), max_file_bytes())
+
+
+def size_of(storage: FileStorage) -> int:
+    """How many bytes were sent for an uploaded file, including any not kept."""
+    received = getattr(storage.stream, "received", None)
+    if isinstance(received, int):
+        return received
+    position = storage.stream.tell()
+    size = storage.stream.seek(0, os.SEEK_END)
+    storage.stream.seek(position)
+    return size
 
 
 def describe_size(size: int) -> str:

@@ -112,7 +112,9 @@ def test_sign_in_is_rate_limited_per_account(app: Flask, visitor: Visitor, cast:
     page = visitor.post(
         "/sign-in", {"email": "lead@example.org", "password": "a-good-password"}, status=429
     )
-    assert page.h1 == "Too many attempts"
+    assert page.error_summary() == [
+        "Too many attempts to sign in to this account. Try again in 15 minutes."
+    ]
     # Another account from the same address is not locked out by this one.
     visitor.post("/sign-in", {"email": "partner@example.org", "password": "a-good-password"})
 

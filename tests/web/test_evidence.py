@@ -797,7 +797,10 @@ def test_a_file_over_10_mb_gets_a_field_error_not_only_the_413_page(
         assert db.session.scalar(select(EvidenceAttachment.id)) is None
 
 
-def test_a_request_far_over_the_limit_gets_the_413_page(as_partner: Visitor, cast: Cast) -> None:
+def test_a_request_far_over_the_limit_gets_the_413_page(
+    app: Flask, as_partner: Visitor, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "MAX_UPLOAD_REQUEST_BYTES", 12 * 1024 * 1024)
     huge = PDF + b"0" * (12 * 1024 * 1024)
     page = as_partner.post(
         _url(cast.draft.id, "new"),
