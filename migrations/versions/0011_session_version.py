@@ -1,7 +1,7 @@
 """A session version per user, so that signing out or changing the password ends sessions
 
-Revision ID: auth_session_version
-Revises: one_audit_per_start
+Revision ID: session_version
+Revises: report_card_success
 Create Date: 2026-12-04 15:20:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'auth_session_version'
-down_revision = 'one_audit_per_start'
+revision = 'session_version'
+down_revision = 'report_card_success'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """When a questionnaire import was queued (queued_at), so its status page can tell
 that nothing is processing it
 
-Revision ID: durability_import_queued_at
-Revises: one_audit_per_start
+Revision ID: import_queued_at
+Revises: session_version
 Create Date: 2026-12-04 15:40:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'durability_import_queued_at'
-down_revision = 'one_audit_per_start'
+revision = 'import_queued_at'
+down_revision = 'session_version'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """Report cards say what success will look like (seed 004)
 
-Revision ID: figures_report_card_success
+Revision ID: report_card_success
 Revises: one_audit_per_start
 Create Date: 2026-12-04 15:10:00
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'figures_report_card_success'
+revision = 'report_card_success'
 down_revision = 'one_audit_per_start'
 branch_labels = None
 depends_on = None
