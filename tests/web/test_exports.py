@@ -82,7 +82,11 @@ def _fill(app: Flask, cast: Cast, audit: Audit) -> None:
             author_id=cast.partner2.id,
         )
         submitted = EvidenceReturn(
-            audit_id=audit.id, service_name="Memory café returns", status="submitted"
+            audit_id=audit.id,
+            service_name="Memory café returns",
+            status="submitted",
+            organisation_id=cast.partner.organisation_id,
+            author_id=cast.partner.id,
         )
         db.session.add_all([accepted, private, submitted])
         db.session.flush()
