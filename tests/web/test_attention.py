@@ -219,7 +219,7 @@ def test_the_grid_marks_cells_with_proposals_and_lists_them(
     assert tag["href"].endswith(f"/audits/{cast.dementia.id}/ratings/breaks/dementia#proposals")
     assert page.soup.select_one("#row-brokerage .app-grid__proposals") is None
     waiting = page.soup.select_one("#proposals-waiting")
-    assert "2 proposals from partners waiting" in waiting.get_text()
+    assert "2 proposals from partners wait for you" in waiting.get_text()
     assert len(waiting.select("li a")) == 2
 
 
