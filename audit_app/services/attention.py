@@ -114,7 +114,10 @@ def _item(key: str, count: int, endpoint: str, args: dict[str, str], rule: str) 
 
 
 def items(audit: Audit, user: User, today: date) -> list[Item]:
-    """What waits for the lead in ``audit`` on ``today``: only the kinds with any."""
+    """What waits for the lead in ``audit`` on ``today``: only the kinds with any.
+
+    A published audit is read-only: its proposals and carried judgements can no
+    longer be answered there (a new version can), so they are not listed."""
     found = [
         _item(
             "returns",
@@ -125,14 +128,14 @@ def items(audit: Audit, user: User, today: date) -> list[Item]:
         ),
         _item(
             "proposals",
-            proposals.waiting_count(audit),
+            0 if audit.is_published else proposals.waiting_count(audit),
             "ratings.grid",
             {"_anchor": "proposals-waiting"},
             proposals.RULE,
         ),
         _item(
             "confirm",
-            _to_confirm(audit),
+            0 if audit.is_published else _to_confirm(audit),
             "cycles.to_confirm",
             {},
             "Ratings and checklist judgements carried forward from the last cycle that "

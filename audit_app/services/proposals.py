@@ -20,8 +20,8 @@ from audit_app.services.frameworks import framework_of
 from audit_app.services.scope import assessed_groups
 
 RULE = (
-    "A proposal waits until you save that cell on its own page after the proposal was "
-    "made, even unchanged. Saving the whole grid does not answer proposals."
+    "A proposal waits until you save its cell on the cell's own page (saving it "
+    "unchanged counts). Saving the whole grid does not answer it."
 )
 
 

@@ -160,6 +160,32 @@ def test_evidence_past_its_review_date_is_counted(app: Flask, as_lead: Visitor, 
     assert "returns" not in items
 
 
+def test_a_published_audit_lists_no_proposals_or_judgements_to_confirm(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    published = cast.published.id
+    _add(
+        app,
+        RatingProposal(
+            audit_id=published,
+            intervention="breaks",
+            group_code="dementia",
+            rag="green",
+            maturity="early",
+            proposed_by_id=cast.partner.id,
+            proposed_at=utcnow(),
+        ),
+        Rating(
+            audit_id=published,
+            intervention="breaks",
+            group_code="dementia",
+            needs_confirmation=True,
+        ),
+    )
+    page = as_lead.get(f"/audits/{published}")
+    assert page.soup.select_one("#attention-none") is not None  # it cannot be saved there
+
+
 def test_only_the_lead_sees_the_attention_list(app: Flask, visitor: Visitor, cast: Cast) -> None:
     _add(app, _proposal(cast))
     for email in ("partner@example.org", "commissioner@example.org"):
