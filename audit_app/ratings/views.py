@@ -213,6 +213,14 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
     form: RatingForm | ProposalForm | None = None
     stale: list[tuple[str, str, bool]] | None = None
     used = None
+    set_aside = request.form.get("set_aside", type=int) if request.method == "POST" else None
+    if may_edit(audit, role) and set_aside is not None:
+        if proposals.answer(audit, intervention, group, only=set_aside):
+            flash("Proposal set aside: it no longer waits, and stays listed below.")
+        return redirect(
+            url_for("ratings.cell", audit_id=audit.id, intervention=intervention, group=group)
+            + "#proposals"
+        )
     if may_edit(audit, role):
         form, stale, saved = _lead_edit(audit, rating, RatingForm, name, role)
         if saved:

@@ -1,8 +1,8 @@
 """Partners' rating proposals as the carers lead answers them.
 
 A proposal waits for the lead from when it is made until the lead saves that cell
-on its own page (where the proposal is shown). Saving the whole grid does not
-answer proposals: the grid does not show them.
+on its own page (where the proposal is shown), or sets that proposal aside there.
+Saving the whole grid does not answer proposals: the grid does not show them.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from audit_app.services.scope import assessed_groups
 
 RULE = (
     "A proposal waits until you save its cell on the cell's own page (saving it "
-    "unchanged counts). Saving the whole grid does not answer it."
+    "unchanged counts) or set the proposal aside there. Saving the whole grid does not "
+    "answer it."
 )
 
 

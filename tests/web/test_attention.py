@@ -285,3 +285,25 @@ def test_saving_the_cell_answers_its_proposals(app: Flask, as_lead: Visitor, cas
     # A proposal made after the save waits again.
     _add(app, _proposal(cast, rag="red"))
     assert as_lead.get(url).soup.select_one("#proposals-waiting") is not None
+
+
+def test_setting_a_proposal_aside_answers_only_that_one(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    _add(app, _proposal(cast), _proposal(cast, rag="red"))
+    url = f"/audits/{cast.dementia.id}/ratings/breaks/dementia"
+    page = as_lead.get(url)
+    buttons = page.soup.select("#proposals-waiting button[name=set_aside]")
+    assert len(buttons) == 2
+    as_lead.post(url, {"set_aside": buttons[0]["value"]})
+    assert _attention(as_lead, cast)["proposals"][0] == "1 rating proposal from a partner waits"
+    after = as_lead.get(url)
+    assert len(after.soup.select("#proposals-waiting li")) == 1
+    assert len(after.soup.select("#proposals-answered li")) == 1
+    with app.app_context():
+        assert db.session.scalar(select(Rating)) is None  # the lead's rating is untouched
+    # A partner cannot set a proposal aside.
+    as_lead.switch("partner@example.org")
+    as_lead.post(url, {"set_aside": buttons[1]["value"]}, status=200)
+    as_lead.switch("lead@example.org")
+    assert _attention(as_lead, cast)["proposals"][0] == "1 rating proposal from a partner waits"
