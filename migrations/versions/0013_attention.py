@@ -20,6 +20,16 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('rating_proposal') as batch_op:
         batch_op.add_column(sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True))
+    # A proposal whose cell the lead saved after it was made was answered then; the
+    # others wait. (Set aside did not exist before.)
+    op.execute(
+        "UPDATE rating_proposal SET answered_at = ("
+        " SELECT rating.updated_at FROM rating"
+        " WHERE rating.audit_id = rating_proposal.audit_id"
+        " AND rating.intervention = rating_proposal.intervention"
+        " AND rating.group_code = rating_proposal.group_code"
+        " AND rating.updated_at > rating_proposal.proposed_at)"
+    )
 
 
 def downgrade():
