@@ -225,7 +225,10 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
         form, stale, saved = _lead_edit(audit, rating, RatingForm, name, role)
         if saved:
             answered = proposals.answer(audit, intervention, group)
-            flash(f"Rating saved: {name}." + (" Its proposals are answered." if answered else ""))
+            flash(
+                f"Rating saved: {name}."
+                + (" Partners' proposals for it no longer wait." if answered else "")
+            )
             return redirect(url_for("ratings.grid", audit_id=audit.id) + f"#row-{intervention}")
         used = _use_proposal(audit, intervention, group, form)
     elif role == PARTNER and not audit.is_published:
