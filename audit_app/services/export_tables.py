@@ -16,13 +16,14 @@ from audit_app.services import plan as plan_service
 from audit_app.services import stakeholders as stakeholder_service
 from audit_app.services.exports import DRAFT_MARK, Cell, ExportContext, table
 from audit_app.services.scope import scope_description
+from hub_model.gap_map import COUNT_RULE
 from hub_model.scales import label
 
 
 @table("summary", "Summary")
 def summary(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
     audit, data = ctx.audit, ctx.data
-    gaps = data.gaps.outcomes
+    counts = data.gaps.counts()
     rated = sum(1 for grade in data.rag.values() if grade.value != "not_rated")
     judged = sum(
         1
@@ -54,9 +55,10 @@ def summary(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]
             [
                 ("Intervention ratings set", rated),
                 ("Checklist cells judged", judged),
-                ("Red gaps", sum(len(o.red) for o in gaps)),
-                ("Red gaps with no action in the plan", sum(len(o.unaddressed) for o in gaps)),
-                ("Cells not rated", sum(len(o.not_rated) for o in gaps)),
+                ("Red gaps", counts.red),
+                ("Red gaps with no action in the plan", counts.unaddressed),
+                ("Cells not rated", counts.not_rated),
+                ("How the gaps are counted", COUNT_RULE),
                 ("Carer groups nothing reaches at amber or better", len(data.gaps.unreached)),
             ]
             if ctx.sees_judgements
@@ -151,7 +153,7 @@ def gap_map(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]
                     data.intervention_name(gap.row) if is_intervention else gap.row,
                     data.group_name(gap.group),
                     "Red" if gap.state.value == "red" else "Not rated",
-                    gap.why,
+                    gap.explained,
                     _evidence_text(gap.evidence, visible),
                     "; ".join(action_names.get(a, f"Action {a}") for a in gap.actions)
                     or ("No action addresses this" if gap.state.value == "red" else ""),
