@@ -16,13 +16,15 @@ from audit_app.services import plan as plan_service
 from audit_app.services import stakeholders as stakeholder_service
 from audit_app.services.exports import DRAFT_MARK, Cell, ExportContext, table
 from audit_app.services.scope import scope_description
-from hub_model.scales import label
+from hub_model.checklist import EMPTY
+from hub_model.gap_map import COUNT_RULE
+from hub_model.scales import Maturity, Rag, label
 
 
 @table("summary", "Summary")
 def summary(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
     audit, data = ctx.audit, ctx.data
-    gaps = data.gaps.outcomes
+    counts = data.gaps.counts()
     rated = sum(1 for grade in data.rag.values() if grade.value != "not_rated")
     judged = sum(
         1
@@ -54,9 +56,10 @@ def summary(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]
             [
                 ("Intervention ratings set", rated),
                 ("Checklist cells judged", judged),
-                ("Red gaps", sum(len(o.red) for o in gaps)),
-                ("Red gaps with no action in the plan", sum(len(o.unaddressed) for o in gaps)),
-                ("Cells not rated", sum(len(o.not_rated) for o in gaps)),
+                ("Red gaps", counts.red),
+                ("Red gaps with no action in the plan", counts.unaddressed),
+                ("Cells not rated", counts.not_rated),
+                ("How the gaps are counted", COUNT_RULE),
                 ("Carer groups nothing reaches at amber or better", len(data.gaps.unreached)),
             ]
             if ctx.sees_judgements
@@ -73,16 +76,13 @@ def _grid(ctx: ExportContext, kind: str) -> tuple[tuple[str, ...], list[tuple[Ce
     data = ctx.data
     grid: Any = data.rag if kind == "rag" else data.maturity
     summaries: Any = data.rag_summaries if kind == "rag" else data.maturity_summaries
+    unrated = Rag.NOT_RATED if kind == "rag" else Maturity.NOT_RATED
     headers = ("Intervention", *(g.name for g in data.groups), "Summary (weakest rated group)")
     rows: list[tuple[Cell, ...]] = []
     for item in data.interventions:
-        cells = [_grade(grid.get((item.code, g.code))) for g in data.groups]
+        cells = [label(grid.get((item.code, g.code), unrated)) for g in data.groups]
         rows.append((item.name, *cells, summaries[item.code].text))
     return headers, rows
-
-
-def _grade(grade: Any) -> str:
-    return label(grade) if grade is not None else "Not rated"
 
 
 @table("rag_map", "RAG map", judgements=True)
@@ -105,11 +105,9 @@ def appendix_a_map(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell
         for sub in outcome.sub_outcomes:
             cells = []
             for group in data.groups:
-                cell = data.checklist.get((sub.code, group.code))
-                if cell is None:
-                    cells.append("Not rated")
-                else:
-                    cells.append(f"{label(cell.status)}; indicator {label(cell.indicator).lower()}")
+                # A cell nobody judged reads as the screen shows it ("Not assessed").
+                cell = data.checklist.get((sub.code, group.code), EMPTY)
+                cells.append(f"{label(cell.status)}; indicator {label(cell.indicator).lower()}")
             summary_ = data.checklist_summaries[sub.code]
             rows.append(
                 (
@@ -151,7 +149,7 @@ def gap_map(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]
                     data.intervention_name(gap.row) if is_intervention else gap.row,
                     data.group_name(gap.group),
                     "Red" if gap.state.value == "red" else "Not rated",
-                    gap.why,
+                    gap.explained,
                     _evidence_text(gap.evidence, visible),
                     "; ".join(action_names.get(a, f"Action {a}") for a in gap.actions)
                     or ("No action addresses this" if gap.state.value == "red" else ""),
