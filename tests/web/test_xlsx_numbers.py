@@ -18,13 +18,15 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pytest
 from flask import Flask
-from openpyxl import load_workbook
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from sqlalchemy import select
 
@@ -32,7 +34,7 @@ from audit_app.extensions import db
 from audit_app.models import Audit, EvidenceReturn, Questionnaire
 from audit_app.models.indicators import Indicator
 from audit_app.models.stakeholders import PopulationStatistic
-from audit_app.services import benchmarking, exports
+from audit_app.services import benchmarking, exports, spreadsheets
 from tests.visit import Visitor
 from tests.web.crawl import get_urls
 
@@ -310,3 +312,72 @@ def test_what_reads_as_a_date() -> None:
     assert date_of("1 May 2026") == datetime(2026, 5, 1)
     assert date_of("4 December 2026 at 16:14 UTC") == datetime(2026, 12, 4, 16, 14)
     assert date_of("1 April 2026 to 31 March 2027") is None
+
+
+# --- the typed values and the writer ------------------------------------------------------
+
+# Up to 15 significant digits once rounded: what a spreadsheet's number holds exactly.
+FIGURES = st.decimals(min_value=-(10**11), max_value=10**11, allow_nan=False, places=4)
+AMOUNTS = st.decimals(min_value=-(10**10), max_value=10**10, allow_nan=False, places=2)
+
+
+def _stored(value: Any) -> Cell:
+    """The cell ``value`` becomes once written by spreadsheets.append and read back."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    spreadsheets.append(sheet, [value])
+    out = io.BytesIO()
+    book.save(out)
+    stored = load_workbook(io.BytesIO(out.getvalue())).active
+    assert stored is not None
+    return stored["A1"]
+
+
+@given(FIGURES, st.integers(0, 3))
+def test_a_number_is_stored_as_the_number_its_text_shows(value: Decimal, places: int) -> None:
+    figure = spreadsheets.number(value, places)
+    cell = _stored(figure)
+    assert cell.data_type == "n" and cell.number_format == figure.number_format
+    assert Decimal(str(cell.value)) == Decimal(figure.text)
+    assert len(figure.text.partition(".")[2]) == places == figure.number_format.count("0") - 1
+
+
+@given(FIGURES, st.integers(0, 2), st.booleans())
+def test_a_percentage_is_stored_as_the_fraction_its_text_shows(
+    points: Decimal, places: int, sign: bool
+) -> None:
+    figure = spreadsheets.percent(points, places, sign)
+    cell = _stored(figure)
+    assert cell.data_type == "n" and cell.number_format.endswith("%")
+    assert Decimal(str(cell.value)) * 100 == Decimal(figure.text.rstrip("%"))
+    assert figure.text.endswith("%") == sign
+
+
+@given(AMOUNTS)
+def test_money_is_stored_in_pounds_and_reads_as_entered_in_a_csv(amount: Decimal) -> None:
+    figure = spreadsheets.money(amount)
+    cell = _stored(figure)
+    assert cell.data_type == "n" and cell.number_format == "£#,##0.00"
+    assert Decimal(str(cell.value)) == amount == Decimal(figure.text)
+
+
+@pytest.mark.parametrize(
+    ("value", "stored", "fmt"),
+    [
+        (640, 640, "0"),
+        (Decimal("4.15"), 4.15, "0.00"),
+        (Decimal("640.00"), 640, "0"),
+        (date(2026, 5, 1), datetime(2026, 5, 1), "dd/mm/yyyy"),
+        (datetime(2026, 5, 1, 9, 30, tzinfo=UTC), datetime(2026, 5, 1, 9, 30), "dd/mm/yyyy hh:mm"),
+        ("", None, "General"),
+        (None, None, "General"),
+        ("[c]", "[c]", "General"),
+        ("-1+2", "'-1+2", "General"),
+    ],
+)
+def test_plain_values_are_stored_with_a_format_and_text_stays_safe(
+    value: Any, stored: Any, fmt: str
+) -> None:
+    cell = _stored(value)
+    assert (cell.value, cell.number_format) == (stored, fmt)
