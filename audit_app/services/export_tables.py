@@ -7,6 +7,7 @@ is the order of the XLSX sheets and of the CSV list.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from audit_app.models.types import utcnow
@@ -16,9 +17,11 @@ from audit_app.services import plan as plan_service
 from audit_app.services import stakeholders as stakeholder_service
 from audit_app.services.exports import DRAFT_MARK, Cell, ExportContext, table
 from audit_app.services.scope import scope_description
+from audit_app.services.spreadsheets import Figure, moment, money, number, percent, places_of
 from hub_model.checklist import EMPTY
 from hub_model.gap_map import COUNT_RULE
-from hub_model.scales import Maturity, Rag, label
+from hub_model.indicators import IndicatorDefinition
+from hub_model.scales import Maturity, Rag, Unit, label
 
 
 @table("summary", "Summary")
@@ -33,6 +36,7 @@ def summary(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]
     )
     actions = plan_service.actions(audit)
     funding = plan_service.funding(audit)
+    now = utcnow()
     status = (
         f"{DRAFT_MARK}: not published, may change"
         if ctx.is_draft
@@ -48,7 +52,7 @@ def summary(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]
         ("Period", f"{audit.period_start:%-d %B %Y} to {audit.period_end:%-d %B %Y}"),
         ("Carers covered", scope_description(audit, ctx.framework)),
         ("Framework", f"{ctx.framework.title} (version {audit.framework_version})"),
-        ("Exported on", utcnow().strftime("%-d %B %Y at %H:%M UTC")),
+        ("Exported on", moment(now, now.strftime("%-d %B %Y at %H:%M UTC"))),
         ("Carer groups assessed", len(data.groups)),
         ("Stakeholders", len(stakeholder_service.stakeholders(audit))),
         ("Evidence returns you can see", len(_evidence(ctx))),
@@ -67,7 +71,7 @@ def summary(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]
         ),
         ("Priority changes", len(plan_service.priorities(audit))),
         ("Actions in the plan", len(actions)),
-        ("Funding in total (£)", plan_service.funding_total(funding)),
+        ("Funding in total (£)", money(plan_service.funding_total(funding))),
     ]
     return ("Item", "Value"), rows
 
@@ -204,7 +208,7 @@ def population(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ..
     rows: list[tuple[Cell, ...]] = [
         (
             s.measure,
-            s.value,
+            _points(s.value) if s.unit == "percentage" else s.value,
             s.unit.replace("_", " "),
             s.geography_level,
             s.geography_name,
@@ -304,10 +308,15 @@ def action_updates(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell
 def funding(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
     headers = ("Partner", "Contribution (£)", "Share spent on breaks (%)", "Notes")
     rows: list[tuple[Cell, ...]] = [
-        (row.partner, row.amount, row.breaks_share, row.notes)
+        (row.partner, money(row.amount), _points(row.breaks_share), row.notes)
         for row in plan_service.funding(ctx.audit)
     ]
     return headers, rows
+
+
+def _points(value: Decimal | None) -> Figure | None:
+    """A percentage entered in points under a header saying "%" ("40" for 40%)."""
+    return None if value is None else percent(value, places_of(value), sign=False)
 
 
 def _evidence(ctx: ExportContext) -> list[Any]:
@@ -344,7 +353,7 @@ def evidence(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]
                 plan_service.list_label(fw, "quality_marks", m) for m in e.quality_marks or []
             ),
             e.satisfaction,
-            e.unit_cost,
+            None if e.unit_cost is None else money(e.unit_cost),
             e.evidence_date,
             e.review_by,
         )
@@ -377,26 +386,42 @@ def indicators(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ..
     rows: list[tuple[Cell, ...]] = []
     for indicator in step3.indicators(ctx.audit):
         for row in step3.rows_of(indicator):
-            found = row.assessment
+            found, definition = row.assessment, row.assessment.definition
             rows.append(
                 (
                     indicator.ref,
                     indicator.title,
                     indicator.indicator_type.capitalize(),
                     row.value.period_label,
-                    found.previous_text,
-                    found.target_text,
+                    indicator_figure(found.value.previous, definition),
+                    indicator_figure(found.value.target, definition),
                     found.numerator_denominator,
-                    found.result_text,
-                    found.variance_text,
+                    indicator_figure(found.result, definition),
+                    None if found.variance is None else percent(found.variance, 1),
                     label(found.direction),
                     label(found.rag),
-                    row.benchmark_text,
+                    _benchmark(row, definition),
                     row.value.comments or "",
                     row.value.proposed_intervention or "",
                 )
             )
     return headers, rows
+
+
+def indicator_figure(value: Decimal | None, definition: IndicatorDefinition) -> Figure | None:
+    """A result, previous result or target as the dashboard shows it ("59.52%", "640"),
+    as a number (a percentage as a percent) for a spreadsheet; None if there is none."""
+    if value is None:
+        return None
+    places = definition.display_decimals
+    return percent(value, places) if definition.unit is Unit.PERCENTAGE else number(value, places)
+
+
+def _benchmark(row: Any, definition: IndicatorDefinition) -> Figure | str | None:
+    """The benchmark figure; with its comparator group, words ("12.4% (England)")."""
+    if row.indicator.comparator_group and row.value.benchmark is not None:
+        return str(row.benchmark_text)
+    return indicator_figure(row.value.benchmark, definition)
 
 
 # (heading, Indicator attribute) of each written part of a report card (seed 004).
