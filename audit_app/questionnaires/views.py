@@ -228,8 +228,7 @@ def take_ranking(audit_id: int, questionnaire_id: int) -> BaseResponse:
 def outcomes_that_matter(audit: Audit) -> list[tuple[int, str, str | None]]:
     """Step 2's ranked outcomes (rank, title, who said so), for Step 4's priorities page."""
     framework = framework_of(audit)
-    titles = {outcome.code: outcome.short_title for outcome in framework.outcomes}
     return [
-        (row.rank, titles.get(row.outcome, row.outcome), row.said_by)
-        for row in step2.priorities(audit)
+        (place, step2.ranked_outcome(framework, place, row.outcome), row.said_by)
+        for place, row in enumerate(step2.priorities(audit), start=1)
     ]

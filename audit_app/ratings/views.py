@@ -31,6 +31,7 @@ from audit_app.services.access import (
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.chart_cache import cached
 from audit_app.services.evidence import returns_for_linking, split_linked
+from hub_model.scales import Rag
 
 bp = Blueprint("ratings", __name__, url_prefix="/audits/<int:audit_id>")
 
@@ -70,6 +71,18 @@ def their_rows(form: Any, record: Any) -> list[tuple[str, str, bool]]:
     return rows
 
 
+NOT_RATED = Rag.NOT_RATED.value
+
+
+def _not_rated_by_default(form: Any) -> None:
+    """A scale left unjudged reads "Not rated", as it does on the grid, so that saving
+    one scale of a new cell does not ask for the others."""
+    for field in form:
+        choices = [value for value, _ in getattr(field, "choices", None) or []]
+        if field.type == "RadioField" and field.data is None and NOT_RATED in choices:
+            field.data = NOT_RATED
+
+
 def _lead_edit(
     audit: Any,
     record: Any,
@@ -86,6 +99,7 @@ def _lead_edit(
     if request.method == "GET":
         form.evidence.data = [e.id for e in record.evidence]
         form.version.data = record.version if record.id else None
+        _not_rated_by_default(form)
         return form, None, False
     if not form.validate_on_submit():
         return form, None, False

@@ -1,0 +1,81 @@
+"""Places where a first-time user stopped and wondered (issue #19): each page says
+what it means, offers only what can be done, and defaults as its grid does."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import select
+
+from audit_app.extensions import db
+from audit_app.models import ChecklistJudgement, OutcomePriority
+from tests.visit import Visitor
+from tests.web.conftest import Cast
+
+
+def _banner(page: object) -> str:
+    found = page.soup.select_one(".govuk-notification-banner")  # type: ignore[attr-defined]
+    return found.get_text(" ", strip=True) if found else ""
+
+
+def test_removing_an_intervention_nobody_rated_does_not_speak_of_kept_ratings(
+    as_lead: Visitor, cast: Cast
+) -> None:
+    url = f"/audits/{cast.dementia.id}/framework/interventions/breaks/remove"
+    page = as_lead.submit(as_lead.get(url))
+    shown = as_lead.get(page.response.headers["Location"])
+    assert "‘Breaks’ removed." in _banner(shown)
+    assert "ratings" not in _banner(shown)
+
+
+def test_removing_a_rated_intervention_says_its_ratings_are_kept(
+    as_lead: Visitor, cast: Cast
+) -> None:
+    audit_id = cast.dementia.id
+    as_lead.post(
+        f"/audits/{audit_id}/ratings/breaks/dementia",
+        {"rag": "red", "maturity": "early", "rationale": "No evening cover", "version": ""},
+    )
+    url = f"/audits/{audit_id}/framework/interventions/breaks/remove"
+    page = as_lead.submit(as_lead.get(url))
+    shown = as_lead.get(page.response.headers["Location"])
+    assert "Its ratings are kept in the audit trail." in _banner(shown)
+
+
+def test_checklist_cell_saves_a_status_alone_with_the_indicator_not_rated(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    page = as_lead.get(f"/audits/{cast.dementia.id}/checklist/2b/dementia")
+    assert page.value("indicator") == "not_rated", "defaults as the grid does"
+    as_lead.submit(page, changes={"status": "partly"})
+    with app.app_context():
+        judgement = db.session.scalar(select(ChecklistJudgement))
+        assert judgement is not None
+        assert (judgement.status, judgement.indicator) == ("partly", "not_rated")
+
+
+def test_rating_cell_defaults_both_scales_to_not_rated(as_lead: Visitor, cast: Cast) -> None:
+    page = as_lead.get(f"/audits/{cast.dementia.id}/ratings/breaks/dementia")
+    assert (page.value("rag"), page.value("maturity")) == ("not_rated", "not_rated")
+
+
+def test_ranked_outcomes_read_as_places_not_two_numbers(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    with app.app_context():
+        db.session.add_all(
+            [
+                OutcomePriority(audit_id=cast.dementia.id, outcome="4", rank=1),
+                OutcomePriority(audit_id=cast.dementia.id, outcome="2", rank=2),
+            ]
+        )
+        db.session.commit()
+    page = as_lead.get(f"/audits/{cast.dementia.id}/needs/outcomes")
+    ranking = [li.get_text(" ", strip=True) for li in page.soup.select("#ranking > li")]
+    assert ranking[0].startswith("1st: Mentally and physically well (outcome 4)"), ranking
+    assert ranking[1].startswith("2nd: "), ranking
+    assert "(outcome 2)" in ranking[1]
+    priorities = as_lead.get(f"/audits/{cast.dementia.id}/plan/priorities")
+    places = [
+        li.get_text(" ", strip=True) for li in priorities.soup.select("#outcomes-that-matter > li")
+    ]
+    assert places[0].startswith("1st: Mentally and physically well (outcome 4)"), places
