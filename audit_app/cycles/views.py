@@ -59,6 +59,8 @@ def _next_year(source: Any) -> dict[str, Any]:
 def next_cycle(audit_id: int) -> BaseResponse | str:
     source, _ = audit_or_404(audit_id, roles=(LEAD,), allow_published=True)
     started = cycles.next_cycles_of(source)
+    if not source.is_published:  # nothing is started: the page says to publish first
+        return render_template("cycles/next_cycle.html", audit=source, form=None, started=started)
     form = NextCycleForm(
         source,
         {audit.cycle: audit.title for audit in started},

@@ -79,3 +79,24 @@ def test_ranked_outcomes_read_as_places_not_two_numbers(
         li.get_text(" ", strip=True) for li in priorities.soup.select("#outcomes-that-matter > li")
     ]
     assert places[0].startswith("1st: Mentally and physically well (outcome 4)"), places
+
+
+def test_the_next_cycle_is_offered_on_published_audits_only(as_lead: Visitor, cast: Cast) -> None:
+    draft = as_lead.get(f"/audits/{cast.draft.id}")
+    assert "Start the next cycle" not in draft.text
+    page = as_lead.get(f"/audits/{cast.draft.id}/next-cycle")
+    assert page.soup.select_one("#publish-first") is not None
+    assert page.soup.select_one("main form[method=post]") is None
+    as_lead.post(
+        f"/audits/{cast.draft.id}/next-cycle", {"title": "Next", "cycle": "2027/28"}, status=200
+    )
+
+
+def test_a_published_audit_says_how_a_new_version_and_the_next_cycle_differ(
+    as_lead: Visitor, cast: Cast
+) -> None:
+    page = as_lead.get(f"/audits/{cast.published.id}")
+    assert "Start a new version" in page.text and "Start the next cycle" in page.text
+    version = page.soup.select_one("#new-version-hint").get_text(" ", strip=True)
+    cycle = page.soup.select_one("#next-cycle-hint").get_text(" ", strip=True)
+    assert "same year" in version and "following year" in cycle
