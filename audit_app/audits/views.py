@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from audit_app.audits.forms import AuditForm, InviteForm
+from audit_app.messages import SUCCESS
 from audit_app.models.audit import LEAD
 from audit_app.models.types import utcnow
 from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD
@@ -79,7 +80,7 @@ def new() -> Response | str:
             ),
             current_user,
         )
-        flash(f"Audit ‘{audit.title}’ created.")
+        flash(f"Audit ‘{audit.title}’ created.", SUCCESS)
         return redirect(url_for("audits.overview", audit_id=audit.id))
     return render_template("audits/new.html", form=form)
 
@@ -163,5 +164,5 @@ def revoke_invitation(audit_id: int, invitation_id: int) -> Response:
     audit, _ = audit_or_404(audit_id, roles=(LEAD,), allow_published=True)
     if not audits.revoke_invitation(audit, invitation_id):
         abort(404)
-    flash("Invitation withdrawn. Its link no longer works.")
+    flash("Invitation withdrawn. Its link no longer works.", SUCCESS)
     return redirect(url_for("audits.people", audit_id=audit.id))

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from audit_app.evidence.forms import DecisionForm, EvidenceForm, StatusFilterForm, SubmitForm
+from audit_app.messages import INFORMATION, SUCCESS
 from audit_app.models import Audit, EvidenceReturn
 from audit_app.models.audit import LEAD, PARTNER
 from audit_app.models.evidence import EVIDENCE_STATUSES
@@ -54,7 +55,7 @@ def new(audit_id: int) -> Response | str:
             return _render_form(audit, form, None, problem=SAVE_FAILED)
         else:
             _keep_file(audit, record, form)
-            flash(f"Evidence return ‘{record.service_name}’ saved as a draft.")
+            flash(f"Evidence return ‘{record.service_name}’ saved as a draft.", SUCCESS)
             return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
     return _render_form(audit, form, None)
 
@@ -82,7 +83,7 @@ def edit(audit_id: int, evidence_id: int) -> Response | str:
             return _render_form(audit, form, record, problem=SAVE_FAILED)
         else:
             _keep_file(audit, record, form)
-            flash(f"Evidence return ‘{record.service_name}’ saved.")
+            flash(f"Evidence return ‘{record.service_name}’ saved.", SUCCESS)
             return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
     return _render_form(audit, form, record)
 
@@ -93,7 +94,10 @@ def _keep_file(audit: Audit, record: EvidenceReturn, form: EvidenceForm) -> None
     try:
         evidence.add_attachment(audit, record, form.checked_file, current_user)
     except SaveFailed:
-        flash(f"The file ‘{form.checked_file.filename}’ could not be saved. Try adding it again.")
+        flash(
+            f"The file ‘{form.checked_file.filename}’ could not be saved. Try adding it again.",
+            INFORMATION,
+        )
 
 
 def _render_form(
@@ -167,9 +171,9 @@ def submit(audit_id: int, evidence_id: int) -> Response | str:
     except StaleEdit:
         return _render_show(audit, role, record, stale=True)
     except SaveFailed:
-        flash(SAVE_FAILED)
+        flash(SAVE_FAILED, INFORMATION)
         return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
-    flash(f"Evidence return ‘{record.service_name}’ submitted to the carers lead.")
+    flash(f"Evidence return ‘{record.service_name}’ submitted to the carers lead.", SUCCESS)
     return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
 
 
@@ -194,11 +198,12 @@ def decide(audit_id: int, evidence_id: int) -> Response | str:
         form.version.data = str(record.version)
         return _render_show(audit, role, record, decision_form=form, stale=True)
     except SaveFailed:
-        flash(SAVE_FAILED)
+        flash(SAVE_FAILED, INFORMATION)
         return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
     flash(
         f"Evidence return ‘{record.service_name}’ "
-        + ("accepted." if accept else "returned to the partner with your comments.")
+        + ("accepted." if accept else "returned to the partner with your comments."),
+        SUCCESS,
     )
     return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
 
@@ -236,7 +241,7 @@ def delete_attachment(audit_id: int, evidence_id: int, attachment_id: int) -> Re
     try:
         evidence.remove_attachment(audit, record, item, current_user)
     except SaveFailed:
-        flash(SAVE_FAILED)
+        flash(SAVE_FAILED, INFORMATION)
     else:
-        flash(f"File ‘{filename}’ deleted.")
+        flash(f"File ‘{filename}’ deleted.", SUCCESS)
     return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms import SubmitField
 
 from audit_app.forms import Form
+from audit_app.messages import SUCCESS
 from audit_app.models import Audit
 from audit_app.models.audit import LEAD, PARTNER
 from audit_app.ratings.forms import (
@@ -153,7 +154,10 @@ def grid(audit_id: int) -> Response | str:
                     conflicts=result.conflicts,
                     form=again.form,
                 )
-            flash(f"Saved {result.saved} change{'s' if result.saved != 1 else ''} to the ratings.")
+            flash(
+                f"Saved {result.saved} change{'s' if result.saved != 1 else ''} to the ratings.",
+                SUCCESS,
+            )
             return redirect(url_for("ratings.grid", audit_id=audit.id))
     return render_template(
         "ratings/grid.html", audit=audit, role=role, view=view, conflicts=[], form=view.form
@@ -208,7 +212,7 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
     if may_edit(audit, role):
         form, stale, saved = _lead_edit(audit, rating, RatingForm, name, role)
         if saved:
-            flash(f"Rating saved: {name}.")
+            flash(f"Rating saved: {name}.", SUCCESS)
             return redirect(url_for("ratings.grid", audit_id=audit.id) + f"#row-{intervention}")
     elif role == PARTNER and not audit.is_published:
         form = ProposalForm()
@@ -225,7 +229,8 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
                 current_user,
             )
             flash(
-                "Your proposal has been sent to the carers lead. Their rating is the one that counts; both are kept."
+                "Your proposal has been sent to the carers lead. Their rating is the one that counts; both are kept.",
+                SUCCESS,
             )
             return redirect(url_for("ratings.grid", audit_id=audit.id))
     hidden = not sees_judgements(audit, role)
@@ -276,7 +281,8 @@ def checklist(audit_id: int) -> Response | str:
                     form=again.form,
                 )
             flash(
-                f"Saved {result.saved} change{'s' if result.saved != 1 else ''} to the checklist."
+                f"Saved {result.saved} change{'s' if result.saved != 1 else ''} to the checklist.",
+                SUCCESS,
             )
             return redirect(url_for("ratings.checklist", audit_id=audit.id))
     return render_template(
@@ -295,7 +301,7 @@ def checklist_cell(audit_id: int, sub_outcome: str, group: str) -> Response | st
     if may_edit(audit, role):
         form, stale, saved = _lead_edit(audit, judgement, ChecklistForm, name, role)
         if saved:
-            flash(f"Checklist saved: {name}.")
+            flash(f"Checklist saved: {name}.", SUCCESS)
             return redirect(url_for("ratings.checklist", audit_id=audit.id) + f"#row-{sub_outcome}")
     return render_template(
         "ratings/checklist_cell.html",

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from audit_app.forms import optional_int
+from audit_app.messages import SUCCESS
 from audit_app.models import Audit
 from audit_app.models.audit import LEAD
 from audit_app.record_pages import SAVE_FAILED
@@ -98,7 +99,7 @@ def add_group(audit_id: int) -> Response | str:
                 add_to_scope=code if form.in_scope.data else None,
             )
         if saved:
-            flash(f"Carer group ‘{name}’ added.")
+            flash(f"Carer group ‘{name}’ added.", SUCCESS)
             return redirect(url_for("tailoring.index", audit_id=audit.id))
     return render_template(
         "tailoring/group_form.html", audit=audit, form=form, whole_area=not audit.scope
@@ -125,7 +126,7 @@ def add_intervention(audit_id: int) -> Response | str:
             f"intervention {name}",
         )
         if saved:
-            flash(f"Intervention ‘{name}’ added. You can now rate it.")
+            flash(f"Intervention ‘{name}’ added. You can now rate it.", SUCCESS)
             return redirect(url_for("tailoring.index", audit_id=audit.id))
     return render_template("tailoring/intervention_form.html", audit=audit, form=form)
 
@@ -175,7 +176,7 @@ def rename(audit_id: int, code: str) -> Response | str:
             f"intervention {intervention.name}",
         )
         if saved:
-            flash(f"‘{intervention.name}’ is now called ‘{name}’.")
+            flash(f"‘{intervention.name}’ is now called ‘{name}’.", SUCCESS)
             return redirect(url_for("tailoring.index", audit_id=audit.id))
     return render_template(
         "tailoring/rename.html", audit=audit, form=form, intervention=intervention
@@ -200,7 +201,7 @@ def remove(audit_id: int, code: str) -> Response | str:
         )
         if saved:
             kept = " Its ratings are kept in the audit trail." if usage.ratings else ""
-            flash(f"‘{intervention.name}’ removed.{kept}")
+            flash(f"‘{intervention.name}’ removed.{kept}", SUCCESS)
             return redirect(url_for("tailoring.index", audit_id=audit.id))
     return render_template(
         "tailoring/remove.html", audit=audit, form=form, intervention=intervention, usage=usage
