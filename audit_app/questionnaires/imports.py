@@ -21,6 +21,7 @@ from audit_app.services import questionnaire_import as importing
 from audit_app.services import questionnaires as service
 from audit_app.services.access import audit_or_404
 from audit_app.services.frameworks import framework_of
+from hub_model import answer_columns
 
 
 @bp.route(f"{PREFIX}/<int:questionnaire_id>/template.csv")
@@ -58,7 +59,12 @@ def upload(audit_id: int, questionnaire_id: int) -> BaseResponse | str:
                 )
             )
     return render_template(
-        "questionnaires/upload.html", audit=audit, record=record, definition=definition, form=form
+        "questionnaires/upload.html",
+        audit=audit,
+        record=record,
+        definition=definition,
+        form=form,
+        guide=answer_columns.columns(definition),
     )
 
 

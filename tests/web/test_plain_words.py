@@ -100,3 +100,44 @@ def test_a_published_audit_says_how_a_new_version_and_the_next_cycle_differ(
     version = page.soup.select_one("#new-version-hint").get_text(" ", strip=True)
     cycle = page.soup.select_one("#next-cycle-hint").get_text(" ", strip=True)
     assert "same year" in version and "following year" in cycle
+
+
+def test_the_import_page_lists_every_column_with_its_codes_and_their_meanings(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    from tests.web.test_questionnaires import _definition, _open
+
+    questionnaire_id, _ = _open(app, cast.draft.id)
+    definition = _definition(app, questionnaire_id)
+    page = as_lead.get(f"/audits/{cast.draft.id}/questionnaires/{questionnaire_id}/import")
+    guide = page.soup.select_one("#columns-guide")
+    assert guide is not None
+    for question in definition.questions:
+        section = guide.select_one(f"#column-{question.code}")
+        assert section is not None, question.code
+        text = section.get_text(" ", strip=True)
+        assert question.text in text
+        listed = {
+            row.select("td")[0].get_text(strip=True): row.select("td")[1].get_text(strip=True)
+            for row in section.select("tbody tr")
+        }
+        assert listed == {option.code: option.label for option in question.options}
+    age = guide.select_one("#column-age_band").get_text(" ", strip=True)
+    assert "age_25_64" in age
+
+
+def test_the_import_problems_page_links_to_import_again(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    from audit_app.services import questionnaire_import as importing
+    from tests.web.test_questionnaires import _answer, _definition, _mapping, _open, _upload
+
+    questionnaire_id, _ = _open(app, cast.draft.id)
+    base = f"/audits/{cast.draft.id}/questionnaires/{questionnaire_id}"
+    good = importing.responses_csv(_definition(app, questionnaire_id), [_answer()] * 2)
+    columns = _upload(as_lead, base, good.replace("dementia", "cats", 1))
+    url = columns.response.headers["Location"]
+    report = as_lead.post(url, _mapping(as_lead.get(url)), follow=True, status=200)
+    link = report.soup.select_one("#import-again")
+    assert link is not None and link.get_text(strip=True) == "import it again"
+    assert link["href"] == f"{base}/import"
