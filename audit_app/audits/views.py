@@ -8,11 +8,11 @@ from werkzeug.wrappers import Response
 
 from audit_app.audits.forms import AuditForm, InviteForm
 from audit_app.messages import SUCCESS
-from audit_app.models.audit import LEAD
+from audit_app.models.audit import LEAD, PARTNER
 from audit_app.models.types import utcnow
 from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD
 from audit_app.publishing.forms import ButtonForm
-from audit_app.services import accounts, audits, cycles, publishing
+from audit_app.services import accounts, audits, cycles, evidence, publishing
 from audit_app.services import overview as task_list
 from audit_app.services.access import (
     account_role_required,
@@ -30,10 +30,13 @@ bp = Blueprint("audits", __name__, url_prefix="/audits")
 @bp.route("/")
 @login_required
 def index() -> str:
+    listed = visible_audits(current_user)
+    partnered = [audit.id for audit, role in listed if role == PARTNER]
     return render_template(
         "audits/index.html",
-        audits=visible_audits(current_user),
+        audits=listed,
         waiting=awaiting_publication(current_user),
+        returned=evidence.returned_to(current_user, partnered),
     )
 
 

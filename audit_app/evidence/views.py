@@ -115,6 +115,7 @@ def _render_form(
         theirs=theirs,
         problem=problem,
         stale_message=STALE_MESSAGE,
+        can_delete_files=record is not None and evidence.can_delete_files(record, current_user),
     )
 
 
@@ -147,6 +148,8 @@ def _render_show(
         today=utcnow().date(),
         can_edit=evidence.can_edit(record, current_user, role) and not audit.is_published,
         can_submit=evidence.can_submit(record, current_user, role) and not audit.is_published,
+        can_delete_files=evidence.can_delete_files(record, current_user)
+        and not audit.is_published,
         can_decide=evidence.can_decide(record, role) and not audit.is_published,
         submit_form=submit_form,
         decision_form=decision_form,
@@ -234,7 +237,7 @@ def attachment(audit_id: int, evidence_id: int, attachment_id: int) -> Response:
 def delete_attachment(audit_id: int, evidence_id: int, attachment_id: int) -> Response:
     audit, role = audit_or_404(audit_id, roles=(LEAD, PARTNER))
     record = evidence.get_visible_or_404(audit, evidence_id, current_user, role)
-    if not evidence.can_edit(record, current_user, role):
+    if not evidence.can_delete_files(record, current_user):
         abort(403)
     item = evidence.attachment_or_404(record, attachment_id)
     filename = item.filename

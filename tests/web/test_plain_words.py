@@ -141,3 +141,44 @@ def test_the_import_problems_page_links_to_import_again(
     link = report.soup.select_one("#import-again")
     assert link is not None and link.get_text(strip=True) == "import it again"
     assert link["href"] == f"{base}/import"
+
+
+def test_the_lead_cannot_delete_a_partners_files_from_a_submitted_return(
+    app: Flask, as_partner: Visitor, cast: Cast
+) -> None:
+    import io
+
+    from tests.web.test_evidence import PDF, _attachment_ids, _create, _submit, _url
+
+    audit_id = cast.draft.id
+    evidence_id = _create(as_partner, audit_id, attachment=(io.BytesIO(PDF), "minutes.pdf"))
+    draft = as_partner.get(_url(audit_id, f"{evidence_id}"))
+    assert draft.soup.select_one("form[action$='/delete'] button"), "the author may, on a draft"
+    _submit(as_partner, audit_id, evidence_id)
+    (attachment_id,) = _attachment_ids(app, evidence_id)
+    as_lead = as_partner.switch("lead@example.org")
+    page = as_lead.get(_url(audit_id, f"{evidence_id}"))
+    assert "minutes.pdf" in page.text
+    assert page.soup.select_one("form[action$='/delete'] button") is None
+    delete = _url(audit_id, f"{evidence_id}/attachments/{attachment_id}/delete")
+    as_lead.post(delete, {}, status=403)
+    assert _attachment_ids(app, evidence_id) == [attachment_id]
+
+
+def test_a_partners_list_flags_returns_sent_back_with_comments(
+    app: Flask, as_partner: Visitor, cast: Cast
+) -> None:
+    from tests.web.test_evidence import _create, _decide, _submit
+
+    audit_id = cast.draft.id
+    for name in ("Breaks", "Advice line"):
+        evidence_id = _create(as_partner, audit_id, service_name=name)
+        _submit(as_partner, audit_id, evidence_id)
+    as_partner.switch("lead@example.org")
+    _decide(as_partner, audit_id, evidence_id, "return", "Say how many carers used it")
+    page = as_partner.switch("partner@example.org").get("/audits/")
+    tag = page.soup.select_one(f"#returned-{audit_id}")
+    assert tag is not None and "1 returned with comments" in tag.get_text(" ", strip=True)
+    assert tag["href"] == f"/audits/{audit_id}/evidence/?status=returned"
+    assert "1 of your evidence returns was returned with comments" in page.text
+    assert page.soup.select_one(f"#returned-{cast.dementia.id}") is None
