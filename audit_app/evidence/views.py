@@ -148,8 +148,7 @@ def _render_show(
         today=utcnow().date(),
         can_edit=evidence.can_edit(record, current_user, role) and not audit.is_published,
         can_submit=evidence.can_submit(record, current_user, role) and not audit.is_published,
-        can_delete_files=evidence.can_delete_files(record, current_user)
-        and not audit.is_published,
+        can_delete_files=evidence.can_delete_files(record, current_user) and not audit.is_published,
         can_decide=evidence.can_decide(record, role) and not audit.is_published,
         submit_form=submit_form,
         decision_form=decision_form,
