@@ -117,8 +117,16 @@ def changes(audit_id: int) -> str:
     page = request.args.get("page", "1")
     number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
     events, more = task_list.trail(audit, entity, number, current_user, role)
+    # A judgement's evidence is kept in the trail by id: shown by the return's name.
+    names = {r.id: r.service_name for r in evidence.visible_returns(audit, current_user, role)}
     return render_template(
-        "audits/changes.html", audit=audit, events=events, more=more, page=number, entity=entity
+        "audits/changes.html",
+        audit=audit,
+        events=events,
+        more=more,
+        page=number,
+        entity=entity,
+        evidence_names=names,
     )
 
 

@@ -182,3 +182,21 @@ def test_a_partners_list_flags_returns_sent_back_with_comments(
     assert tag["href"] == f"/audits/{audit_id}/evidence/?status=returned"
     assert "1 of your evidence returns was returned with comments" in page.text
     assert page.soup.select_one(f"#returned-{cast.dementia.id}") is None
+
+
+def test_the_audit_trail_names_the_evidence_a_judgement_cites_not_its_ids(
+    as_partner: Visitor, cast: Cast
+) -> None:
+    from tests.web.test_evidence import _accepted_return
+
+    audit_id = cast.dementia.id
+    evidence_id = _accepted_return(as_partner, audit_id, service_name="Sitting service")
+    as_lead = as_partner.switch("lead@example.org")
+    as_lead.post(
+        f"/audits/{audit_id}/ratings/breaks/dementia",
+        {"rag": "amber", "maturity": "early", "version": "", "evidence": [str(evidence_id)]},
+    )
+    trail = as_lead.get(f"/audits/{audit_id}/changes?entity=rating")
+    assert "Evidence: Sitting service" in trail.text
+    assert "ids" not in trail.text.lower().split()
+    assert "Evidence ids" not in trail.text
