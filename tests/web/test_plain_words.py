@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from audit_app.extensions import db
 from audit_app.models import ChecklistJudgement, OutcomePriority
-from tests.visit import Visitor
+from tests.visit import Page, Visitor
 from tests.web.conftest import Cast
 
 
@@ -200,3 +200,67 @@ def test_the_audit_trail_names_the_evidence_a_judgement_cites_not_its_ids(
     assert "Evidence: Sitting service" in trail.text
     assert "ids" not in trail.text.lower().split()
     assert "Evidence ids" not in trail.text
+
+
+def _details(visitor: Visitor, audit_id: int) -> Page:
+    return visitor.get(f"/audits/{audit_id}/details")
+
+
+def test_the_lead_changes_a_drafts_title_scope_and_period(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    from audit_app.models import Audit
+    from tests.web.conftest import trail
+
+    overview = as_lead.get(f"/audits/{cast.dementia.id}")
+    link = overview.soup.select_one("#change-details")
+    assert link is not None and link["href"] == f"/audits/{cast.dementia.id}/details"
+    page = _details(as_lead, cast.dementia.id)
+    assert "kept but hidden" in page.soup.select_one("#scope-judgements").get_text(" ")
+    as_lead.submit(
+        page,
+        changes={
+            "title": "Carers of people with dementia or a stroke 2027/28",
+            "scope_group": ["dementia", "stroke"],
+            "period_end": ["30", "9", "2028"],
+        },
+    )
+    with app.app_context():
+        audit = db.session.get(Audit, cast.dementia.id)
+        assert audit is not None
+        assert audit.title == "Carers of people with dementia or a stroke 2027/28"
+        assert sorted(audit.scope) == ["dementia", "stroke"]
+        assert (audit.period_end.day, audit.period_end.month) == (30, 9)
+    [(action, label, old, new)] = trail(app, "audit")
+    assert action == "changed" and label.startswith("Carers of people with dementia or a")
+    assert old is not None and new is not None and set(old) == {"title", "scope", "period_end"}
+
+
+def test_the_details_page_names_the_judged_groups_a_scope_change_would_hide(
+    as_lead: Visitor, cast: Cast
+) -> None:
+    as_lead.post(
+        f"/audits/{cast.dementia.id}/ratings/breaks/dementia",
+        {"rag": "red", "maturity": "early", "version": ""},
+    )
+    text = _details(as_lead, cast.dementia.id).soup.select_one("#scope-judgements").get_text(" ")
+    assert "Carers of older people with dementia: 1 rating, 0 checklist judgements" in " ".join(
+        text.split()
+    )
+
+
+def test_the_details_page_refuses_bad_input_and_keeps_what_was_typed(
+    as_lead: Visitor, cast: Cast
+) -> None:
+    page = _details(as_lead, cast.dementia.id)
+    typed = {"title": "", "scope_kind": "group", "scope_group": [], "description": "Kept"}
+    refused = as_lead.submit(page, changes=typed, status=200)
+    assert "Enter a title for the audit" in refused.error_summary()
+    assert "Choose the groups of carers this audit covers" in refused.error_summary()
+    assert refused.value("description") is not None and "Kept" in refused.value("description")
+
+
+def test_a_published_audits_details_cannot_be_changed(as_lead: Visitor, cast: Cast) -> None:
+    overview = as_lead.get(f"/audits/{cast.published.id}")
+    assert overview.soup.select_one("#change-details") is None
+    as_lead.get(f"/audits/{cast.published.id}/details", status=409)
