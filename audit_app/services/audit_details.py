@@ -22,7 +22,7 @@ from audit_app.extensions import db
 from audit_app.models import Audit, ChangeEvent, ChecklistJudgement, Rating, User
 from audit_app.services.changes import StaleEdit, bump_revision, commit, plain
 from audit_app.services.frameworks import framework_of
-from audit_app.services.scope import scope_description
+from audit_app.services.scope import assessed_groups, scope_description
 from hub_model.framework_schema import Framework
 
 FIELDS = ("title", "scope", "period_start", "period_end", "description")
@@ -135,9 +135,8 @@ def judged_groups(audit: Audit) -> list[Judged]:
         )
         for code, count in rows:
             counts.setdefault(code, [0, 0])[index] = count
-    names = {group.code: group.name for group in framework.carer_groups}
     return [
-        Judged(names[code], *counts[code])
-        for code in audit.scope or []
-        if code in counts and code in names
+        Judged(group.name, *counts[group.code])
+        for group in assessed_groups(audit, framework)  # a whole-area audit's groups too
+        if group.code in counts
     ]
