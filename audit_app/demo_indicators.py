@@ -24,7 +24,8 @@ QUARTERS = (
 OWNER = "Performance and intelligence team, Northshire County Council"
 
 # (definition, [(numerator, denominator or None, target), ...] per quarter,
-#  previous for the first quarter, (comments, proposed intervention) when missed)
+#  previous for the first quarter, (comments, proposed intervention) when missed: one
+#  pair, or a list of one pair per quarter)
 INDICATORS: list[dict[str, Any]] = [
     {
         "definition": {
@@ -47,8 +48,7 @@ INDICATORS: list[dict[str, Any]] = [
             "reach crisis; NI 135 shows how many carers of people using community services "
             "get anything at all.",
             "story": "The rate stalled at 23% in 2025 while carers' assessments waited. "
-            "Self-assessment forms through GP surgeries and libraries (as seed 000 describes) "
-            "began in April 2026.",
+            "Self-assessment forms through GP surgeries and libraries began in April 2026.",
             "success": "At least 28% of carers of people using community services get a "
             "service or advice, in every locality, and at or above the IPF comparator group.",
             "partners": "Northshire Carers Centre; Northshire Memory Support; GP practices",
@@ -59,12 +59,21 @@ INDICATORS: list[dict[str, Any]] = [
         },
         "values": [("462", "2000", "26"), ("472", "2000", "27"), ("560", "2022", "28")],
         "first_previous": "22.8",
-        "missed": (
-            "Up from 23.6% to 27.7% after self-assessment forms went out through GP "
-            "surgeries, but still short of the 28% target.",
-            "Extend the forms to memory clinics and follow up every returned form within "
-            "two weeks.",
-        ),
+        "missed": [
+            (
+                "Stalled at about 23% while carers' assessments waited.",
+                "Self-assessment forms through GP surgeries and libraries from April.",
+            ),
+            (
+                "The self-assessment forms went out in April; few had come back by June.",
+                "Follow up every returned form within two weeks.",
+            ),
+            (
+                "Up from 23.6% to 27.7% after self-assessment forms went out through GP "
+                "surgeries, but still short of the 28% target.",
+                "Extend the forms to memory clinics.",
+            ),
+        ],
     },
     {
         "definition": {
@@ -89,10 +98,16 @@ INDICATORS: list[dict[str, Any]] = [
         },
         "values": [("3900", None, "4000"), ("4150", None, "4200"), ("4480", None, "4400")],
         "first_previous": "3720",
-        "missed": (
-            "Carers' champions were in post in only half the practices.",
-            "Fund champions in the remaining practices.",
-        ),
+        "missed": [
+            (
+                "Carers' champions were in post in only half the practices.",
+                "Fund champions in the remaining practices.",
+            ),
+            (
+                "Registers grew by 250, nearly all in practices with a champion.",
+                "Champions in the six remaining practices from October.",
+            ),
+        ],
     },
     {
         "definition": {
@@ -113,10 +128,20 @@ INDICATORS: list[dict[str, Any]] = [
         },
         "values": [("310", None, "330"), ("335", None, "345"), ("352", None, "360")],
         "first_previous": "290",
-        "missed": (
-            "Hospital wards identify most carers; leisure and housing services hardly any.",
-            "Carer awareness training for housing officers in the next quarter.",
-        ),
+        "missed": [
+            (
+                "Hospital wards identify most carers; leisure and housing services hardly any.",
+                "Carer awareness training for housing officers in the next quarter.",
+            ),
+            (
+                "Housing officers were trained in June; their first referrals are not in yet.",
+                "A referral card for housing officers to leave with carers.",
+            ),
+            (
+                "Housing now refers carers; leisure services still refer almost none.",
+                "Carer awareness sessions for leisure centre staff.",
+            ),
+        ],
     },
     {
         "definition": {
@@ -138,11 +163,21 @@ INDICATORS: list[dict[str, Any]] = [
         },
         "values": [("620", None, "650"), ("590", None, "680"), ("540", None, "700")],
         "first_previous": "640",
-        "missed": (
-            "Falling for two quarters: two carers' workers' posts are vacant.",
-            "Recruit to the vacant posts; the carers' centre to write plans for carers it "
-            "assesses.",
-        ),
+        "missed": [
+            (
+                "Down from 640: one carers' worker's post fell vacant in February.",
+                "Recruit to the vacant post.",
+            ),
+            (
+                "Falling for two quarters: two carers' workers' posts are vacant.",
+                "Recruit to the vacant posts; the carers' centre to write plans for carers it "
+                "assesses.",
+            ),
+            (
+                "Still falling: the posts are advertised but not filled.",
+                "Agency cover for assessments until the posts are filled.",
+            ),
+        ],
     },
     {
         "definition": {
@@ -189,11 +224,21 @@ INDICATORS: list[dict[str, Any]] = [
         },
         "values": [("468", "600", "80"), ("465", "600", "80"), ("457", "600", "80")],
         "first_previous": "79.1",
-        "missed": (
-            "Fewer discharges home as carers of people with advanced dementia say they "
-            "cannot cope without breaks.",
-            "Emergency respite beds for carers of people leaving hospital.",
-        ),
+        "missed": [
+            (
+                "Just short of 80%: winter discharges went to residential care more often.",
+                "Ask every carer before discharge what support they need to cope at home.",
+            ),
+            (
+                "Fewer discharges home as carers of people with advanced dementia say they "
+                "cannot cope without breaks.",
+                "Emergency respite beds for carers of people leaving hospital.",
+            ),
+            (
+                "Lower again while the emergency respite beds are being commissioned.",
+                "Open the respite beds by December.",
+            ),
+        ],
     },
     {
         "definition": {
@@ -234,10 +279,20 @@ INDICATORS: list[dict[str, Any]] = [
         },
         "values": [("180", "1000", "20"), ("210", "1000", "22.5"), ("245", "1000", "25")],
         "first_previous": "15",
-        "missed": (
-            "Rising by three points a quarter but just short of target.",
-            "Offer an emergency plan at every carer's assessment and review.",
-        ),
+        "missed": [
+            (
+                "Up from 15% since the emergency carers' service began taking plans.",
+                "Offer an emergency plan at every carer's assessment and review.",
+            ),
+            (
+                "Rising by three points a quarter but just short of target.",
+                "Add the plan to the carer's review form.",
+            ),
+            (
+                "Half a point short: plans held by the memory service are not yet counted.",
+                "Count the memory service's plans from next quarter.",
+            ),
+        ],
     },
 ]
 
@@ -248,10 +303,16 @@ def _number(text: str | None) -> Decimal | None:
 
 SOUTHSHIRE_QUARTERS = QUARTERS[:2]
 SOUTHSHIRE_OWNER = "Business intelligence, Southshire Council"
-_SOUTHSHIRE_MISSED = (
-    "Fewer referrals from GP practices than planned.",
-    "Carers' champions in the practices without one.",
-)
+_SOUTHSHIRE_MISSED = [
+    (
+        "Fewer referrals from GP practices than planned.",
+        "Carers' champions in the practices without one.",
+    ),
+    (
+        "Referrals rose, but the practices without a champion still send few.",
+        "Champions in the last practices by the autumn.",
+    ),
+]
 SOUTHSHIRE_INDICATORS: list[dict[str, Any]] = [
     {
         "definition": {
@@ -370,7 +431,11 @@ def _value_fields(
     result = Decimal(numerator) * (100 if denominator else 1) / Decimal(denominator or 1)
     higher = indicator.polarity == "higher"
     if (result < Decimal(target)) if higher else (result > Decimal(target)):
-        figures["comments"], figures["proposed_intervention"] = spec["missed"]
+        # Per quarter, as a board reads them: the same words each quarter say nothing new.
+        missed = spec["missed"]
+        figures["comments"], figures["proposed_intervention"] = (
+            missed[n] if isinstance(missed, list) else missed
+        )
     return figures
 
 

@@ -43,6 +43,11 @@ DESCRIPTOR_RULE = (
     "An outcome with any gap or unrated cell touches the Appendix B Table 2 grade "
     "descriptors printed for that strategy outcome."
 )
+COUNT_RULE = (
+    "Headline gap counts count cells, each once: an intervention for a carer group, or a "
+    "checklist sub-outcome for a carer group. An intervention linked to several outcomes "
+    "is listed under each of them, but counted once."
+)
 RULES = (
     SUMMARY_RULE,
     SPREAD_RULE,
@@ -50,6 +55,7 @@ RULES = (
     OUTCOME_RULE,
     GAP_RULE,
     ACTION_RULE,
+    COUNT_RULE,
     REACH_RULE,
     DESCRIPTOR_RULE,
 )
@@ -88,7 +94,8 @@ class PlanAction:
 class Gap:
     """One red or not-rated cell, its evidence ids and the actions addressing it.
 
-    ``why`` says in words what makes it a gap ("Red", "Not in place; indicator red").
+    ``why`` says in words what makes it a gap ("Red", "Not in place; indicator red");
+    ``rationale`` is the judgement's own reason as its author wrote it ("" if none).
     """
 
     kind: CellKind
@@ -98,6 +105,26 @@ class Gap:
     why: str
     evidence: tuple[str, ...] = ()
     actions: tuple[str, ...] = ()
+    rationale: str = ""
+
+    @property
+    def cell(self) -> tuple[CellKind, str, str]:
+        """The cell this gap is in: the same under every outcome it is linked to."""
+        return (self.kind, self.row, self.group)
+
+    @property
+    def explained(self) -> str:
+        """Why, with the judgement's rationale after it when there is one."""
+        return f"{self.why}: {self.rationale}" if self.rationale else self.why
+
+
+@dataclass(frozen=True)
+class GapCounts:
+    """Distinct red cells, those of them no action addresses, and cells not rated."""
+
+    red: int
+    unaddressed: int
+    not_rated: int
 
 
 @dataclass(frozen=True)
@@ -107,7 +134,8 @@ class GapMapInput:
     ``sub_outcomes`` maps each adult outcome (in display order) to its
     sub-outcome codes; ``links`` maps outcome to linked intervention codes.
     Grids are keyed (intervention, group) and (sub-outcome, group); a missing
-    cell is not rated. Evidence maps a cell key to its evidence ids.
+    cell is not rated. Evidence maps a cell key to its evidence ids; rationales
+    map a cell key to the judgement's written reason.
     """
 
     sub_outcomes: Mapping[str, Sequence[str]]
@@ -121,6 +149,8 @@ class GapMapInput:
     checklist_evidence: Mapping[tuple[str, str], Sequence[str]] = field(default_factory=dict)
     actions: Sequence[PlanAction] = ()
     descriptors: Mapping[str, Sequence[GradeDescriptor]] = field(default_factory=dict)
+    rating_rationale: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    checklist_rationale: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -159,6 +189,24 @@ class GapMap:
     reached_by: Mapping[str, tuple[str, ...]]
     unreached: tuple[str, ...]
     rules: tuple[str, ...] = RULES
+
+    def distinct(self) -> tuple[Gap, ...]:
+        """Every gap once, by its cell, in the order first met (:data:`COUNT_RULE`)."""
+        seen: dict[tuple[CellKind, str, str], Gap] = {}
+        for found in self.outcomes:
+            for gap in found.gaps:
+                seen.setdefault(gap.cell, gap)
+        return tuple(seen.values())
+
+    def counts(self) -> GapCounts:
+        """The headline counts, each cell counted once (:data:`COUNT_RULE`)."""
+        gaps = self.distinct()
+        red = [gap for gap in gaps if gap.state is GapState.RED]
+        return GapCounts(
+            red=len(red),
+            unaddressed=sum(1 for gap in red if not gap.actions),
+            not_rated=sum(1 for gap in gaps if gap.state is GapState.NOT_RATED),
+        )
 
     def outcome(self, code: str) -> OutcomeGaps:
         """The outcome ``code``; KeyError if the map has none."""
@@ -217,6 +265,7 @@ def _outcome_gaps(data: GapMapInput, outcome: str, linked: Sequence[str]) -> tup
                         found[1],
                         tuple(data.checklist_evidence.get((sub, group), ())),
                         _addressing(data.actions, CellKind.CHECKLIST, sub, group),
+                        data.checklist_rationale.get((sub, group), ""),
                     )
                 )
     for intervention in linked:
@@ -232,6 +281,7 @@ def _outcome_gaps(data: GapMapInput, outcome: str, linked: Sequence[str]) -> tup
                         "Red" if state is GapState.RED else "Not rated",
                         tuple(data.rating_evidence.get((intervention, group), ())),
                         _addressing(data.actions, CellKind.INTERVENTION, intervention, group),
+                        data.rating_rationale.get((intervention, group), ""),
                     )
                 )
     return tuple(gaps)

@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 from statistics import median
 
+from hub_model.indicators import rounded
 from hub_model.scales import Polarity, Unit
 
 FORECAST_RULE = (
@@ -29,6 +30,12 @@ FORECAST_RULE = (
     "length of a period (the median time between period ends). It never leaves what the "
     "indicator can be: a percentage stays between 0% and 100%, anything else at 0 or more. "
     "It needs at least two results."
+)
+TURN_RULE = (
+    "The curve has turned when the latest result beats what the trend of the periods "
+    "before it forecast for the latest period by more than {tolerance}: half a unit of "
+    "the last decimal place shown, so that a difference the rounding hides is never "
+    "called a turn. Results are compared as they are shown."
 )
 DEFAULT_AHEAD = 2
 HUNDRED = Decimal(100)
@@ -136,16 +143,47 @@ def forecast(history: Sequence[Point], unit: Unit, ahead: int = DEFAULT_AHEAD) -
     return tuple(found)
 
 
+def rounding_tolerance(decimals: int) -> Decimal:
+    """Half a unit of the last of ``decimals`` places shown: 0.05 for one place."""
+    return Decimal(5).scaleb(-decimals - 1)
+
+
+def turn_rule(decimals: int, unit: Unit) -> str:
+    """:data:`TURN_RULE` in words for an indicator shown with ``decimals`` places."""
+    tolerance = f"{rounding_tolerance(decimals):f}"
+    return TURN_RULE.format(tolerance=f"{tolerance}%" if unit is Unit.PERCENTAGE else tolerance)
+
+
 def curve_turned(
-    history: Sequence[Point], latest: Point, polarity: Polarity, unit: Unit
+    history: Sequence[Point],
+    latest: Point,
+    polarity: Polarity,
+    unit: Unit,
+    decimals: int | None = None,
 ) -> bool | None:
     """Whether ``latest`` beats what the trend of ``history`` (the periods before it)
     forecast for the date it ends: the curve turned. None without polarity, a latest
-    result or a trend."""
-    if latest.value is None or polarity is Polarity.NONE:
+    result or a trend.
+
+    With ``decimals`` (the places results are shown with), every result is first
+    rounded as shown and the latest must beat the forecast by more than
+    :func:`rounding_tolerance` (:data:`TURN_RULE`): an exactly straight line of shown
+    results never turns. Without, any margin counts.
+    """
+    value = latest.value
+    if value is None or polarity is Polarity.NONE:
         return None
+    tolerance = Decimal(0)
+    if decimals is not None:
+        step = Decimal(1).scaleb(-decimals)
+        history = [
+            Point(p.end, None if p.value is None else rounded(p.value, step)) for p in history
+        ]
+        value = rounded(value, step)
+        tolerance = rounding_tolerance(decimals)
     trend = linear_trend(history)
     if trend is None:
         return None
     expected = within(trend.at(latest.end), unit)
-    return latest.value > expected if polarity is Polarity.HIGHER else latest.value < expected
+    margin = value - expected if polarity is Polarity.HIGHER else expected - value
+    return margin > tolerance

@@ -492,17 +492,27 @@ def _percent(share: float | None, count: int | None, answered: int | None) -> ob
     return round(share * 100, 1)
 
 
+def _answer(question: Question, count: Count) -> object:
+    """The answer's label; a scale point without words is its number (4, not "4")."""
+    if question.type is QuestionType.SCALE and count.label == count.key:
+        return int(count.key)
+    return count.label
+
+
 def results_table(summary: Summary, group_names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Every published figure in ``summary`` as one flat table, for CSV and XLSX export.
 
     Columns: question, question text, breakdown ("All answers" or a group),
-    answer, count, share (%), people answering. A hidden figure reads
+    answer (a scale point without words as a number), count, share (%), people
+    answering. A hidden figure reads
     :data:`HIDDEN`; a withheld free-text answer or figure says why instead.
     """
     names = dict(group_names or {})
     rows: list[dict[str, object]] = []
 
-    def add(base: dict[str, object], answer: str, count: object, share: object, n: object) -> None:
+    def add(
+        base: dict[str, object], answer: object, count: object, share: object, n: object
+    ) -> None:
         rows.append({**base, "answer": answer, "count": count, "share (%)": share, "answered": n})
 
     for item in summary.questions:
@@ -514,7 +524,8 @@ def results_table(summary: Summary, group_names: Mapping[str, str] | None = None
         }
         n = _figure(item.answered)
         for c in item.counts:
-            add(base, c.label, _figure(c.count), _percent(c.share, c.count, item.answered), n)
+            share = _percent(c.share, c.count, item.answered)
+            add(base, _answer(question, c), _figure(c.count), share, n)
         for ranked in item.ranking:
             add(base, f"{ranked.label} (ranking points)", _figure(ranked.points), None, n)
         if item.numbers is not None:
@@ -537,7 +548,7 @@ def results_table(summary: Summary, group_names: Mapping[str, str] | None = None
                     share = (
                         _percent(c.share, c.count, cell.answered) if cell.answered != 0 else None
                     )
-                    add(base, c.label, _figure(c.count), share, _figure(cell.answered))
+                    add(base, _answer(question, c), _figure(c.count), share, _figure(cell.answered))
     columns = ["question", "question text", "breakdown", "answer", "count", "share (%)", "answered"]
     # Object columns keep counts whole where a hidden figure leaves text (no 5.0).
     return pd.DataFrame(rows, columns=columns, dtype=object)

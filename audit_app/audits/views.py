@@ -13,8 +13,9 @@ from audit_app.models.types import utcnow
 from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD
 from audit_app.publishing.forms import ButtonForm
 from audit_app.record_pages import SAVE_FAILED
-from audit_app.services import accounts, audits, cycles, evidence, publishing
+from audit_app.services import accounts, attention, audits, cycles, evidence, publishing
 from audit_app.services import audit_details as details
+from audit_app.services import indicators as step3
 from audit_app.services import overview as task_list
 from audit_app.services.access import (
     account_role_required,
@@ -110,6 +111,8 @@ def overview(audit_id: int) -> str:
         versions=publishing.versions(audit),
         button=ButtonForm(formdata=None),
         sees_judgements=sees_judgements(audit, role),
+        attention=attention.items(audit, current_user, utcnow().date()) if role == LEAD else None,
+        indicators=step3.indicators(audit),
     )
 
 

@@ -144,7 +144,7 @@ class IndicatorForm(Form):
         "Type of indicator",
         step3.TYPES,
         "Choose the type of indicator",
-        description="Seed 002's dashboard counts strategic and critical indicators apart",
+        description="The dashboard counts strategic and critical indicators apart",
     )
     unit = _radios(
         "Unit and how the result is formed",

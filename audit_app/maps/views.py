@@ -19,6 +19,7 @@ from audit_app.services import maps
 from audit_app.services.access import audit_with_judgements_or_404
 from audit_app.services.chart_cache import cached
 from hub_model import reach
+from hub_model.gap_map import COUNT_RULE
 from hub_model.gap_map import RULES as GAP_RULES
 
 bp = Blueprint("maps", __name__, url_prefix="/audits/<int:audit_id>/maps")
@@ -89,6 +90,7 @@ def gap_map(audit_id: int) -> str:
             actions=maps.action_names(audit),
             rules=GAP_RULES,
             reach_rule=reach.RULE,
+            count_rule=COUNT_RULE,
         )
 
     body = cached(audit, f"gap-map-page-{role}-{seen}.html", render_body)

@@ -86,5 +86,7 @@ class RatingProposal(db.Model):  # type: ignore[name-defined]
     rationale: Mapped[str | None] = mapped_column(Text)
     proposed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     proposed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When the lead saved the cell after this proposal (or set it aside): it no longer waits.
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     proposed_by: Mapped[User] = relationship()

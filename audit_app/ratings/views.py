@@ -22,7 +22,7 @@ from audit_app.ratings.forms import (
     ProposalForm,
     RatingForm,
 )
-from audit_app.services import grids, judgements
+from audit_app.services import grids, judgements, proposals
 from audit_app.services.access import (
     audit_or_404,
     audit_with_judgements_or_404,
@@ -153,6 +153,7 @@ def grid(audit_id: int) -> Response | str:
                     view=again,
                     conflicts=result.conflicts,
                     form=again.form,
+                    **_waiting(audit, role),
                 )
             flash(
                 f"Saved {result.saved} change{'s' if result.saved != 1 else ''} to the ratings.",
@@ -160,8 +161,25 @@ def grid(audit_id: int) -> Response | str:
             )
             return redirect(url_for("ratings.grid", audit_id=audit.id))
     return render_template(
-        "ratings/grid.html", audit=audit, role=role, view=view, conflicts=[], form=view.form
+        "ratings/grid.html",
+        audit=audit,
+        role=role,
+        view=view,
+        conflicts=[],
+        form=view.form,
+        **_waiting(audit, role),
     )
+
+
+def _waiting(audit: Audit, role: str) -> dict[str, Any]:
+    """The lead's proposals waiting, for the grid: by cell, and as a list above it."""
+    if role != LEAD:
+        return {"waiting": {}, "waiting_list": [], "waiting_rule": ""}
+    return {
+        "waiting": proposals.waiting_by_cell(audit),
+        "waiting_list": proposals.waiting(audit),
+        "waiting_rule": proposals.RULE,
+    }
 
 
 class GridButtonForm(Form):
@@ -177,6 +195,7 @@ def _grid_page(audit: Audit, role: str) -> str:
     editing = may_edit(audit, role)
 
     hidden = not sees_judgements(audit, role)
+    waiting = _waiting(audit, role)
 
     def table() -> str:
         view = grids.rating_grid_view(audit, role, None)
@@ -187,6 +206,7 @@ def _grid_page(audit: Audit, role: str) -> str:
             view=view,
             form=view.form,
             hidden=hidden,
+            **waiting,
         )
 
     html = cached(audit, f"ratings-grid-{role}-{editing}.html", table)
@@ -198,6 +218,7 @@ def _grid_page(audit: Audit, role: str) -> str:
         form=GridButtonForm() if editing else None,
         table_html=Markup(html),  # noqa: S704 (our own template's output)
         hidden=hidden,
+        **waiting,
     )
 
 
@@ -209,11 +230,26 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
     name = judgements.rating_label(framework, intervention, carer_group)
     form: RatingForm | ProposalForm | None = None
     stale: list[tuple[str, str, bool]] | None = None
+    used = None
+    set_aside = request.form.get("set_aside", type=int) if request.method == "POST" else None
+    if may_edit(audit, role) and set_aside is not None:
+        if proposals.answer(audit, intervention, group, only=set_aside):
+            flash("Proposal set aside: it no longer waits, and stays listed below.")
+        return redirect(
+            url_for("ratings.cell", audit_id=audit.id, intervention=intervention, group=group)
+            + "#proposals"
+        )
     if may_edit(audit, role):
         form, stale, saved = _lead_edit(audit, rating, RatingForm, name, role)
         if saved:
-            flash(f"Rating saved: {name}.", SUCCESS)
+            answered = proposals.answer(audit, intervention, group)
+            flash(
+                f"Rating saved: {name}."
+                + (" Partners' proposals for it no longer wait." if answered else ""),
+                SUCCESS,
+            )
             return redirect(url_for("ratings.grid", audit_id=audit.id) + f"#row-{intervention}")
+        used = _use_proposal(audit, intervention, group, form)
     elif role == PARTNER and not audit.is_published:
         form = ProposalForm()
         if form.validate_on_submit():
@@ -248,11 +284,29 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
         stale=stale,
         intervention=framework.intervention(intervention),
         group=carer_group,
-        proposals=judgements.proposals(audit, intervention, group) if role == LEAD else [],
+        proposals=proposals.of_cell(audit, intervention, group) if role == LEAD else None,
+        proposal_rule=proposals.RULE,
+        used=used,
         linked=split_linked(rating.evidence, audit, current_user, role),
         rag_meanings=RAG_MEANINGS,
         maturity_meanings=MATURITY_MEANINGS,
     )
+
+
+def _use_proposal(audit: Audit, intervention: str, group: str, form: Any) -> Any:
+    """On a GET with ``?use=<proposal id>``: the lead's form filled with that proposal's
+    grades (and its rationale, if the lead has none yet); nothing is saved."""
+    wanted = request.args.get("use", type=int)
+    if request.method != "GET" or wanted is None:
+        return None
+    proposal = proposals.find(audit, intervention, group, wanted)
+    if proposal is None:
+        return None
+    form.rag.data = proposal.rag
+    form.maturity.data = proposal.maturity
+    if not form.rationale.data and proposal.rationale:
+        form.rationale.data = proposal.rationale
+    return proposal
 
 
 @bp.route("/checklist", methods=["GET", "POST"])

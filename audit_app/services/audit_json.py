@@ -28,7 +28,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, Numeric, Table, and_, false, or_, select
+from sqlalchemy import Column, Table, and_, false, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from audit_app.backup import _decode, _encode, _revision
@@ -45,7 +45,6 @@ from audit_app.models.audit import DRAFT, LEAD
 from audit_app.models.types import utcnow
 from audit_app.services import audit_json_check as checks
 from audit_app.services import evidence, indicator_checks
-from hub_model.figures import FigureRange
 
 FORMAT = "carers-hub-audit/1"
 ROOT = "audit"
@@ -469,15 +468,5 @@ def _values(table: Table, row: Mapping[str, Any], remap: _Remap, number: int) ->
 
 
 def _figure_problem(column: Column[Any], value: Any) -> str | None:
-    """Why a number cannot go in ``column``: outside the range hub_model gives it (in
-    the column's info, the range the form checks) or, for other numeric columns,
-    more than the column holds; None if it fits."""
-    if not isinstance(value, Decimal):
-        return None
-    figures = column.info.get("figures")
-    if not isinstance(figures, FigureRange):
-        kind = column.type
-        if not isinstance(kind, Numeric) or kind.precision is None:
-            return None
-        figures = FigureRange.of_column(kind.precision, kind.scale or 0)
-    return figures.problem(value)
+    """Why a number cannot go in ``column`` (the check's own rule), None if it fits."""
+    return checks.figure_problem(column, value) if isinstance(value, Decimal) else None

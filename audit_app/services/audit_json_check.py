@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, Numeric, String, Table
 
 from audit_app.extensions import db
+from hub_model.figures import FigureRange
 from hub_model.framework import Framework, builtin_frameworks, load_builtin, parse_framework
 from hub_model.framework_reader import FrameworkError
 from hub_model.indicators import IndicatorType
@@ -160,12 +161,18 @@ def _number_problem(column: Column[Any], impl: Numeric[Any], value: Any) -> str 
         number = Decimal(str(value))
     except InvalidOperation:
         return "must be a number"
-    if not number.is_finite():
-        return "must be a number"
-    whole_digits = (impl.precision or 18) - (impl.scale or 0)
-    if abs(number) >= Decimal(10) ** whole_digits:
-        return f"must be less than {10**whole_digits:,}"
-    return None
+    return figure_problem(column, number)
+
+
+def figure_problem(column: Column[Any], number: Decimal) -> str | None:
+    """Why ``number`` cannot go in ``column``: outside the range hub_model gives it (in
+    the column's info: the range its form checks) or, for other numeric columns, more
+    than the column holds; None if it fits."""
+    figures = column.info.get("figures")
+    if not isinstance(figures, FigureRange):
+        kind = getattr(column.type, "impl", column.type)
+        figures = FigureRange.of_column(kind.precision or 18, kind.scale or 0)
+    return figures.problem(number)
 
 
 def _time_problem(impl: Any, value: Any) -> str | None:

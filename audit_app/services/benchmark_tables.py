@@ -13,14 +13,15 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar, Protocol
 
+from audit_app.services.spreadsheets import Figure
 from hub_model.ratings import Summary, levels
 from hub_model.scales import label
 
 REGION = "All chosen areas"
 NOT_IN_AUDIT = "Not in this audit"
 
-# A spreadsheet value: words, a count or a figure.
-FlatValue = str | int | Decimal
+# A spreadsheet value: words, a count or a figure (a number with its format and text).
+FlatValue = str | int | Decimal | Figure
 
 
 class BenchmarkTable(Protocol):
@@ -44,6 +45,12 @@ class BenchmarkTable(Protocol):
     def flat_head(self) -> list[str]: ...
 
     def flat_rows(self) -> list[list[FlatValue]]: ...
+
+
+def numbered(code: str) -> str | int:
+    """A code that is a plain number (the strategy's outcome "1") as that number, so that
+    a spreadsheet sorts it as one; any other code ("1a", "NI135") as it is."""
+    return int(code) if code.isdecimal() and code.isascii() and str(int(code)) == code else code
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,7 @@ class GradeTable:
         """Each row as spreadsheet values: summary words, then counts."""
         out: list[list[FlatValue]] = []
         for row in self.rows:
-            values: list[FlatValue] = [row.code, row.name]
+            values: list[FlatValue] = [numbered(row.code), row.name]
             for cell in row.cells:
                 if cell is None:
                     values.append(NOT_IN_AUDIT)

@@ -169,7 +169,7 @@ def workbook(audits: Sequence[Audit], tables: Sequence[BenchmarkTable]) -> bytes
     about.title = "Audits compared"
     spreadsheets.append(about, ["Column", "Area", "Audit", "Cycle", "Published"])
     for column, audit in zip(column_labels(audits), audits, strict=True):
-        published = audit.published_at.date().isoformat() if audit.published_at else ""
+        published = audit.published_at.date() if audit.published_at else ""
         spreadsheets.append(about, (column, audit.area.name, audit.title, audit.cycle, published))
     for table in tables:
         sheet = book.create_sheet(table.sheet)

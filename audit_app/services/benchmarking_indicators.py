@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from audit_app.models.indicators import Indicator
 from audit_app.services import indicators as step3
+from audit_app.services import spreadsheets
 from audit_app.services.audit_grades import AuditGrades
 from audit_app.services.benchmark_tables import NOT_IN_AUDIT, REGION, FlatValue
 from hub_model.indicator_benchmark import (
@@ -24,7 +25,7 @@ from hub_model.indicator_benchmark import (
     label_of_unit,
     regional_picture,
 )
-from hub_model.indicators import IndicatorDefinition, format_number
+from hub_model.indicators import IndicatorDefinition
 from hub_model.scales import Unit, label
 
 MATCH_RULE = (
@@ -59,10 +60,14 @@ def _local_key(indicator: Indicator) -> Key:
 
 
 def _figure(value: Decimal | None, definition: IndicatorDefinition) -> FlatValue:
-    """A figure rounded as it is shown, as a number for the spreadsheet."""
+    """A figure rounded as it is shown, as a number for the spreadsheet (a percentage
+    shown as a percent there; in the CSV as its points, the unit column naming it)."""
     if value is None:
         return ""
-    return Decimal(format_number(value, definition.display_decimals))
+    places = definition.display_decimals
+    if definition.unit is Unit.PERCENTAGE:
+        return spreadsheets.percent(value, places, sign=False)
+    return spreadsheets.number(value, places)
 
 
 @dataclass(frozen=True)

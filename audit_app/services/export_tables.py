@@ -7,6 +7,7 @@ is the order of the XLSX sheets and of the CSV list.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from audit_app.models.types import utcnow
@@ -16,13 +17,17 @@ from audit_app.services import plan as plan_service
 from audit_app.services import stakeholders as stakeholder_service
 from audit_app.services.exports import DRAFT_MARK, Cell, ExportContext, table
 from audit_app.services.scope import scope_description
-from hub_model.scales import label
+from audit_app.services.spreadsheets import Figure, moment, money, number, percent, places_of
+from hub_model.checklist import EMPTY
+from hub_model.gap_map import COUNT_RULE
+from hub_model.indicators import IndicatorDefinition
+from hub_model.scales import Maturity, Rag, Unit, label
 
 
 @table("summary", "Summary")
 def summary(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
     audit, data = ctx.audit, ctx.data
-    gaps = data.gaps.outcomes
+    counts = data.gaps.counts()
     rated = sum(1 for grade in data.rag.values() if grade.value != "not_rated")
     judged = sum(
         1
@@ -31,6 +36,7 @@ def summary(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]
     )
     actions = plan_service.actions(audit)
     funding = plan_service.funding(audit)
+    now = utcnow()
     status = (
         f"{DRAFT_MARK}: not published, may change"
         if ctx.is_draft
@@ -46,7 +52,7 @@ def summary(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]
         ("Period", f"{audit.period_start:%-d %B %Y} to {audit.period_end:%-d %B %Y}"),
         ("Carers covered", scope_description(audit, ctx.framework)),
         ("Framework", f"{ctx.framework.title} (version {audit.framework_version})"),
-        ("Exported on", utcnow().strftime("%-d %B %Y at %H:%M UTC")),
+        ("Exported on", moment(now, now.strftime("%-d %B %Y at %H:%M UTC"))),
         ("Carer groups assessed", len(data.groups)),
         ("Stakeholders", len(stakeholder_service.stakeholders(audit))),
         ("Evidence returns you can see", len(_evidence(ctx))),
@@ -54,9 +60,10 @@ def summary(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]
             [
                 ("Intervention ratings set", rated),
                 ("Checklist cells judged", judged),
-                ("Red gaps", sum(len(o.red) for o in gaps)),
-                ("Red gaps with no action in the plan", sum(len(o.unaddressed) for o in gaps)),
-                ("Cells not rated", sum(len(o.not_rated) for o in gaps)),
+                ("Red gaps", counts.red),
+                ("Red gaps with no action in the plan", counts.unaddressed),
+                ("Cells not rated", counts.not_rated),
+                ("How the gaps are counted", COUNT_RULE),
                 ("Carer groups nothing reaches at amber or better", len(data.gaps.unreached)),
             ]
             if ctx.sees_judgements
@@ -64,7 +71,7 @@ def summary(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]
         ),
         ("Priority changes", len(plan_service.priorities(audit))),
         ("Actions in the plan", len(actions)),
-        ("Funding in total (£)", plan_service.funding_total(funding)),
+        ("Funding in total (£)", money(plan_service.funding_total(funding))),
     ]
     return ("Item", "Value"), rows
 
@@ -73,16 +80,13 @@ def _grid(ctx: ExportContext, kind: str) -> tuple[tuple[str, ...], list[tuple[Ce
     data = ctx.data
     grid: Any = data.rag if kind == "rag" else data.maturity
     summaries: Any = data.rag_summaries if kind == "rag" else data.maturity_summaries
+    unrated = Rag.NOT_RATED if kind == "rag" else Maturity.NOT_RATED
     headers = ("Intervention", *(g.name for g in data.groups), "Summary (weakest rated group)")
     rows: list[tuple[Cell, ...]] = []
     for item in data.interventions:
-        cells = [_grade(grid.get((item.code, g.code))) for g in data.groups]
+        cells = [label(grid.get((item.code, g.code), unrated)) for g in data.groups]
         rows.append((item.name, *cells, summaries[item.code].text))
     return headers, rows
-
-
-def _grade(grade: Any) -> str:
-    return label(grade) if grade is not None else "Not rated"
 
 
 @table("rag_map", "RAG map", judgements=True)
@@ -105,11 +109,9 @@ def appendix_a_map(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell
         for sub in outcome.sub_outcomes:
             cells = []
             for group in data.groups:
-                cell = data.checklist.get((sub.code, group.code))
-                if cell is None:
-                    cells.append("Not rated")
-                else:
-                    cells.append(f"{label(cell.status)}; indicator {label(cell.indicator).lower()}")
+                # A cell nobody judged reads as the screen shows it ("Not assessed").
+                cell = data.checklist.get((sub.code, group.code), EMPTY)
+                cells.append(f"{label(cell.status)}; indicator {label(cell.indicator).lower()}")
             summary_ = data.checklist_summaries[sub.code]
             rows.append(
                 (
@@ -151,7 +153,7 @@ def gap_map(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]
                     data.intervention_name(gap.row) if is_intervention else gap.row,
                     data.group_name(gap.group),
                     "Red" if gap.state.value == "red" else "Not rated",
-                    gap.why,
+                    gap.explained,
                     _evidence_text(gap.evidence, visible),
                     "; ".join(action_names.get(a, f"Action {a}") for a in gap.actions)
                     or ("No action addresses this" if gap.state.value == "red" else ""),
@@ -206,7 +208,7 @@ def population(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ..
     rows: list[tuple[Cell, ...]] = [
         (
             s.measure,
-            s.value,
+            _points(s.value) if s.unit == "percentage" else s.value,
             s.unit.replace("_", " "),
             s.geography_level,
             s.geography_name,
@@ -306,10 +308,15 @@ def action_updates(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell
 def funding(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
     headers = ("Partner", "Contribution (£)", "Share spent on breaks (%)", "Notes")
     rows: list[tuple[Cell, ...]] = [
-        (row.partner, row.amount, row.breaks_share, row.notes)
+        (row.partner, money(row.amount), _points(row.breaks_share), row.notes)
         for row in plan_service.funding(ctx.audit)
     ]
     return headers, rows
+
+
+def _points(value: Decimal | None) -> Figure | None:
+    """A percentage entered in points under a header saying "%" ("40" for 40%)."""
+    return None if value is None else percent(value, places_of(value), sign=False)
 
 
 def _evidence(ctx: ExportContext) -> list[Any]:
@@ -346,7 +353,7 @@ def evidence(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]
                 plan_service.list_label(fw, "quality_marks", m) for m in e.quality_marks or []
             ),
             e.satisfaction,
-            e.unit_cost,
+            None if e.unit_cost is None else money(e.unit_cost),
             e.evidence_date,
             e.review_by,
         )
@@ -379,26 +386,42 @@ def indicators(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ..
     rows: list[tuple[Cell, ...]] = []
     for indicator in step3.indicators(ctx.audit):
         for row in step3.rows_of(indicator):
-            found = row.assessment
+            found, definition = row.assessment, row.assessment.definition
             rows.append(
                 (
                     indicator.ref,
                     indicator.title,
                     indicator.indicator_type.capitalize(),
                     row.value.period_label,
-                    found.previous_text,
-                    found.target_text,
+                    indicator_figure(found.value.previous, definition),
+                    indicator_figure(found.value.target, definition),
                     found.numerator_denominator,
-                    found.result_text,
-                    found.variance_text,
+                    indicator_figure(found.result, definition),
+                    None if found.variance is None else percent(found.variance, 1),
                     label(found.direction),
                     label(found.rag),
-                    row.benchmark_text,
+                    _benchmark(row, definition),
                     row.value.comments or "",
                     row.value.proposed_intervention or "",
                 )
             )
     return headers, rows
+
+
+def indicator_figure(value: Decimal | None, definition: IndicatorDefinition) -> Figure | None:
+    """A result, previous result or target as the dashboard shows it ("59.52%", "640"),
+    as a number (a percentage as a percent) for a spreadsheet; None if there is none."""
+    if value is None:
+        return None
+    places = definition.display_decimals
+    return percent(value, places) if definition.unit is Unit.PERCENTAGE else number(value, places)
+
+
+def _benchmark(row: Any, definition: IndicatorDefinition) -> Figure | str | None:
+    """The benchmark figure; with its comparator group, words ("12.4% (England)")."""
+    if row.indicator.comparator_group and row.value.benchmark is not None:
+        return str(row.benchmark_text)
+    return indicator_figure(row.value.benchmark, definition)
 
 
 # (heading, Indicator attribute) of each written part of a report card (seed 004).

@@ -30,9 +30,12 @@ from openpyxl.utils import get_column_letter
 from audit_app.models import Audit, User
 from audit_app.services import maps, spreadsheets
 from audit_app.services.frameworks import framework_of
+from audit_app.services.spreadsheets import Figure
 from hub_model.framework import Framework
 
-Cell = str | int | float | Decimal | date | datetime | None
+# A table's cell: words, a count, a decimal, a date, or a Figure (a percentage, an
+# amount of money, a rounded result: see services.spreadsheets).
+Cell = str | int | float | Decimal | date | datetime | Figure | None
 
 DRAFT_MARK = "DRAFT"
 
@@ -125,6 +128,8 @@ def shown(export: ExportTable) -> ExportTable:
     """The table as a page shows it: amounts with thousands separators, dates in words."""
 
     def text(value: Cell) -> Cell:
+        if isinstance(value, Figure):
+            return value.page
         if isinstance(value, Decimal):
             return f"{value:,f}"
         if isinstance(value, datetime):
@@ -171,14 +176,15 @@ MIN_WIDTH, MAX_WIDTH = 8, 60
 
 
 def xlsx_bytes(ctx: ExportContext) -> bytes:
-    """Every table as one sheet: bold header row, frozen, columns sized to their text."""
+    """Every table as one sheet: bold header row, frozen, columns sized to their text;
+    numbers and dates stored as such, with number formats (services.spreadsheets)."""
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     for export in build_all(ctx):
         sheet = book.create_sheet(export.title)
         spreadsheets.append(sheet, export.headers)
         for row in export.rows:
-            spreadsheets.append(sheet, [_xlsx_value(v) for v in row])
+            spreadsheets.append(sheet, row)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         _size_columns(sheet, export)
@@ -186,12 +192,6 @@ def xlsx_bytes(ctx: ExportContext) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _xlsx_value(value: Cell) -> Cell:
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None)  # Excel has no time zones; ours are UTC
-    return value
 
 
 def _size_columns(sheet: Any, export: ExportTable) -> None:

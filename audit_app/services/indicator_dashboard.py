@@ -19,7 +19,7 @@ from audit_app.services.indicator_chart import Curve, curve_of
 from hub_model.framework_schema import Framework
 from hub_model.indicator_summary import RULE as SUMMARY_RULE
 from hub_model.indicator_summary import DashboardSummary, dashboard_summary, split_by_target
-from hub_model.indicator_trend import FORECAST_RULE
+from hub_model.indicator_trend import FORECAST_RULE, turn_rule
 from hub_model.indicators import (
     DIRECTION_RULE,
     RAG_RULE,
@@ -94,6 +94,7 @@ class ReportCard:
     proposed: list[tuple[str, list[str]]]
     forecast_table: list[tuple[str, str]]
     forecast_rule: str
+    turn_rule: str = ""
 
 
 def _actions_for(audit: Audit, indicator: Indicator) -> list[str]:
@@ -109,6 +110,7 @@ def _actions_for(audit: Audit, indicator: Indicator) -> list[str]:
 
 def report_card(audit: Audit, indicator: Indicator, framework: Framework) -> ReportCard:
     rows = step3.rows_of(indicator)
+    spec = step3.definition(indicator)
     curve = curve_of(rows)
     return ReportCard(
         rows=rows,
@@ -119,10 +121,11 @@ def report_card(audit: Audit, indicator: Indicator, framework: Framework) -> Rep
         actions=_actions_for(audit, indicator),
         proposed=proposed(rows),
         forecast_table=[
-            (label, format_value(value, step3.definition(indicator)))
+            (label, format_value(value, spec))
             for label, value in zip(curve.forecast_periods, curve.forecast, strict=True)
         ],
         forecast_rule=FORECAST_RULE.format(ahead=len(curve.forecast) or 2),
+        turn_rule=turn_rule(spec.display_decimals, spec.unit),
     )
 
 

@@ -442,12 +442,15 @@ def period_ends(audit: Audit) -> list[date]:
 
 
 def turned(rows: Sequence[Row]) -> bool | None:
-    """Whether the latest result beats the trend of the periods before it."""
+    """Whether the latest result, as shown, beats the trend of the periods before it by
+    more than the rounding of its last shown place (hub_model's ``TURN_RULE``)."""
     if len(rows) < 3:
         return None
     history = [point_of(row) for row in rows[:-1]]
     spec = rows[-1].assessment.definition
-    return curve_turned(history, point_of(rows[-1]), spec.polarity, spec.unit)
+    return curve_turned(
+        history, point_of(rows[-1]), spec.polarity, spec.unit, spec.display_decimals
+    )
 
 
 def point_of(row: Row) -> Point:

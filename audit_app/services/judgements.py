@@ -15,7 +15,7 @@ from sqlalchemy import select
 from audit_app.extensions import db
 from audit_app.models import Audit, ChecklistJudgement, EvidenceReturn, Rating, RatingProposal, User
 from audit_app.models.types import utcnow
-from audit_app.services.changes import Change, save
+from audit_app.services.changes import Change, bump_revision, save
 from audit_app.services.evidence import returns_for_linking
 from audit_app.services.frameworks import framework_of
 from audit_app.services.scope import assessed_groups
@@ -186,6 +186,7 @@ def propose(
             **values,
         )
     )
+    bump_revision(audit)  # the grid, cached per revision, marks cells with proposals
     db.session.commit()
 
 

@@ -157,27 +157,37 @@ def _read(
     rag: dict[tuple[str, str], Rag] = {}
     maturity: dict[tuple[str, str], Maturity] = {}
     rating_ids: dict[int, tuple[str, str]] = {}
-    for rid, intervention, group, rag_value, maturity_value in db.session.execute(
+    rating_why: dict[tuple[str, str], str] = {}
+    for rid, intervention, group, rag_value, maturity_value, why in db.session.execute(
         select(
-            Rating.id, Rating.intervention, Rating.group_code, Rating.rag, Rating.maturity
+            Rating.id,
+            Rating.intervention,
+            Rating.group_code,
+            Rating.rag,
+            Rating.maturity,
+            Rating.rationale,
         ).where(Rating.audit_id == audit.id)
     ):
         rag[(intervention, group)] = Rag(rag_value)
         maturity[(intervention, group)] = Maturity(maturity_value)
         rating_ids[rid] = (intervention, group)
+        rating_why[(intervention, group)] = (why or "").strip()
     checklist: dict[tuple[str, str], ChecklistCell] = {}
     judgement_ids: dict[int, tuple[str, str]] = {}
-    for jid, sub, group, status, indicator in db.session.execute(
+    checklist_why: dict[tuple[str, str], str] = {}
+    for jid, sub, group, status, indicator, why in db.session.execute(
         select(
             ChecklistJudgement.id,
             ChecklistJudgement.sub_outcome,
             ChecklistJudgement.group_code,
             ChecklistJudgement.status,
             ChecklistJudgement.indicator,
+            ChecklistJudgement.rationale,
         ).where(ChecklistJudgement.audit_id == audit.id)
     ):
         checklist[(sub, group)] = ChecklistCell(ChecklistStatus(status), Rag(indicator))
         judgement_ids[jid] = (sub, group)
+        checklist_why[(sub, group)] = (why or "").strip()
     data = GapMapInput(
         sub_outcomes={o.code: [s.code for s in o.sub_outcomes] for o in outcomes},
         links={o.code: list(o.interventions) for o in outcomes},
@@ -190,6 +200,8 @@ def _read(
         checklist_evidence=_evidence(audit, checklist_evidence, "judgement_id", judgement_ids),
         actions=_actions(audit),
         descriptors={o.code: framework.inspection.grades_for(o.code) for o in outcomes},
+        rating_rationale=rating_why,
+        checklist_rationale=checklist_why,
     )
     return framework, data, groups, interventions, outcomes
 

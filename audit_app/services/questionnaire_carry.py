@@ -64,6 +64,7 @@ COPIED: dict[type, tuple[str, ...]] = {
         "errors",
         "created_by_id",
         "created_at",
+        "queued_at",
     ),
 }
 

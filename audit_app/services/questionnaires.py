@@ -23,6 +23,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -284,7 +285,9 @@ def export_csv(audit: Audit, record: Questionnaire) -> str:
 def export_xlsx(audit: Audit, record: Questionnaire) -> bytes:
     table = results_table(results(audit, record), group_names(framework_of(audit)))
     notes = pd.DataFrame({"note": [SUPPRESSED, SUPPRESSION_RULE]})
-    return spreadsheets.frames_xlsx({"Results": table, "Notes": notes})
+    # The share is in points to one place under "share (%)"; the XLSX shows it as a percent.
+    share = {"share (%)": lambda points: spreadsheets.percent(Decimal(str(points)), 1, sign=False)}
+    return spreadsheets.frames_xlsx({"Results": table, "Notes": notes}, share)
 
 
 def withheld_texts(audit: Audit) -> list[str]:

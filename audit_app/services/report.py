@@ -112,7 +112,7 @@ def _maps(ctx: ExportContext) -> dict[str, Any]:
 @section("gap_map", "Gap map against the national outcomes", landscape=True, judgements=True)
 def _gap_map(ctx: ExportContext) -> dict[str, Any]:
     from hub_model import reach
-    from hub_model.gap_map import RULES
+    from hub_model.gap_map import COUNT_RULE, RULES
 
     gaps = exports.build(ctx, "gap_map")
     state = gaps.headers.index("State")
@@ -124,6 +124,7 @@ def _gap_map(ctx: ExportContext) -> dict[str, Any]:
         "unreached": [ctx.data.group_name(g) for g in ctx.data.gaps.unreached],
         "outcomes": ctx.data.gaps.outcomes,
         "rules": RULES,
+        "count_rule": COUNT_RULE,
         "reach_rule": reach.RULE,
     }
 

@@ -81,6 +81,16 @@ def test_commissioner_reads_a_report_card(page: Any, live_server: str) -> None:
 
     page.goto(page.url.replace("/report-card", "").rsplit("/", 1)[0] + "/dashboard")
     axe.check(page, "commissioner indicator dashboard")
+    # Seen: at 1280 px variance, direction, RAG and benchmarking were off screen.
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll('.app-indicator-table')].map(t => {
+            const box = t.closest('.app-table-scroll').getBoundingClientRect();
+            return [t.id, box.right - t.getBoundingClientRect().right,
+                    window.innerWidth - box.right];
+        })"""
+    )
+    assert len(boxes) == 3
+    assert all(inside >= 0 and on_screen >= 0 for _, inside, on_screen in boxes), boxes
 
 
 def test_the_dashboard_reflows_on_a_phone(phone: Any) -> None:

@@ -224,3 +224,40 @@ def test_red_gaps_match_red_cells_exactly(row: dict[str, Rag]) -> None:
     assert red == {g for g, grade in row.items() if grade is R}
     unrated = {g.group for g in result.outcome("2").not_rated if g.row == "info"}
     assert unrated == {g for g in GROUPS if row.get(g, N) is N}
+
+
+INTERVENTIONS = ("breaks", "info", "money")
+OUTCOMES = ("1", "2", "3", "4")
+
+
+@given(
+    links=st.fixed_dictionaries(
+        {o: st.lists(st.sampled_from(INTERVENTIONS), unique=True) for o in OUTCOMES}
+    ),
+    rag=st.dictionaries(
+        st.tuples(st.sampled_from(INTERVENTIONS), st.sampled_from(GROUPS)),
+        st.sampled_from(list(Rag)),
+    ),
+    addressed=st.sets(st.sampled_from(INTERVENTIONS)),
+)
+def test_headline_counts_are_distinct_intervention_group_cells_whatever_the_links(
+    links: dict[str, list[str]], rag: dict[tuple[str, str], Rag], addressed: set[str]
+) -> None:
+    """However many outcomes an intervention serves, each (intervention, group) counts once."""
+    data = GapMapInput(
+        sub_outcomes={o: () for o in OUTCOMES},
+        links=links,
+        interventions=INTERVENTIONS,
+        groups=GROUPS,
+        rag=rag,
+        maturity={},
+        checklist={},
+        actions=[PlanAction(f"a-{code}", interventions=(code,)) for code in sorted(addressed)],
+    )
+    linked = {code for codes in links.values() for code in codes}
+    cells = {(i, g): rag.get((i, g), Rag.NOT_RATED) for i in linked for g in GROUPS}
+    red = {cell for cell, grade in cells.items() if grade is Rag.RED}
+    counts = gap_map(data).counts()
+    assert counts.red == len(red)
+    assert counts.unaddressed == len({cell for cell in red if cell[0] not in addressed})
+    assert counts.not_rated == sum(1 for grade in cells.values() if grade is Rag.NOT_RATED)

@@ -6,10 +6,18 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from hub_model.indicator_trend import Point, curve_turned, forecast, linear_trend, possible_range
+from hub_model.indicator_trend import (
+    Point,
+    curve_turned,
+    forecast,
+    linear_trend,
+    possible_range,
+    rounding_tolerance,
+    turn_rule,
+)
 from hub_model.scales import Polarity, Unit
 
 QUARTER_ENDS = [date(2025, 3, 31), date(2025, 6, 30), date(2025, 9, 30), date(2025, 12, 31)] + [
@@ -184,3 +192,61 @@ def test_a_forecast_stays_inside_what_the_indicator_can_be(
         assert high == 100
     reported = sum(1 for value in values if value is not None)
     assert len(found) == (ahead if reported >= 2 and linear_trend(history) else 0)
+
+
+# Seen (issue #18): "the curve has turned" for 12.4 → 11.8 → 11.2, a straight line, because
+# the unrounded latest result (11.198) beat the trend's 11.2 by 0.002.
+
+
+def test_a_straight_line_as_shown_has_not_turned() -> None:
+    history = d("12.4012", "11.8")
+    assert (
+        curve_turned(history, latest("11.198", history), Polarity.LOWER, Unit.PERCENTAGE, 1)
+        is False
+    )
+    # Two places shown: 11.20, still on the line.
+    assert (
+        curve_turned(history, latest("11.198", history), Polarity.LOWER, Unit.PERCENTAGE, 2)
+        is False
+    )
+
+
+def test_a_real_turn_beyond_the_rounding_has_turned() -> None:
+    history = d("12.4", "11.8")
+    assert (
+        curve_turned(history, latest("11.1", history), Polarity.LOWER, Unit.PERCENTAGE, 1) is True
+    )
+    # Only half a unit of the last place shown is forgiven: 11.19 at two places turns.
+    assert (
+        curve_turned(history, latest("11.19", history), Polarity.LOWER, Unit.PERCENTAGE, 2) is True
+    )
+    rising = d("10", "12")
+    assert curve_turned(rising, latest("15", rising), Polarity.HIGHER, Unit.COUNT, 0) is True
+    assert curve_turned(rising, latest("14", rising), Polarity.HIGHER, Unit.COUNT, 0) is False
+
+
+def test_the_turn_rule_names_the_tolerance() -> None:
+    assert "0.05%" in turn_rule(1, Unit.PERCENTAGE)
+    assert "by more than 0.5:" in turn_rule(0, Unit.COUNT)
+    assert rounding_tolerance(2) == Decimal("0.005")
+
+
+@given(
+    start=st.decimals(min_value=0, max_value=10_000, places=3),
+    slope=st.decimals(min_value=-500, max_value=500, places=3),
+    length=st.integers(min_value=3, max_value=6),
+    decimals=st.integers(min_value=0, max_value=3),
+    polarity=st.sampled_from([Polarity.HIGHER, Polarity.LOWER]),
+    unit=st.sampled_from([Unit.COUNT, Unit.RATE_PER_100000, Unit.OTHER]),
+)
+def test_an_exactly_straight_line_never_turns(
+    start: Decimal, slope: Decimal, length: int, decimals: int, polarity: Polarity, unit: Unit
+) -> None:
+    """Whatever its slope or the places shown, a straight line of results never turns."""
+    step = Decimal(1).scaleb(-decimals)
+    values = [(start + slope * k).quantize(step) for k in range(length)]
+    # A straight line of shown results: each shown value on the line exactly.
+    assume(all(v >= 0 for v in values))
+    assume(all(values[k] - values[k - 1] == values[1] - values[0] for k in range(2, length)))
+    points = d(*(str(v) for v in values))
+    assert curve_turned(points[:-1], points[-1], polarity, unit, decimals) is False

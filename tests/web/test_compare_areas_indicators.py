@@ -313,11 +313,23 @@ def test_the_xlsx_has_the_indicators_sheet(
     rows = {row[0]: list(row) for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
     assert rows["NI135"][2:18] == [
         "Percentage",
-        "Jul–Sep 2026", 27.7, 28, "Red amber", "Improving",
-        "Jul–Sep 2026", 30, 25, "Green", "Improving",
-        "Oct–Dec 2026", 20, 24, "Red", "Worsening",
-    ]  # fmt: skip
-    assert rows["NI135"][18:27] == [3, 1, 0, 1, 1, 0, 20, 27.7, 30]
+        "Jul–Sep 2026",
+        0.277,
+        0.28,
+        "Red amber",
+        "Improving",
+        "Jul–Sep 2026",
+        0.3,
+        0.25,
+        "Green",
+        "Improving",
+        "Oct–Dec 2026",
+        0.2,
+        0.24,
+        "Red",
+        "Worsening",
+    ]  # fmt: skip (percentages are stored as fractions shown as percents: issue 18)
+    assert rows["NI135"][18:27] == [3, 1, 0, 1, 1, 0, 0.2, 0.277, 0.3]
     assert rows["A4a.1"][13:18] == ["Not in this audit", None, None, None, None]
     assert rows["A4a.1"][18:28] == [
         2, 1, 0, 0, 1, 0, 2100, 3290, 4480, "Counts, not adjusted for the size of each area."

@@ -351,6 +351,7 @@ def _questionnaires(audit: Audit, lead: User, partner: User) -> dict[type, list[
             errors=errors,
             created_by_id=lead.id,
             created_at=WHEN,
+            queued_at=WHEN,
         )
         for name, status, content, errors in (
             ("paper.csv", "done", None, []),

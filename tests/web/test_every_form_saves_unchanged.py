@@ -99,6 +99,7 @@ NOT_EDITS = {
     "questionnaires.public_check": "Sends a new response.",
     "questionnaires.upload": "Imports new responses.",
     "questionnaires.columns": "Maps the columns of a new import.",
+    "questionnaires.restart_import": "Runs or queues again an import nothing is processing.",
     "questionnaires.take_ranking": "Copies the survey's ranking on purpose.",
     "exports.make_pdf": "Makes a new PDF.",
     "exports.import_audit": "Imports a new audit.",

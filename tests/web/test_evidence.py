@@ -843,7 +843,7 @@ def test_files_can_be_added_over_time_and_deleted_by_the_author_while_editable(
     assert _attachment_ids(app, evidence_id) == [second]
     with app.app_context():
         trail = db.session.scalars(
-            select(ChangeEvent).where(ChangeEvent.entity_id == evidence_id)
+            select(ChangeEvent).where(ChangeEvent.entity_id == evidence_id).order_by(ChangeEvent.id)
         ).all()
         attachment_changes = [e.new["attachments"] for e in trail if "attachments" in e.new]
         assert attachment_changes == [

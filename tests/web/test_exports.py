@@ -82,7 +82,11 @@ def _fill(app: Flask, cast: Cast, audit: Audit) -> None:
             author_id=cast.partner2.id,
         )
         submitted = EvidenceReturn(
-            audit_id=audit.id, service_name="Memory café returns", status="submitted"
+            audit_id=audit.id,
+            service_name="Memory café returns",
+            status="submitted",
+            organisation_id=cast.partner.organisation_id,
+            author_id=cast.partner.id,
         )
         db.session.add_all([accepted, private, submitted])
         db.session.flush()
@@ -329,7 +333,10 @@ def test_report_page_has_every_section_and_marks_a_draft(
     assert all(img.get("alt") for img in images)
     assert page.soup.select('link[href$="report.css"]')
     red = page.soup.select_one("#report-red-gaps").get_text(" ", strip=True)
-    assert "Breaks Carers of older people with dementia Red Red Sitting service" in red
+    assert (
+        "Breaks Carers of older people with dementia Red Red: No evening sitting service."
+        " Sitting service" in red
+    )
     assert "Unshared draft note" not in red
     unrated = page.soup.select_one("#report-not-rated").get_text(" ", strip=True)
     assert "Breaks Carers from a particular Black and Minority Ethnic [BME] community" in unrated

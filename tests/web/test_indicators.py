@@ -978,3 +978,27 @@ def test_an_administrator_may_add_indicators_like_a_lead(
     as_admin.post(f"/audits/{cast.draft.id}/indicators/new", _indicator())
     with app.app_context():
         assert db.session.scalars(select(Indicator)).one().ref == "LOC1"
+
+
+def test_a_straight_line_as_shown_is_not_called_a_turned_curve(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    """Seen: 12.4 → 11.8 → 11.2 (11.198 unrounded) was "the curve has turned"."""
+    indicator_id = _make_indicator(app, cast.draft.id, decimals=1, polarity="lower")
+    for label, end, numerator in [
+        ("Q1", date(2026, 3, 31), "124"),
+        ("Q2", date(2026, 6, 30), "118"),
+        ("Q3", date(2026, 9, 30), "111.98"),
+    ]:
+        _make_value(
+            app,
+            indicator_id,
+            period_label=label,
+            period_end=end,
+            numerator=Decimal(numerator),
+            denominator=Decimal(1000),
+            target=Decimal(10),
+        )
+    page = as_lead.get(f"/audits/{cast.draft.id}/indicators/{indicator_id}/report-card")
+    assert "has not turned yet" in page.soup.select_one("#turned").get_text()
+    assert "by more than 0.05%" in page.soup.select_one("#turn-rule").get_text()

@@ -85,3 +85,22 @@ def test_audit_trail_lists_each_change_with_old_and_new(as_lead: Visitor, cast: 
     assert "Rating changed: Breaks – Carers of older people with dementia" in rows[0]
     assert "Rag: Amber" in rows[0] and "Rag: Red" in rows[0]
     assert "Rating created" in rows[1]
+
+
+def test_the_commissioners_overview_links_the_dashboard_and_each_report_card(
+    app: Flask, cast: Cast, as_commissioner: Visitor
+) -> None:
+    """Seen: no direct link from the commissioner's overview to either."""
+    from tests.web.test_indicators import _make_indicator
+
+    first = _make_indicator(app, cast.published.id, ref="LOC1", title="Carers assessed")
+    second = _make_indicator(app, cast.published.id, ref="LOC2", title="Carers with a plan")
+    page = as_commissioner.get(f"/audits/{cast.published.id}")
+    links = {a.get_text(" ", strip=True): a["href"] for a in page.soup.select("#indicator-links a")}
+    assert links["Indicator dashboard"] == f"/audits/{cast.published.id}/indicators/dashboard"
+    cards = [a["href"] for a in page.soup.select("#report-card-links a")]
+    assert cards == [
+        f"/audits/{cast.published.id}/indicators/{n}/report-card" for n in (first, second)
+    ]
+    for url in [*links.values(), *cards]:
+        as_commissioner.get(url)  # each answers 200

@@ -38,6 +38,7 @@ WRITES_ON_PUBLISHED = {
     "questionnaires.change_status": "gathering views goes on after publication",
     "questionnaires.upload": "gathering views goes on after publication",
     "questionnaires.columns": "gathering views goes on after publication",
+    "questionnaires.restart_import": "gathering views goes on after publication",
     "questionnaires.answer": "gathering views goes on after publication",
     "questionnaires.check": "gathering views goes on after publication",
     "exports.make_pdf": "a PDF of the report changes nothing in the audit",

@@ -192,7 +192,7 @@ def test_agreement_is_recorded_changed_and_trailed(
             "Add a timescale to action 2.",
         )
         events = db.session.scalars(
-            select(ChangeEvent).where(ChangeEvent.entity == "agreement")
+            select(ChangeEvent).where(ChangeEvent.entity == "agreement").order_by(ChangeEvent.id)
         ).all()
         assert [event.action for event in events] == ["created", "changed"]
 

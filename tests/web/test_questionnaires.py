@@ -808,7 +808,8 @@ def test_results_export_as_csv_and_xlsx_with_suppression(
         "share (%)",
         "answered",
     )
-    assert ("age_band", "How old are you?", "All answers", "65 or over", 10, 100.0, 10) in rows
+    # The share is stored as a fraction shown as a percent (issue 18): 1.0 shows 100.0%.
+    assert ("age_band", "How old are you?", "All answers", "65 or over", 10, 1.0, 10) in rows
 
 
 def test_lead_takes_the_surveys_ranking_into_step_2(
