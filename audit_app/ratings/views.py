@@ -234,7 +234,7 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
     set_aside = request.form.get("set_aside", type=int) if request.method == "POST" else None
     if may_edit(audit, role) and set_aside is not None:
         if proposals.answer(audit, intervention, group, only=set_aside):
-            flash("Proposal set aside: it no longer waits, and stays listed below.")
+            flash("Proposal set aside: it no longer waits, and stays listed below.", SUCCESS)
         return redirect(
             url_for("ratings.cell", audit_id=audit.id, intervention=intervention, group=group)
             + "#proposals"
