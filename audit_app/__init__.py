@@ -120,6 +120,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "information"  # not a success: audit_app.messages
     login_manager.session_protection = "strong"
 
     from audit_app.auth.sessions import load_user

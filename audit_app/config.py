@@ -90,6 +90,9 @@ def settings(instance_path: str) -> dict[str, Any]:
         ),
         "INVITATION_DAYS": int(os.environ.get("INVITATION_DAYS", "7")),
         "PUBLIC_SURVEY_LIMIT": os.environ.get("PUBLIC_SURVEY_LIMIT", "20 per hour"),
+        # Where carers leads and administrators send feedback on the service (the beta
+        # banner links to it); unset, leads are asked to tell their administrator.
+        "FEEDBACK_EMAIL": os.environ.get("FEEDBACK_EMAIL") or None,
     }
 
 

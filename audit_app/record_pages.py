@@ -24,6 +24,7 @@ from wtforms import SubmitField
 
 from audit_app.extensions import db
 from audit_app.forms import Form, optional_int
+from audit_app.messages import SUCCESS
 from audit_app.models import Audit
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.frameworks import framework_of
@@ -91,7 +92,7 @@ def edit_page(
             shown.submit.errors = [SAVE_FAILED]
         else:
             message, address = done(shown, saved)
-            flash(message)
+            flash(message, SUCCESS)
             return redirect(address)
     return render_template(
         template,
@@ -204,7 +205,7 @@ def confirm_delete(
         except SaveFailed:
             form.submit.errors = [SAVE_FAILED]
         else:
-            flash(f"{kind.noun.capitalize()} ‘{label}’ deleted.")
+            flash(f"{kind.noun.capitalize()} ‘{label}’ deleted.", SUCCESS)
             return redirect(url_for(kind.list_endpoint, audit_id=audit.id))
     return render_template(
         template,

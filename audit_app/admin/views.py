@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from audit_app.admin.forms import OrganisationForm, UserForm
 from audit_app.extensions import db
+from audit_app.messages import INFORMATION, SUCCESS
 from audit_app.models import Organisation, User
 from audit_app.models.user import ADMINISTRATOR
 from audit_app.services import accounts
@@ -42,7 +43,7 @@ def new_organisation() -> Response | str:
         else:
             db.session.add(Organisation(name=name, kind=form.kind.data))
             db.session.commit()
-            flash(f"Organisation ‘{name}’ added.")
+            flash(f"Organisation ‘{name}’ added.", SUCCESS)
             return redirect(url_for("admin.index"))
     return render_template("admin/organisation_form.html", form=form)
 
@@ -69,7 +70,7 @@ def new_user() -> Response | str:
                 organisation,
             )
             db.session.commit()
-            flash(f"Account for {form.email.data} added.")
+            flash(f"Account for {form.email.data} added.", SUCCESS)
             return redirect(url_for("admin.index"))
     return render_template("admin/user_form.html", form=form)
 
@@ -81,9 +82,9 @@ def toggle_active(user_id: int) -> Response:
     if user is None:
         abort(404)
     if user.id == current_user.id:
-        flash("You cannot deactivate your own account.")
+        flash("You cannot deactivate your own account.", INFORMATION)
         return redirect(url_for("admin.index"))
     user.active = not user.active
     db.session.commit()
-    flash(f"{user.email} is now {'active' if user.active else 'deactivated'}.")
+    flash(f"{user.email} is now {'active' if user.active else 'deactivated'}.", SUCCESS)
     return redirect(url_for("admin.index"))

@@ -14,6 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
+    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -188,3 +189,33 @@ class InviteForm(Form):
     def validate_new_organisation_kind(self, field: Any) -> None:
         if self.new_organisation.data and field.data not in ORGANISATION_KINDS:
             raise ValidationError("Choose the kind of organisation you are adding")
+
+
+class AuditDetailsForm(Form):
+    """The lead changes a draft audit's title, the carers it covers and its period.
+
+    ``version`` carries a fingerprint of the details as loaded
+    (services.audit_details.fingerprint): a save over someone else's is refused."""
+
+    title = AuditForm.title
+    scope_kind = AuditForm.scope_kind
+    scope_group = AuditForm.scope_group
+    period_start = AuditForm.period_start
+    period_end = AuditForm.period_end
+    description = AuditForm.description
+    version = HiddenField()
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+    validate_scope_group = AuditForm.validate_scope_group
+    validate_period_end = AuditForm.validate_period_end
+
+    def values(self) -> dict[str, Any]:
+        """What was typed, as the audit's columns."""
+        whole = self.scope_kind.data != "group"
+        return {
+            "title": (self.title.data or "").strip(),
+            "scope": [] if whole else list(self.scope_group.data or []),
+            "period_start": self.period_start.data,
+            "period_end": self.period_end.data,
+            "description": self.description.data or None,
+        }

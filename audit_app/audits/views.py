@@ -6,21 +6,26 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from audit_app.audits.forms import AuditForm, InviteForm
-from audit_app.models.audit import LEAD
+from audit_app.audits.forms import AuditDetailsForm, AuditForm, InviteForm
+from audit_app.messages import INFORMATION, SUCCESS
+from audit_app.models.audit import LEAD, PARTNER
 from audit_app.models.types import utcnow
 from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD
 from audit_app.publishing.forms import ButtonForm
-from audit_app.services import accounts, attention, audits, cycles, publishing
+from audit_app.record_pages import SAVE_FAILED
+from audit_app.services import accounts, attention, audits, cycles, evidence, publishing
+from audit_app.services import audit_details as details
 from audit_app.services import indicators as step3
 from audit_app.services import overview as task_list
 from audit_app.services.access import (
     account_role_required,
     audit_or_404,
     awaiting_publication,
+    editable_audit_or_404,
     sees_judgements,
     visible_audits,
 )
+from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.frameworks import framework_choices, framework_of, group_choices
 from audit_app.services.scope import scope_description
 
@@ -30,10 +35,13 @@ bp = Blueprint("audits", __name__, url_prefix="/audits")
 @bp.route("/")
 @login_required
 def index() -> str:
+    listed = visible_audits(current_user)
+    partnered = [audit.id for audit, role in listed if role == PARTNER]
     return render_template(
         "audits/index.html",
-        audits=visible_audits(current_user),
+        audits=listed,
         waiting=awaiting_publication(current_user),
+        returned=evidence.returned_to(current_user, partnered),
     )
 
 
@@ -80,7 +88,7 @@ def new() -> Response | str:
             ),
             current_user,
         )
-        flash(f"Audit ‘{audit.title}’ created.")
+        flash(f"Audit ‘{audit.title}’ created.", SUCCESS)
         return redirect(url_for("audits.overview", audit_id=audit.id))
     return render_template("audits/new.html", form=form)
 
@@ -116,8 +124,16 @@ def changes(audit_id: int) -> str:
     page = request.args.get("page", "1")
     number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
     events, more = task_list.trail(audit, entity, number, current_user, role)
+    # A judgement's evidence is kept in the trail by id: shown by the return's name.
+    names = {r.id: r.service_name for r in evidence.visible_returns(audit, current_user, role)}
     return render_template(
-        "audits/changes.html", audit=audit, events=events, more=more, page=number, entity=entity
+        "audits/changes.html",
+        audit=audit,
+        events=events,
+        more=more,
+        page=number,
+        entity=entity,
+        evidence_names=names,
     )
 
 
@@ -166,5 +182,45 @@ def revoke_invitation(audit_id: int, invitation_id: int) -> Response:
     audit, _ = audit_or_404(audit_id, roles=(LEAD,), allow_published=True)
     if not audits.revoke_invitation(audit, invitation_id):
         abort(404)
-    flash("Invitation withdrawn. Its link no longer works.")
+    flash("Invitation withdrawn. Its link no longer works.", SUCCESS)
     return redirect(url_for("audits.people", audit_id=audit.id))
+
+
+STALE_DETAILS = "Someone else changed the audit’s details while you were editing"
+
+
+@bp.route("/<int:audit_id>/details", methods=["GET", "POST"])
+@login_required
+def edit_details(audit_id: int) -> Response | str:
+    """The lead changes a draft's title, the carers it covers, its period and purpose."""
+    audit, _ = editable_audit_or_404(audit_id, roles=(LEAD,))
+    overview_url = url_for("audits.overview", audit_id=audit.id)
+    form = AuditDetailsForm(obj=audit if request.method == "GET" else None)
+    form.scope_group.choices = group_choices(framework_of(audit))
+    theirs = None
+    if request.method == "GET":
+        form.scope_kind.data = "group" if audit.scope else "whole"
+        form.scope_group.data = list(audit.scope or [])
+        form.version.data = details.fingerprint(audit)
+    elif form.validate_on_submit():
+        try:
+            changed = details.change(audit, form.values(), form.version.data or "", current_user)
+        except StaleEdit:
+            theirs = details.compared(audit, form.values())
+            form.version.errors = [STALE_DETAILS]
+            form.version.data = details.fingerprint(audit)  # saving again keeps yours
+        except SaveFailed:
+            form.submit.errors = [SAVE_FAILED]
+        else:
+            message = "Audit details saved." if changed else "Nothing was changed."
+            flash(message, SUCCESS if changed else INFORMATION)
+            return redirect(overview_url)
+    return render_template(
+        "audits/details.html",
+        audit=audit,
+        form=form,
+        theirs=theirs,
+        saved=details.saved_by(audit),
+        judged=details.judged_groups(audit),
+        cancel_url=overview_url,
+    )

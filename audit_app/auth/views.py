@@ -14,6 +14,7 @@ from audit_app.auth.forms import (
     SignInForm,
 )
 from audit_app.auth.next_page import local_path
+from audit_app.messages import INFORMATION, SUCCESS
 from audit_app.models.audit import COMMISSIONER
 from audit_app.services import access, accounts
 
@@ -54,7 +55,7 @@ def sign_out() -> Response:
     if current_user.is_authenticated:
         accounts.sign_out(current_user)
     logout_user()
-    flash("You have signed out.")
+    flash("You have signed out.", SUCCESS)
     return redirect(url_for("auth.sign_in"))
 
 
@@ -68,7 +69,7 @@ def change_password() -> Response | str:
         ):
             # Every other session has ended; this one carries on with the new version.
             sessions.start(current_user._get_current_object())
-            flash("Your password has been changed.")
+            flash("Your password has been changed.", SUCCESS)
             return redirect(url_for("main.start"))
         form.current_password.errors = ["Your current password is not right"]
     return render_template("auth/change_password.html", form=form)
@@ -85,7 +86,7 @@ def accept_invitation(token: str) -> Response | str:
     ):
         # The link alone must never sign anyone in to an existing account.
         logout_user()
-        flash(f"Sign in as {invitation.email} to accept this invitation.")
+        flash(f"Sign in as {invitation.email} to accept this invitation.", INFORMATION)
         return redirect(url_for("auth.sign_in", next=request.path))
     if existing is None and current_user.is_authenticated:
         logout_user()
@@ -103,9 +104,9 @@ def accept_invitation(token: str) -> Response | str:
         sessions.start(user)
         if not access.can_see(user, invitation.audit, invitation.role):
             # A commissioner sees an audit once it is published: its page would be a 404.
-            flash(f"You have joined ‘{invitation.audit.title}’. {WAITING}")
+            flash(f"You have joined ‘{invitation.audit.title}’. {WAITING}", SUCCESS)
             return redirect(url_for("audits.index"))
-        flash(f"You have joined ‘{invitation.audit.title}’.")
+        flash(f"You have joined ‘{invitation.audit.title}’.", SUCCESS)
         return redirect(url_for("audits.overview", audit_id=invitation.audit_id))
     return render_template(
         "auth/accept_invitation.html",

@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from audit_app.cycles.forms import CompareAreasForm, ConfirmForm, EarlierAuditForm, NextCycleForm
+from audit_app.messages import INFORMATION, SUCCESS
 from audit_app.models.audit import LEAD
 from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD, COMMISSIONER
 from audit_app.services import benchmarking, cycle_comparison, cycles, judgements
@@ -59,6 +60,8 @@ def _next_year(source: Any) -> dict[str, Any]:
 def next_cycle(audit_id: int) -> BaseResponse | str:
     source, _ = audit_or_404(audit_id, roles=(LEAD,), allow_published=True)
     started = cycles.next_cycles_of(source)
+    if not source.is_published:  # nothing is started: the page says to publish first
+        return render_template("cycles/next_cycle.html", audit=source, form=None, started=started)
     form = NextCycleForm(
         source,
         {audit.cycle: audit.title for audit in started},
@@ -77,14 +80,18 @@ def next_cycle(audit_id: int) -> BaseResponse | str:
                 ),
             )
         except cycles.AlreadyStarted as started:
-            flash(f"The {started.audit.cycle} cycle was started from this audit a moment ago.")
+            flash(
+                f"The {started.audit.cycle} cycle was started from this audit a moment ago.",
+                INFORMATION,
+            )
             return redirect(url_for("audits.overview", audit_id=started.audit.id))
         except SaveFailed:
             form.form_errors.append(SAVE_FAILED)
         else:
             flash(
                 f"Audit ‘{audit.title}’ started from ‘{source.title}’. "
-                "Judgements carried forward need confirming."
+                "Judgements carried forward need confirming.",
+                SUCCESS,
             )
             return redirect(url_for("audits.overview", audit_id=audit.id))
     return render_template("cycles/next_cycle.html", audit=source, form=form, started=started)
@@ -112,21 +119,23 @@ def _confirm(audit: Any, record: Any, label: str, back: str) -> BaseResponse:
     if not form.validate_on_submit() or record.id is None or form.version.data is None:
         abort(400)
     if not record.needs_confirmation:
-        flash(f"Already confirmed: {label}.")
+        flash(f"Already confirmed: {label}.", INFORMATION)
         return redirect(back)
     try:
         cycles.confirm_unchanged(audit, record, form.version.data, current_user, label)
     except StaleEdit:
         flash(
-            f"Someone changed {label} after you opened it. Check it below, then confirm or change it."
+            f"Someone changed {label} after you opened it. Check it below, then confirm or change it.",
+            INFORMATION,
         )
         return redirect(back)
     except SaveFailed:
         flash(
-            "Your confirmation could not be saved because the database did not respond. Try again."
+            "Your confirmation could not be saved because the database did not respond. Try again.",
+            INFORMATION,
         )
         return redirect(back)
-    flash(f"Confirmed unchanged: {label}.")
+    flash(f"Confirmed unchanged: {label}.", SUCCESS)
     return redirect(url_for("cycles.to_confirm", audit_id=audit.id))
 
 

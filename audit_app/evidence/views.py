@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from audit_app.evidence.forms import DecisionForm, EvidenceForm, StatusFilterForm, SubmitForm
+from audit_app.messages import INFORMATION, SUCCESS
 from audit_app.models import Audit, EvidenceReturn
 from audit_app.models.audit import LEAD, PARTNER
 from audit_app.models.evidence import EVIDENCE_STATUSES
@@ -54,7 +55,7 @@ def new(audit_id: int) -> Response | str:
             return _render_form(audit, form, None, problem=SAVE_FAILED)
         else:
             _keep_file(audit, record, form)
-            flash(f"Evidence return ‘{record.service_name}’ saved as a draft.")
+            flash(f"Evidence return ‘{record.service_name}’ saved as a draft.", SUCCESS)
             return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
     return _render_form(audit, form, None)
 
@@ -82,7 +83,7 @@ def edit(audit_id: int, evidence_id: int) -> Response | str:
             return _render_form(audit, form, record, problem=SAVE_FAILED)
         else:
             _keep_file(audit, record, form)
-            flash(f"Evidence return ‘{record.service_name}’ saved.")
+            flash(f"Evidence return ‘{record.service_name}’ saved.", SUCCESS)
             return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
     return _render_form(audit, form, record)
 
@@ -93,7 +94,10 @@ def _keep_file(audit: Audit, record: EvidenceReturn, form: EvidenceForm) -> None
     try:
         evidence.add_attachment(audit, record, form.checked_file, current_user)
     except SaveFailed:
-        flash(f"The file ‘{form.checked_file.filename}’ could not be saved. Try adding it again.")
+        flash(
+            f"The file ‘{form.checked_file.filename}’ could not be saved. Try adding it again.",
+            INFORMATION,
+        )
 
 
 def _render_form(
@@ -111,6 +115,7 @@ def _render_form(
         theirs=theirs,
         problem=problem,
         stale_message=STALE_MESSAGE,
+        can_delete_files=record is not None and evidence.can_delete_files(record, current_user),
     )
 
 
@@ -143,6 +148,7 @@ def _render_show(
         today=utcnow().date(),
         can_edit=evidence.can_edit(record, current_user, role) and not audit.is_published,
         can_submit=evidence.can_submit(record, current_user, role) and not audit.is_published,
+        can_delete_files=evidence.can_delete_files(record, current_user) and not audit.is_published,
         can_decide=evidence.can_decide(record, role) and not audit.is_published,
         submit_form=submit_form,
         decision_form=decision_form,
@@ -167,9 +173,9 @@ def submit(audit_id: int, evidence_id: int) -> Response | str:
     except StaleEdit:
         return _render_show(audit, role, record, stale=True)
     except SaveFailed:
-        flash(SAVE_FAILED)
+        flash(SAVE_FAILED, INFORMATION)
         return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
-    flash(f"Evidence return ‘{record.service_name}’ submitted to the carers lead.")
+    flash(f"Evidence return ‘{record.service_name}’ submitted to the carers lead.", SUCCESS)
     return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
 
 
@@ -194,11 +200,12 @@ def decide(audit_id: int, evidence_id: int) -> Response | str:
         form.version.data = str(record.version)
         return _render_show(audit, role, record, decision_form=form, stale=True)
     except SaveFailed:
-        flash(SAVE_FAILED)
+        flash(SAVE_FAILED, INFORMATION)
         return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
     flash(
         f"Evidence return ‘{record.service_name}’ "
-        + ("accepted." if accept else "returned to the partner with your comments.")
+        + ("accepted." if accept else "returned to the partner with your comments."),
+        SUCCESS,
     )
     return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
 
@@ -229,14 +236,14 @@ def attachment(audit_id: int, evidence_id: int, attachment_id: int) -> Response:
 def delete_attachment(audit_id: int, evidence_id: int, attachment_id: int) -> Response:
     audit, role = audit_or_404(audit_id, roles=(LEAD, PARTNER))
     record = evidence.get_visible_or_404(audit, evidence_id, current_user, role)
-    if not evidence.can_edit(record, current_user, role):
+    if not evidence.can_delete_files(record, current_user):
         abort(403)
     item = evidence.attachment_or_404(record, attachment_id)
     filename = item.filename
     try:
         evidence.remove_attachment(audit, record, item, current_user)
     except SaveFailed:
-        flash(SAVE_FAILED)
+        flash(SAVE_FAILED, INFORMATION)
     else:
-        flash(f"File ‘{filename}’ deleted.")
+        flash(f"File ‘{filename}’ deleted.", SUCCESS)
     return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))

@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from audit_app.exports.forms import ImportForm
 from audit_app.extensions import db
+from audit_app.messages import INFORMATION, SUCCESS
 from audit_app.models import Organisation
 from audit_app.models.audit import LEAD
 from audit_app.models.types import utcnow
@@ -88,7 +89,10 @@ def make_pdf(audit_id: int) -> Response:
     try:
         pdf = report_pdfs.request_pdf(audit, current_user, role)
     except SaveFailed:
-        flash("The PDF could not be asked for because the database did not respond. Try again.")
+        flash(
+            "The PDF could not be asked for because the database did not respond. Try again.",
+            INFORMATION,
+        )
         return redirect(url_for(".index", audit_id=audit.id))
     return redirect(url_for(".pdf_status", audit_id=audit.id, pdf_id=pdf.id))
 
@@ -174,9 +178,9 @@ def import_audit() -> Response | str:
             form.file.errors = [str(failed)]
             form.form_errors.extend(_listed(failed.problems))
         else:
-            flash(f"Imported as a new draft audit: {audit.title}")
+            flash(f"Imported as a new draft audit: {audit.title}", SUCCESS)
             if outside:
-                flash(_outside_message(outside, area))
+                flash(_outside_message(outside, area), INFORMATION)
             return redirect(url_for("audits.overview", audit_id=audit.id))
     return render_template(
         "exports/import.html", form=form, limit_mb=import_limit() // (1024 * 1024), now=utcnow()

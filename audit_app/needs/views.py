@@ -12,6 +12,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from audit_app.messages import INFORMATION, SUCCESS
 from audit_app.models import Audit
 from audit_app.models.audit import COMMISSIONER, LEAD
 from audit_app.needs.forms import (
@@ -78,7 +79,10 @@ def planning(audit_id: int) -> Response | str:
             form.submit.errors = [SAVE_FAILED]
         else:
             if not theirs:
-                flash("Answers saved." if count else "No answers changed.")
+                flash(
+                    "Answers saved." if count else "No answers changed.",
+                    SUCCESS if count else INFORMATION,
+                )
                 return redirect(url_for("needs.planning", audit_id=audit.id))
             short = {code: name for code, name, _ in step2.PLANNING_QUESTIONS}
             for code, record in theirs.items():
@@ -88,7 +92,7 @@ def planning(audit_id: int) -> Response | str:
                 # Saving again now keeps what was typed, knowingly.
                 form.version(code).data = str(record.version)
             if count:
-                flash("Your other answers were saved.")
+                flash("Your other answers were saved.", SUCCESS)
     return render_template(
         "needs/planning.html",
         audit=audit,
@@ -244,7 +248,7 @@ def outcomes(audit_id: int) -> Response | str:
         except SaveFailed:
             form.submit.errors = [SAVE_FAILED]
         else:
-            flash("Ranking saved.")
+            flash("Ranking saved.", SUCCESS)
             return redirect(url_for("needs.outcomes", audit_id=audit.id))
     return render_template(
         "needs/outcomes.html",

@@ -15,6 +15,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from audit_app.messages import SUCCESS
 from audit_app.models import Audit
 from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
 from audit_app.plan.forms import (
@@ -263,7 +264,10 @@ def add_update(audit_id: int, action_id: int) -> Response | str:
         except SaveFailed:
             form.submit.errors = [SAVE_FAILED]
         else:
-            flash(f"Progress update for ‘{step4.label_of_record(step4.ACTION, action)}’ saved.")
+            flash(
+                f"Progress update for ‘{step4.label_of_record(step4.ACTION, action)}’ saved.",
+                SUCCESS,
+            )
             return redirect(url_for("plan.index", audit_id=audit.id))
     return render_template(
         "plan/update_form.html",

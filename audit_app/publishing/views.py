@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from audit_app.extensions import db
 from audit_app.forms import optional_int
+from audit_app.messages import INFORMATION, SUCCESS
 from audit_app.models import Audit, FeedbackItem
 from audit_app.models.audit import COMMISSIONER, LEAD
 from audit_app.models.publishing import SUBJECTS
@@ -46,7 +47,9 @@ def publish(audit_id: int) -> Response | str:
         except SaveFailed:
             form.submit.errors = [SAVE_FAILED]
         else:
-            flash(f"Version {record.version_number} published. Commissioners can now see it.")
+            flash(
+                f"Version {record.version_number} published. Commissioners can now see it.", SUCCESS
+            )
             return redirect(url_for("audits.overview", audit_id=audit.id))
     return render_template(
         "publishing/publish.html",
@@ -68,7 +71,7 @@ def new_version(audit_id: int) -> Response:
         abort(400)
     newer = publishing.newer_version(audit)
     if newer is not None:
-        flash("A newer version of this audit exists already.")
+        flash("A newer version of this audit exists already.", INFORMATION)
         return redirect(url_for("audits.overview", audit_id=newer.id))
     try:
         draft = cycles.clone_audit(
@@ -81,14 +84,15 @@ def new_version(audit_id: int) -> Response:
             carry_forward=False,
         )
     except cycles.AlreadyStarted as started:
-        flash("A newer version of this audit was started a moment ago: here it is.")
+        flash("A newer version of this audit was started a moment ago: here it is.", INFORMATION)
         return redirect(url_for("audits.overview", audit_id=started.audit.id))
     except SaveFailed:
-        flash(SAVE_FAILED)
+        flash(SAVE_FAILED, INFORMATION)
         return redirect(url_for("audits.overview", audit_id=audit.id))
     flash(
         f"Version {publishing.next_version_number(draft)} started as a draft. Commissioners "
-        "keep seeing the published version until you publish this one."
+        "keep seeing the published version until you publish this one.",
+        SUCCESS,
     )
     return redirect(url_for("audits.overview", audit_id=draft.id))
 
@@ -150,7 +154,7 @@ def add_comment(audit_id: int) -> Response | str:
         except SaveFailed:
             form.submit.errors = [SAVE_FAILED]
         else:
-            flash("Comment added. The carers lead can read it.")
+            flash("Comment added. The carers lead can read it.", SUCCESS)
             return redirect(url_for("publishing.review", audit_id=audit.id))
     return _review(audit, role, comment_form=form)
 
@@ -185,7 +189,7 @@ def record_agreement(audit_id: int, subject: str) -> Response | str:
         except SaveFailed:
             form.submit.errors = [SAVE_FAILED]
         else:
-            flash(f"Your decision on {SUBJECTS[subject]} is recorded.")
+            flash(f"Your decision on {SUBJECTS[subject]} is recorded.", SUCCESS)
             return redirect(url_for("publishing.review", audit_id=audit.id))
     return _review(audit, role, agreement_forms=forms, theirs=theirs)
 
@@ -298,7 +302,7 @@ def delete_item(audit_id: int, item_id: int) -> Response | str:
         except SaveFailed:
             form.submit.errors = [SAVE_FAILED]
         else:
-            flash("Item deleted.")
+            flash("Item deleted.", SUCCESS)
             return redirect(url_for("publishing.feedback", audit_id=audit.id))
     return render_template(
         "stakeholders/confirm_delete.html",
@@ -321,12 +325,14 @@ def toggle_public(audit_id: int) -> Response:
         abort(400)
     if summary.public_token:
         publishing.withdraw(summary)
-        flash("The public page is withdrawn. Its link no longer works.")
+        flash("The public page is withdrawn. Its link no longer works.", SUCCESS)
     elif not summary.items:
-        flash("Add at least one ‘you said, we did’ item before making the page public.")
+        flash(
+            "Add at least one ‘you said, we did’ item before making the page public.", INFORMATION
+        )
     else:
         publishing.make_public(summary)
-        flash("The page is public. Share its link with carers and stakeholders.")
+        flash("The page is public. Share its link with carers and stakeholders.", SUCCESS)
     return redirect(url_for("publishing.feedback", audit_id=audit.id))
 
 

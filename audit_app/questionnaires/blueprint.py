@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, make_response, redirect, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from audit_app.messages import INFORMATION
 from audit_app.models import Questionnaire
 from audit_app.models.audit import COMMISSIONER, LEAD
 from audit_app.services import questionnaire_carry as carry
@@ -31,7 +32,8 @@ def carried_on(record: Questionnaire) -> BaseResponse | None:
         return None
     flash(
         f"‘{record.title}’ carried on into version {newer.version}: "
-        "make changes and import answers here."
+        "make changes and import answers here.",
+        INFORMATION,
     )
     copy = newer.questionnaire
     return redirect(url_for(".show", audit_id=copy.audit_id, questionnaire_id=copy.id))

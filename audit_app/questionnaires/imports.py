@@ -9,6 +9,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
+from audit_app.messages import INFORMATION
 from audit_app.questionnaires.blueprint import EDITORS, PREFIX, bp, carried_on, download
 from audit_app.questionnaires.forms import (
     NOT_IN_FILE,
@@ -20,6 +21,7 @@ from audit_app.services import questionnaire_import as importing
 from audit_app.services import questionnaires as service
 from audit_app.services.access import audit_or_404
 from audit_app.services.frameworks import framework_of
+from hub_model import answer_columns
 
 
 @bp.route(f"{PREFIX}/<int:questionnaire_id>/template.csv")
@@ -57,7 +59,12 @@ def upload(audit_id: int, questionnaire_id: int) -> BaseResponse | str:
                 )
             )
     return render_template(
-        "questionnaires/upload.html", audit=audit, record=record, definition=definition, form=form
+        "questionnaires/upload.html",
+        audit=audit,
+        record=record,
+        definition=definition,
+        form=form,
+        guide=answer_columns.columns(definition),
     )
 
 
@@ -137,7 +144,7 @@ def restart_import(audit_id: int, questionnaire_id: int, import_id: int) -> Base
     started, _holder = importing.find_import(record, import_id)
     form = RestartImportForm()
     if form.validate_on_submit() and not importing.restart(started, bool(form.run_now.data)):
-        flash("The import is already being processed, or has finished.")
+        flash("The import is already being processed, or has finished.", INFORMATION)
     return redirect(
         url_for(
             ".import_status", audit_id=audit.id, questionnaire_id=record.id, import_id=import_id

@@ -16,6 +16,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
+from audit_app.messages import INFORMATION, SUCCESS
 from audit_app.models import Audit, Questionnaire
 from audit_app.models.questionnaires import CLOSED, OPEN
 from audit_app.questionnaires import answering, imports  # noqa: F401  (their routes join bp)
@@ -90,7 +91,7 @@ def open_new(audit_id: int) -> BaseResponse | str:
         except SaveFailed:
             form.submit.errors = [SAVE_FAILED]
         else:
-            flash(f"‘{record.title}’ is open.")
+            flash(f"‘{record.title}’ is open.", SUCCESS)
             return redirect(url_for(".show", audit_id=audit.id, questionnaire_id=record.id))
     return render_template("questionnaires/open.html", audit=audit, form=form)
 
@@ -150,7 +151,9 @@ def change_status(audit_id: int, questionnaire_id: int) -> BaseResponse | str:
         except SaveFailed:
             form.form_errors.append(SAVE_FAILED)
         else:
-            flash("Questionnaire closed." if wanted == CLOSED else "Questionnaire reopened.")
+            flash(
+                "Questionnaire closed." if wanted == CLOSED else "Questionnaire reopened.", SUCCESS
+            )
             return redirect(url_for(".show", audit_id=audit.id, questionnaire_id=record.id))
     form.version.data = str(record.version)
     return _show(audit, record, form)
@@ -215,12 +218,12 @@ def take_ranking(audit_id: int, questionnaire_id: int) -> BaseResponse:
     try:
         ranking = service.take_ranking(audit, record, current_user)
     except (SaveFailed, StaleEdit):
-        flash("The ranking could not be saved. Try again.")
+        flash("The ranking could not be saved. Try again.", INFORMATION)
         return redirect(url_for(".results", audit_id=audit.id, questionnaire_id=record.id))
     if not ranking:
-        flash("No outcomes have been ranked in the answers yet.")
+        flash("No outcomes have been ranked in the answers yet.", INFORMATION)
         return redirect(url_for(".results", audit_id=audit.id, questionnaire_id=record.id))
-    flash(f"Step 2's outcome ranking now follows ‘{record.title}’.")
+    flash(f"Step 2's outcome ranking now follows ‘{record.title}’.", SUCCESS)
     return redirect(url_for("needs.outcomes", audit_id=audit.id))
 
 
@@ -228,8 +231,7 @@ def take_ranking(audit_id: int, questionnaire_id: int) -> BaseResponse:
 def outcomes_that_matter(audit: Audit) -> list[tuple[int, str, str | None]]:
     """Step 2's ranked outcomes (rank, title, who said so), for Step 4's priorities page."""
     framework = framework_of(audit)
-    titles = {outcome.code: outcome.short_title for outcome in framework.outcomes}
     return [
-        (row.rank, titles.get(row.outcome, row.outcome), row.said_by)
-        for row in step2.priorities(audit)
+        (place, step2.ranked_outcome(framework, place, row.outcome), row.said_by)
+        for place, row in enumerate(step2.priorities(audit), start=1)
     ]

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms import SubmitField
 
 from audit_app.forms import Form
+from audit_app.messages import SUCCESS
 from audit_app.models import Audit
 from audit_app.models.audit import LEAD, PARTNER
 from audit_app.ratings.forms import (
@@ -31,6 +32,7 @@ from audit_app.services.access import (
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.chart_cache import cached
 from audit_app.services.evidence import returns_for_linking, split_linked
+from hub_model.scales import Rag
 
 bp = Blueprint("ratings", __name__, url_prefix="/audits/<int:audit_id>")
 
@@ -70,6 +72,18 @@ def their_rows(form: Any, record: Any) -> list[tuple[str, str, bool]]:
     return rows
 
 
+NOT_RATED = Rag.NOT_RATED.value
+
+
+def _not_rated_by_default(form: Any) -> None:
+    """A scale left unjudged reads "Not rated", as it does on the grid, so that saving
+    one scale of a new cell does not ask for the others."""
+    for field in form:
+        choices = [value for value, _ in getattr(field, "choices", None) or []]
+        if field.type == "RadioField" and field.data is None and NOT_RATED in choices:
+            field.data = NOT_RATED
+
+
 def _lead_edit(
     audit: Any,
     record: Any,
@@ -86,6 +100,7 @@ def _lead_edit(
     if request.method == "GET":
         form.evidence.data = [e.id for e in record.evidence]
         form.version.data = record.version if record.id else None
+        _not_rated_by_default(form)
         return form, None, False
     if not form.validate_on_submit():
         return form, None, False
@@ -140,7 +155,10 @@ def grid(audit_id: int) -> Response | str:
                     form=again.form,
                     **_waiting(audit, role),
                 )
-            flash(f"Saved {result.saved} change{'s' if result.saved != 1 else ''} to the ratings.")
+            flash(
+                f"Saved {result.saved} change{'s' if result.saved != 1 else ''} to the ratings.",
+                SUCCESS,
+            )
             return redirect(url_for("ratings.grid", audit_id=audit.id))
     return render_template(
         "ratings/grid.html",
@@ -216,7 +234,7 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
     set_aside = request.form.get("set_aside", type=int) if request.method == "POST" else None
     if may_edit(audit, role) and set_aside is not None:
         if proposals.answer(audit, intervention, group, only=set_aside):
-            flash("Proposal set aside: it no longer waits, and stays listed below.")
+            flash("Proposal set aside: it no longer waits, and stays listed below.", SUCCESS)
         return redirect(
             url_for("ratings.cell", audit_id=audit.id, intervention=intervention, group=group)
             + "#proposals"
@@ -227,7 +245,8 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
             answered = proposals.answer(audit, intervention, group)
             flash(
                 f"Rating saved: {name}."
-                + (" Partners' proposals for it no longer wait." if answered else "")
+                + (" Partners' proposals for it no longer wait." if answered else ""),
+                SUCCESS,
             )
             return redirect(url_for("ratings.grid", audit_id=audit.id) + f"#row-{intervention}")
         used = _use_proposal(audit, intervention, group, form)
@@ -246,7 +265,8 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
                 current_user,
             )
             flash(
-                "Your proposal has been sent to the carers lead. Their rating is the one that counts; both are kept."
+                "Your proposal has been sent to the carers lead. Their rating is the one that counts; both are kept.",
+                SUCCESS,
             )
             return redirect(url_for("ratings.grid", audit_id=audit.id))
     hidden = not sees_judgements(audit, role)
@@ -315,7 +335,8 @@ def checklist(audit_id: int) -> Response | str:
                     form=again.form,
                 )
             flash(
-                f"Saved {result.saved} change{'s' if result.saved != 1 else ''} to the checklist."
+                f"Saved {result.saved} change{'s' if result.saved != 1 else ''} to the checklist.",
+                SUCCESS,
             )
             return redirect(url_for("ratings.checklist", audit_id=audit.id))
     return render_template(
@@ -334,7 +355,7 @@ def checklist_cell(audit_id: int, sub_outcome: str, group: str) -> Response | st
     if may_edit(audit, role):
         form, stale, saved = _lead_edit(audit, judgement, ChecklistForm, name, role)
         if saved:
-            flash(f"Checklist saved: {name}.")
+            flash(f"Checklist saved: {name}.", SUCCESS)
             return redirect(url_for("ratings.checklist", audit_id=audit.id) + f"#row-{sub_outcome}")
     return render_template(
         "ratings/checklist_cell.html",

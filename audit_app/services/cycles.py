@@ -321,5 +321,6 @@ def overview_facts(audit: Audit, role: str) -> CycleFacts:
         to_confirm=len(ratings) + len(cells),
         # The comparison is of the lead's judgements: not for a partner on a draft.
         can_compare=sees_judgements(audit, role) and bool(earlier_audits(audit)),
-        can_start_next=role == LEAD,
+        # A next cycle carries a finished year forward: from a published audit only.
+        can_start_next=role == LEAD and audit.is_published,
     )

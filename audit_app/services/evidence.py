@@ -189,6 +189,30 @@ def can_edit(record: EvidenceReturn, user: User, role: str) -> bool:
     return role == PARTNER and is_own(record, user) and record.status in EDITABLE_BY_AUTHOR
 
 
+def can_delete_files(record: EvidenceReturn, user: User) -> bool:
+    """Files are deleted only by the organisation that attached them, and only while
+    the return is theirs to change (a draft, or returned to them): never by the lead
+    from a return a partner has submitted."""
+    return is_own(record, user) and record.status in EDITABLE_BY_AUTHOR
+
+
+def returned_to(user: User, audit_ids: list[int]) -> dict[int, int]:
+    """For each of these audits, how many of the user's organisation's returns came back
+    "Returned with comments" and wait for them to change and submit again."""
+    if user.organisation_id is None or not audit_ids:
+        return {}
+    rows = db.session.execute(
+        select(EvidenceReturn.audit_id, func.count())
+        .where(
+            EvidenceReturn.audit_id.in_(audit_ids),
+            EvidenceReturn.organisation_id == user.organisation_id,
+            EvidenceReturn.status == RETURNED,
+        )
+        .group_by(EvidenceReturn.audit_id)
+    )
+    return {audit_id: count for audit_id, count in rows}
+
+
 def can_submit(record: EvidenceReturn, user: User, role: str) -> bool:
     return role in (LEAD, PARTNER) and is_own(record, user) and record.status in EDITABLE_BY_AUTHOR
 

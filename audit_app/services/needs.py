@@ -164,6 +164,21 @@ def outcome_title(framework: Framework, code: str) -> str:
     return code
 
 
+def place(rank: int) -> str:
+    """1st, 2nd, 3rd, 4th... 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
+    return f"{rank}{suffix}"
+
+
+def ranked_outcome(framework: Framework, place_number: int, code: str) -> str:
+    """A ranked outcome as "1st: Mentally and physically well (outcome 4)": the
+    outcome's own number after its name, so that it is not read as a second rank."""
+    for outcome in framework.outcomes:
+        if outcome.code == code:
+            return f"{place(place_number)}: {outcome.short_title} (outcome {code})"
+    return f"{place(place_number)}: outcome {code}"
+
+
 def outcome_titles(framework: Framework, codes: list[str] | None) -> list[str]:
     return [outcome_title(framework, code) for code in codes or []]
 

@@ -58,6 +58,10 @@ class GroupForm(Form):
     )
     parent = SelectField(
         "Part of a wider group (optional)",
+        description=(
+            "A wider group defined the same way as this one: a condition group under "
+            "another condition group, a community under another community"
+        ),
         widget=GovSelect(),
         validate_choice=False,
     )

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from audit_app.forms import optional_int
+from audit_app.messages import SUCCESS
 from audit_app.models import Audit
 from audit_app.models.audit import LEAD
 from audit_app.record_pages import SAVE_FAILED
@@ -87,10 +88,7 @@ def add_group(audit_id: int) -> Response | str:
         code = tailoring.code_for(name, [group.code for group in framework.carer_groups])
         parent = form.parent.data or None
         if parent and framework.group(parent).dimension != form.dimension.data:
-            form.parent.errors = [
-                "Choose a wider group defined the same way, or none (for example, a "
-                "condition group under another condition group)"
-            ]
+            form.parent.errors = [other_kind_of_parent(framework, parent, form.dimension.data)]
             saved = False
         else:
             saved = _apply(
@@ -101,7 +99,7 @@ def add_group(audit_id: int) -> Response | str:
                 add_to_scope=code if form.in_scope.data else None,
             )
         if saved:
-            flash(f"Carer group ‘{name}’ added.")
+            flash(f"Carer group ‘{name}’ added.", SUCCESS)
             return redirect(url_for("tailoring.index", audit_id=audit.id))
     return render_template(
         "tailoring/group_form.html", audit=audit, form=form, whole_area=not audit.scope
@@ -128,9 +126,25 @@ def add_intervention(audit_id: int) -> Response | str:
             f"intervention {name}",
         )
         if saved:
-            flash(f"Intervention ‘{name}’ added. You can now rate it.")
+            flash(f"Intervention ‘{name}’ added. You can now rate it.", SUCCESS)
             return redirect(url_for("tailoring.index", audit_id=audit.id))
     return render_template("tailoring/intervention_form.html", audit=audit, form=form)
+
+
+def other_kind_of_parent(framework: Framework, parent: str, dimension: str | None) -> str:
+    """What to choose when the wider group is of another kind than the new group:
+    the kind to look for, with some groups of that kind by name."""
+    kinds = {d.code: d.name for d in framework.dimensions}
+    wider = framework.group(parent)
+    kind = kinds.get(dimension or "", "")
+    same = [group.name for group in framework.carer_groups if group.dimension == dimension]
+    examples = ", ".join(f"‘{name}’" for name in same[:3])
+    such_as = f", such as {examples}" if examples else ""
+    return (
+        f"Choose ‘None’, or a wider group that is also defined by "
+        f"{kind.lower()}{such_as}: ‘{wider.name}’ is defined by "
+        f"{kinds.get(wider.dimension, wider.dimension).lower()}"
+    )
 
 
 def _outcome_choices(framework: Framework) -> list[tuple[str, str]]:
@@ -162,7 +176,7 @@ def rename(audit_id: int, code: str) -> Response | str:
             f"intervention {intervention.name}",
         )
         if saved:
-            flash(f"‘{intervention.name}’ is now called ‘{name}’.")
+            flash(f"‘{intervention.name}’ is now called ‘{name}’.", SUCCESS)
             return redirect(url_for("tailoring.index", audit_id=audit.id))
     return render_template(
         "tailoring/rename.html", audit=audit, form=form, intervention=intervention
@@ -186,7 +200,8 @@ def remove(audit_id: int, code: str) -> Response | str:
             extra_old=tailoring.ratings_kept(audit, code),
         )
         if saved:
-            flash(f"‘{intervention.name}’ removed. Its ratings are kept in the audit trail.")
+            kept = " Its ratings are kept in the audit trail." if usage.ratings else ""
+            flash(f"‘{intervention.name}’ removed.{kept}", SUCCESS)
             return redirect(url_for("tailoring.index", audit_id=audit.id))
     return render_template(
         "tailoring/remove.html", audit=audit, form=form, intervention=intervention, usage=usage

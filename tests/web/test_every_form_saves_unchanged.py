@@ -146,6 +146,12 @@ def _base(audit: Audit) -> str:
     return f"/audits/{audit.id}"
 
 
+@form("audits.edit_details")
+def _audit_details(audit: Audit) -> Target:
+    audit.description = audit.description or "To find the gaps in breaks for carers"
+    return Target(f"{_base(audit)}/details")
+
+
 @form("ratings.cell")
 def _rating(audit: Audit) -> Target:
     rating = _first(Rating, audit)

@@ -391,9 +391,10 @@ def test_lead_ranks_outcomes_and_the_ranking_is_listed_in_order(
     )
     page = as_lead.get(url)
     listed = [item.get_text(" ", strip=True) for item in page.soup.select("#ranking li")]
-    assert listed[0].startswith("2. A life of their own") and "May focus group" in listed[0]
-    assert listed[1].startswith("1. Expert care partners")
-    assert listed[2].startswith("4. Mentally and physically well")
+    assert listed[0].startswith("1st: A life of their own (outcome 2)")
+    assert "May focus group" in listed[0]
+    assert listed[1].startswith("2nd: Expert care partners (outcome 1)")
+    assert listed[2].startswith("3rd: Mentally and physically well (outcome 4)")
     assert page.value("rank_2") == "1"
     assert page.value("rank_3") == ""
     versions = {code: page.value(f"version_{code}") for code in "1234"}

@@ -842,7 +842,7 @@ def test_lead_takes_the_surveys_ranking_into_step_2(
     listed = step4.soup.select_one("#outcomes-that-matter")
     assert listed is not None
     assert [li.get_text(" ", strip=True) for li in listed.select("li")][0] == (
-        "Mentally and physically well (said by: carers' survey (10 answers))"
+        "1st: Mentally and physically well (outcome 4) Said by: carers' survey (10 answers)"
     )
     as_lead.post(f"{base}/ranking", {}, csrf=False, status=400)
 

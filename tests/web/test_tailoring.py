@@ -110,7 +110,8 @@ def test_lead_adds_a_local_group_into_the_audit_scope(
         (
             {"parent": "older_people", "dimension": "community"},
             "parent",
-            "Choose a wider group defined the same way, or none",
+            "Choose ‘None’, or a wider group that is also defined by commonly overlooked "
+            "groups and communities, such as ‘",
         ),
     ],
 )
