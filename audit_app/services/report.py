@@ -65,9 +65,15 @@ def data_uri(body: bytes, mimetype: str) -> str:
 # --- the sections ----------------------------------------------------------------
 
 
-@section("summary", "Summary")
+@section("summary", "Summary for the board")
 def _summary(ctx: ExportContext) -> dict[str, Any]:
-    return {"table": exports.shown(exports.build(ctx, "summary"))}
+    """The lead's summary for the board (the action plan's), then the audit's figures."""
+    header = plan_service.header(ctx.audit)
+    board = [
+        (label, getattr(header, name) if header else None)
+        for name, label in plan_service.BOARD_SUMMARY
+    ]
+    return {"board": board, "table": exports.shown(exports.build(ctx, "summary"))}
 
 
 @section("wheels", "Hub wheels", judgements=True)
@@ -148,6 +154,7 @@ def _indicators(ctx: ExportContext) -> dict[str, Any]:
     from audit_app.services.chart_cache import cached
     from audit_app.services.indicator_chart import report_card_chart
     from audit_app.services.indicator_dashboard import report_card
+    from hub_model.indicator_trend import DEFAULT_AHEAD, FORECAST_RULE
 
     cards = []
     for indicator in step3.indicators(ctx.audit):
@@ -160,7 +167,10 @@ def _indicators(ctx: ExportContext) -> dict[str, Any]:
             )
         card = report_card(ctx.audit, indicator, ctx.framework)
         cards.append((indicator, card, data_uri(png, "image/png") if png else None))
-    return {"cards": cards, "step3": step3}
+    # Every card's forecast looks the default number of periods ahead
+    # (indicator_chart.curve_of): the rule is stated once for all of them.
+    rule = FORECAST_RULE.format(ahead=DEFAULT_AHEAD)
+    return {"cards": cards, "step3": step3, "forecast_rule": rule}
 
 
 PLAN_COLUMNS = (

@@ -19,6 +19,7 @@ from audit_app.models import Audit
 from audit_app.services import indicators as step3
 from audit_app.services.benchmarking_indicators import latest_reported
 from tests.visit import Page, Visitor
+from tests.web.conftest import Cast
 
 DEMO_DEMENTIA = "Carers of people with dementia in Northshire 2026/27"
 CARD_FIELDS = (
@@ -183,3 +184,42 @@ def test_report_reads_in_the_boards_order(app: Flask, demo: int, visitor: Visito
         for s in report.soup.select("section.app-report-section")
     ]
     assert slugs[:5] == ["summary", "dashboard", "gap_map", "indicators", "plan"]
+
+
+BOARD = {
+    "overall_position": "Carers are found sooner; too few have a plan.",
+    "achievements": "More carers on GP registers\nMemory clinics refer carers",
+    "challenges": "Vacant carers' workers' posts",
+    "board_decisions": "Agree to commission evening sitting\nNote the plan",
+}
+
+
+def test_the_leads_summary_for_the_board_opens_the_report(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    url = f"/audits/{cast.draft.id}/plan/header"
+    as_lead.post(url, {"strategic_outcomes": "More breaks", "key_risks": "", **BOARD})
+    plan = as_lead.get(f"/audits/{cast.draft.id}/plan")
+    assert BOARD["challenges"] in _text(plan.soup.select_one("#board-summary"))
+    report = as_lead.get(f"/audits/{cast.draft.id}/exports/report")
+    first = report.soup.select_one("section.app-report-section")
+    assert first is not None and first["id"] == "section-summary"
+    summary = first.select_one("#board-summary")
+    assert summary is not None
+    headings = [_text(h) for h in summary.select("h3")]
+    assert headings == [
+        "Overall position",
+        "Top achievements",
+        "Key challenges",
+        "Decisions asked of the board",
+    ]
+    paragraphs = [p.get_text() for p in summary.select("p")]
+    assert paragraphs == list(BOARD.values())  # line breaks kept, as the lead typed them
+
+
+def test_an_unwritten_summary_for_the_board_says_who_writes_it(
+    as_lead: Visitor, cast: Cast
+) -> None:
+    report = as_lead.get(f"/audits/{cast.draft.id}/exports/report")
+    summary = _text(report.soup.select_one("#board-summary"))
+    assert summary.count("Not written yet: the carers lead writes it on the action plan.") == 4
