@@ -547,6 +547,22 @@ def _plan_dementia_audit(audit: Audit, lead: User) -> None:
             {
                 "strategic_outcomes": "Dementia carers have breaks that fit their lives.",
                 "key_risks": "Provider capacity for evening sitting.",
+                "overall_position": (
+                    "Dementia carers are identified earlier than last year, but too few "
+                    "have a support plan or an emergency plan, and evening breaks are scarce."
+                ),
+                "achievements": (
+                    "More carers on GP registers in every quarter.\n"
+                    "Memory clinics now refer carers to the carers' centre."
+                ),
+                "challenges": (
+                    "Two carers' workers' posts are vacant.\n"
+                    "No evening sitting service in the north of the county."
+                ),
+                "board_decisions": (
+                    "Agree to commission an evening sitting service from April.\n"
+                    "Note the action plan and its progress."
+                ),
             },
             "action plan",
             "Action plan header",

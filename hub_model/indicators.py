@@ -104,6 +104,10 @@ class RagThresholds:
         if ga is not None and ra is not None and ga > ra:
             raise ValueError("the green amber bound cannot exceed the red amber bound")
 
+    def describe(self) -> str:
+        """The bounds in words, as shown beside an indicator's grade."""
+        return describe_thresholds(self)
+
     def grade(self, variance: Decimal) -> Rag4:
         """The RAG of a missed target with this (one-decimal) variance."""
         if self.green_amber_within is not None and variance <= self.green_amber_within:
@@ -111,6 +115,42 @@ class RagThresholds:
         if self.red_amber_within is not None and variance <= self.red_amber_within:
             return Rag4.RED_AMBER
         return Rag4.RED
+
+
+def _percent(bound: Decimal) -> str:
+    return f"{bound.normalize():f}%"
+
+
+def describe_thresholds(thresholds: RagThresholds | None) -> str:
+    """An indicator's RAG thresholds in words: which target variance of a missed
+    target gives which grade (``None``: no thresholds, so any miss is red)."""
+    ga = thresholds.green_amber_within if thresholds else None
+    ra = thresholds.red_amber_within if thresholds else None
+    parts = ["Green: target met"]
+    if ga is not None:
+        parts.append(f"green amber: missed by up to {_percent(ga)}")
+    if ra is not None:
+        above = f"over {_percent(ga)} and " if ga is not None else ""
+        parts.append(f"red amber: missed by {above}up to {_percent(ra)}")
+    widest = ra if ra is not None else ga
+    parts.append(
+        f"red: missed by more than {_percent(widest)}" if widest is not None else "red: any miss"
+    )
+    return "; ".join(parts) + "."
+
+
+def short_thresholds(thresholds: RagThresholds | None) -> str:
+    """The bounds of :func:`describe_thresholds` in a few words, for a table's cell."""
+    ga = thresholds.green_amber_within if thresholds else None
+    ra = thresholds.red_amber_within if thresholds else None
+    if ga is None and ra is None:
+        return "any miss is red"
+    parts = []
+    if ga is not None:
+        parts.append(f"green amber if missed by up to {_percent(ga)}")
+    if ra is not None:
+        parts.append(f"red amber up to {_percent(ra)}")
+    return ", ".join(parts) + ", else red"
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
 from audit_app.models.indicators import Indicator, IndicatorValue
 from audit_app.record_pages import Kind, confirm_delete, delete_url, edit_page
 from audit_app.services import indicator_dashboard as dashboard_service
+from audit_app.services import indicator_peers as peers
 from audit_app.services import indicators as step3
 from audit_app.services import plan as step4
 from audit_app.services.access import audit_or_404, editable_audit_or_404, may_edit
@@ -83,23 +84,25 @@ def index(audit_id: int) -> str:
 @login_required
 def dashboard(audit_id: int) -> str:
     """Seed 002's dashboard. Everything below the period picker depends only on the
-    audit's revision, the chosen period and today's date (action progress), not on
-    who is looking, so it is rendered once for each."""
+    audit's revision, the chosen period, today's date (action progress) and the other
+    areas' audits the viewer may open (benchmarking), so it is rendered once for each."""
     audit, _ = audit_or_404(audit_id, roles=READERS)
     ends = cached(audit, "indicator-period-ends", lambda: step3.period_ends(audit))
     as_of = _as_of(request.args.get("as_of", ""), ends)
     today = date.today()
+    others = peers.other_area_audits(audit, current_user)
 
     def body() -> str:
         return render_template(
             "indicators/_dashboard_body.html",
             audit=audit,
-            board=dashboard_service.dashboard(audit, as_of, today),
+            board=dashboard_service.dashboard(audit, as_of, today, others),
             step3=step3,
             step4=step4,
         )
 
-    html = cached(audit, f"indicator-dashboard-{as_of}-{today}.html", body)
+    key = f"indicator-dashboard-{as_of}-{today}-{peers.signature(others)}.html"
+    html = cached(audit, key, body)
     return render_template(
         "indicators/dashboard.html",
         audit=audit,

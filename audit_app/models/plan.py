@@ -30,7 +30,8 @@ class Priority(Tracked, db.Model):  # type: ignore[name-defined]
 
 
 class ActionPlan(Tracked, db.Model):  # type: ignore[name-defined]
-    """The plan's header: strategic outcomes sought and key risks."""
+    """The plan's header: strategic outcomes sought and key risks, and the summary
+    for the board that opens the report."""
 
     __tablename__ = "action_plan"
 
@@ -38,6 +39,11 @@ class ActionPlan(Tracked, db.Model):  # type: ignore[name-defined]
     audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id", ondelete="CASCADE"), unique=True)
     strategic_outcomes: Mapped[str | None] = mapped_column(Text)
     key_risks: Mapped[str | None] = mapped_column(Text)
+    # The report's one-page summary for the board, in the lead's words.
+    overall_position: Mapped[str | None] = mapped_column(Text)
+    achievements: Mapped[str | None] = mapped_column(Text)
+    challenges: Mapped[str | None] = mapped_column(Text)
+    board_decisions: Mapped[str | None] = mapped_column(Text)
 
 
 class Objective(Tracked, db.Model):  # type: ignore[name-defined]

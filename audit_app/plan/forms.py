@@ -141,9 +141,18 @@ def priority_form(framework: Framework, taken: set[int], **kwargs: Any) -> Prior
     return form
 
 
+BOARD_FIELDS = ("overall_position", "achievements", "challenges", "board_decisions")
+
+
 class HeaderForm(Form):
     strategic_outcomes = _text("Strategic outcomes sought (optional)", "Strategic outcomes sought")
     key_risks = _text("Key risks (optional)", "Key risks")
+    overall_position = _text("Overall position (optional)", "Overall position")
+    achievements = _text("Top achievements (optional)", "Top achievements")
+    challenges = _text("Key challenges (optional)", "Key challenges")
+    board_decisions = _text(
+        "Decisions asked of the board (optional)", "Decisions asked of the board"
+    )
     version = HiddenField()
     submit = SubmitField("Save", widget=GovSubmitInput())
 
@@ -151,6 +160,7 @@ class HeaderForm(Form):
         return {
             "strategic_outcomes": _or_none(self.strategic_outcomes.data),
             "key_risks": _or_none(self.key_risks.data),
+            **{name: _or_none(getattr(self, name).data) for name in BOARD_FIELDS},
         }
 
 

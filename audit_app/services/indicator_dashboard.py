@@ -8,7 +8,7 @@ gathers the audit's rows for them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from audit_app.models import Audit
@@ -16,6 +16,7 @@ from audit_app.models.indicators import Indicator
 from audit_app.services import indicators as step3
 from audit_app.services import plan as step4
 from audit_app.services.indicator_chart import Curve, curve_of
+from audit_app.services.indicator_peers import AREAS_RULE, PeerValue, peer_values
 from hub_model.framework_schema import Framework
 from hub_model.indicator_summary import RULE as SUMMARY_RULE
 from hub_model.indicator_summary import DashboardSummary, dashboard_summary, split_by_target
@@ -25,6 +26,7 @@ from hub_model.indicators import (
     RAG_RULE,
     VARIANCE_RULE,
     IndicatorType,
+    describe_thresholds,
     format_value,
 )
 from hub_model.scales import Rag4
@@ -32,7 +34,15 @@ from hub_model.scales import Rag4
 PERIOD_RULE = (
     "The dashboard shows each indicator's latest period ending on or before the chosen date."
 )
-RULES = (PERIOD_RULE, SUMMARY_RULE, VARIANCE_RULE, DIRECTION_RULE, RAG_RULE, step3.PREVIOUS_RULE)
+RULES = (
+    PERIOD_RULE,
+    SUMMARY_RULE,
+    VARIANCE_RULE,
+    DIRECTION_RULE,
+    RAG_RULE,
+    step3.PREVIOUS_RULE,
+    AREAS_RULE,
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,8 @@ class Dashboard:
     not_assessed: list[step3.Row]
     intentions: list[tuple[str, str, str]]  # (action, progress RAG, latest commentary)
     progress: step4.Progress
+    # Other areas' latest results by indicator id (services.indicator_peers).
+    peers: dict[int, list[PeerValue]] = field(default_factory=dict)
     rules: tuple[str, ...] = RULES
 
     @property
@@ -55,8 +67,11 @@ class Dashboard:
         return [(kind, self.summary.by_type[kind]) for kind in IndicatorType]
 
 
-def dashboard(audit: Audit, as_of: date | None, today: date) -> Dashboard:
-    """Seed 002's dashboard for the period ending ``as_of``."""
+def dashboard(
+    audit: Audit, as_of: date | None, today: date, others: Sequence[Audit] = ()
+) -> Dashboard:
+    """Seed 002's dashboard for the period ending ``as_of``, benchmarked against the
+    published audits of other areas in ``others`` (services.indicator_peers)."""
     rows = step3.latest_rows(audit, as_of)
     by_assessment = {id(row.assessment): row for row in rows}
     expected: dict[IndicatorType, int] = dict.fromkeys(IndicatorType, 0)
@@ -80,6 +95,7 @@ def dashboard(audit: Audit, as_of: date | None, today: date) -> Dashboard:
         not_assessed=[by_assessment[id(a)] for a in tables.not_assessed],
         intentions=intentions,
         progress=step4.progress(actions, today),
+        peers=peer_values(audit, others),
     )
 
 
@@ -94,6 +110,7 @@ class ReportCard:
     proposed: list[tuple[str, list[str]]]
     forecast_table: list[tuple[str, str]]
     forecast_rule: str
+    thresholds: str  # the RAG thresholds in words
     turn_rule: str = ""
 
 
@@ -125,6 +142,7 @@ def report_card(audit: Audit, indicator: Indicator, framework: Framework) -> Rep
             for label, value in zip(curve.forecast_periods, curve.forecast, strict=True)
         ],
         forecast_rule=FORECAST_RULE.format(ahead=len(curve.forecast) or 2),
+        thresholds=describe_thresholds(step3.definition(indicator).thresholds),
         turn_rule=turn_rule(spec.display_decimals, spec.unit),
     )
 

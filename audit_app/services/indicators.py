@@ -270,6 +270,11 @@ class Row:
     previous_from_prior: bool  # the previous result came from the prior period
 
     @property
+    def thresholds_text(self) -> str:
+        """The indicator's RAG thresholds in a few words (hub_model.indicators)."""
+        return rules.short_thresholds(self.assessment.definition.thresholds)
+
+    @property
     def benchmark_text(self) -> str:
         figure = rules.format_value(self.value.benchmark, self.assessment.definition)
         group = self.indicator.comparator_group or ""

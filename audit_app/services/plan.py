@@ -64,7 +64,18 @@ class Entity:
 
 
 PRIORITY = Entity(Priority, "priority", ("rank", "title", "description", "carers_said", "outcomes"))
-HEADER = Entity(ActionPlan, "action plan", ("strategic_outcomes", "key_risks"))
+# The summary for the board (the report's first page), in the order it is shown.
+BOARD_SUMMARY = (
+    ("overall_position", "Overall position"),
+    ("achievements", "Top achievements"),
+    ("challenges", "Key challenges"),
+    ("board_decisions", "Decisions asked of the board"),
+)
+HEADER = Entity(
+    ActionPlan,
+    "action plan",
+    ("strategic_outcomes", "key_risks", *(name for name, _ in BOARD_SUMMARY)),
+)
 OBJECTIVE = Entity(Objective, "objective", ("position", "title"))
 ACTION = Entity(
     Action,
@@ -288,6 +299,7 @@ def describe(entity: Entity, framework: Framework, record: Any) -> list[tuple[st
         return [
             ("Strategic outcomes sought", record.strategic_outcomes or ""),
             ("Key risks", record.key_risks or ""),
+            *((label, getattr(record, name) or "") for name, label in BOARD_SUMMARY),
         ]
     if entity is OBJECTIVE:
         return [("Order", str(record.position)), ("Objective", record.title)]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +65,15 @@ def data_uri(body: bytes, mimetype: str) -> str:
 # --- the sections ----------------------------------------------------------------
 
 
-@section("summary", "Summary")
+@section("summary", "Summary for the board")
 def _summary(ctx: ExportContext) -> dict[str, Any]:
-    return {"table": exports.shown(exports.build(ctx, "summary"))}
+    """The lead's summary for the board (the action plan's), then the audit's figures."""
+    header = plan_service.header(ctx.audit)
+    board = [
+        (label, getattr(header, name) if header else None)
+        for name, label in plan_service.BOARD_SUMMARY
+    ]
+    return {"board": board, "table": exports.shown(exports.build(ctx, "summary"))}
 
 
 @section("wheels", "Hub wheels", judgements=True)
@@ -129,25 +136,42 @@ def _gap_map(ctx: ExportContext) -> dict[str, Any]:
     }
 
 
-@section("indicators", "Indicators and report cards", landscape=True)
+@section("dashboard", "Indicator dashboard", landscape=True)
+def _dashboard(ctx: ExportContext) -> dict[str, Any]:
+    """Seed 002's dashboard as on screen (latest period), benchmarked against the
+    other areas' published audits the reader was given."""
+    from audit_app.services import indicator_dashboard, indicator_peers
+    from audit_app.services import indicators as step3
+
+    others = indicator_peers.other_area_audits(ctx.audit, ctx.user)
+    board = indicator_dashboard.dashboard(ctx.audit, None, date.today(), others)
+    return {"board": board, "step3": step3, "step4": plan_service}
+
+
+@section("indicators", "Report cards")
 def _indicators(ctx: ExportContext) -> dict[str, Any]:
+    """Every indicator's report card (seed 004), each field as on its page."""
     from audit_app.services import indicators as step3
     from audit_app.services.chart_cache import cached
     from audit_app.services.indicator_chart import report_card_chart
+    from audit_app.services.indicator_dashboard import report_card
+    from hub_model.indicator_trend import DEFAULT_AHEAD, FORECAST_RULE
 
     cards = []
     for indicator in step3.indicators(ctx.audit):
-        if not indicator.values:
-            continue
-        png = cached(
-            ctx.audit,
-            f"report-card-{indicator.id}.png",
-            lambda i=indicator: report_card_chart(i, "png"),
-        )
-        cards.append(
-            (f"{indicator.ref}: {indicator.title}", data_uri(png, "image/png"), indicator.success)
-        )
-    return {"table": exports.shown(exports.build(ctx, "indicators")), "cards": cards}
+        png = None
+        if indicator.values:
+            png = cached(
+                ctx.audit,
+                f"report-card-{indicator.id}.png",
+                lambda i=indicator: report_card_chart(i, "png"),
+            )
+        card = report_card(ctx.audit, indicator, ctx.framework)
+        cards.append((indicator, card, data_uri(png, "image/png") if png else None))
+    # Every card's forecast looks the default number of periods ahead
+    # (indicator_chart.curve_of): the rule is stated once for all of them.
+    rule = FORECAST_RULE.format(ahead=DEFAULT_AHEAD)
+    return {"cards": cards, "step3": step3, "forecast_rule": rule}
 
 
 PLAN_COLUMNS = (
@@ -188,9 +212,21 @@ def _questionnaires(ctx: ExportContext) -> dict[str, Any]:
 # --- rendering -------------------------------------------------------------------
 
 
+# The order a board reads: the summary, the dashboard, the gaps, the report cards,
+# the plan; the pictures and the questionnaires behind them come last.
+ORDER = ("summary", "dashboard", "gap_map", "indicators", "plan", "wheels", "maps")
+
+
+def ordered(sections: list[Section]) -> list[Section]:
+    """``sections`` in :data:`ORDER`; any not named there keep their order, after it."""
+    rank = {slug: i for i, slug in enumerate(ORDER)}
+    return sorted(sections, key=lambda s: rank.get(s.slug, len(ORDER)))
+
+
 def render(ctx: ExportContext, layout: str) -> str:
     """The report as HTML in ``layout``: "base.html" (the page) or the PDF's own."""
-    parts = [(s, s.context(ctx)) for s in SECTIONS if ctx.sees_judgements or not s.judgements]
+    shown = [s for s in ordered(SECTIONS) if ctx.sees_judgements or not s.judgements]
+    parts = [(s, s.context(ctx)) for s in shown]
     return render_template(
         "exports/report.html",
         layout=layout,

@@ -252,7 +252,16 @@ def _fill(audit: Audit, lead: User, partner: User) -> dict[type, list[Any]]:
             )
         ],
         ActionPlan: [
-            ActionPlan(audit_id=audit.id, strategic_outcomes=text, key_risks=text, **common)
+            ActionPlan(
+                audit_id=audit.id,
+                strategic_outcomes=text,
+                key_risks=text,
+                overall_position=text,
+                achievements=text,
+                challenges=text,
+                board_decisions=text,
+                **common,
+            )
         ],
         Objective: [objective],
         Action: [

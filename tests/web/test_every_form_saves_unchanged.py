@@ -327,7 +327,16 @@ def _priority(audit: Audit) -> Target:
 
 @form("plan.header")
 def _header(audit: Audit) -> Target:
-    record = _step_record(audit, ActionPlan, key_risks="Funding", strategic_outcomes="More breaks")
+    record = _step_record(
+        audit,
+        ActionPlan,
+        key_risks="Funding",
+        strategic_outcomes="More breaks",
+        overall_position="Improving",
+        achievements="More carers identified\nMore breaks",
+        challenges="Vacant posts",
+        board_decisions="Agree the plan",
+    )
     return Target(f"{_base(audit)}/plan/header", record=record)
 
 

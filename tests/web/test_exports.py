@@ -327,7 +327,7 @@ def test_report_page_has_every_section_and_marks_a_draft(
     assert page.h1 == "DRAFT: Carers of people with dementia 2027/28"
     assert page.soup.title.text.startswith("DRAFT: ")
     headings = [h.get_text(strip=True) for h in page.soup.select(".app-report-section__title")]
-    assert headings == [f"{n}. {s.title}" for n, s in enumerate(report.SECTIONS, start=1)]
+    assert headings == [f"{n}. {s.title}" for n, s in enumerate(report.ordered(report.SECTIONS), 1)]
     images = page.soup.select(".app-report img")
     assert len(images) == 5 and all(img["src"].startswith("data:image/") for img in images)
     assert all(img.get("alt") for img in images)
@@ -359,7 +359,7 @@ def test_pdf_has_a_page_per_section_with_its_title_and_draft_on_every_page(
     assert "DRAFT: Carers of people with dementia 2027/28" in texts[0]
     assert all("DRAFT" in text for text in texts)
     starts = []
-    for number, section in enumerate(report.SECTIONS, start=1):
+    for number, section in enumerate(report.ordered(report.SECTIONS), start=1):
         heading = f"{number}. {section.title}"
         found = [i for i, text in enumerate(texts) if heading in text]
         assert found, f"no page has {heading!r}"

@@ -1,7 +1,7 @@
 """When the lead answered a partner's rating proposal (answered_at), so the grid and
 the overview can say which proposals still wait
 
-Revision ID: attention_proposal_answered
+Revision ID: proposal_answered
 Revises: import_queued_at
 Create Date: 2026-12-04 16:20:00
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'attention_proposal_answered'
+revision = 'proposal_answered'
 down_revision = 'import_queued_at'
 branch_labels = None
 depends_on = None
