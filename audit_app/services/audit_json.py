@@ -25,7 +25,6 @@ import json
 import secrets
 from collections.abc import Mapping
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Column, Table, and_, false, or_, select
@@ -449,9 +448,6 @@ def _values(table: Table, row: Mapping[str, Any], remap: _Remap, number: int) ->
             raise ImportFailed(
                 f"Row {number} of {table.name}: {column.name} is not a valid value"
             ) from error
-        problem = _figure_problem(column, value)
-        if problem:
-            raise ImportFailed(f"Row {number} of {table.name}: {column.name} {problem}")
         if isinstance(value, datetime) and value.tzinfo is None:
             raise ImportFailed(f"Row {number} of {table.name}: {column.name} has no time zone")
         value = remap.value(column, value)
@@ -465,8 +461,3 @@ def _values(table: Table, row: Mapping[str, Any], remap: _Remap, number: int) ->
             value = None if column.nullable else secrets.token_hex(16)
         values[column.name] = value
     return values
-
-
-def _figure_problem(column: Column[Any], value: Any) -> str | None:
-    """Why a number cannot go in ``column`` (the check's own rule), None if it fits."""
-    return checks.figure_problem(column, value) if isinstance(value, Decimal) else None

@@ -22,7 +22,7 @@ from audit_app.extensions import db
 from audit_app.indicators.forms import check_figure
 from audit_app.models import Audit
 from audit_app.models.indicators import Indicator, IndicatorValue
-from audit_app.services import audit_json
+from audit_app.services import audit_json, audit_json_check
 from hub_model.figures import INDICATOR_FIGURES, FigureRange
 from tests.visit import Page, Visitor
 from tests.web.conftest import Cast
@@ -284,10 +284,12 @@ def test_every_numeric_column_the_import_fills_has_a_range_it_checks(app: Flask)
                 column.type.precision, column.type.scale
             )
             largest = figures.largest
-            assert audit_json._figure_problem(column, largest) is None, column
-            too_big = audit_json._figure_problem(column, largest + 1)
+            assert audit_json_check.figure_problem(column, largest) is None, column
+            too_big = audit_json_check.figure_problem(column, largest + 1)
             assert too_big is not None and too_big.endswith("or less"), column
-            too_fine = audit_json._figure_problem(column, Decimal(1).scaleb(-figures.places - 1))
+            too_fine = audit_json_check.figure_problem(
+                column, Decimal(1).scaleb(-figures.places - 1)
+            )
             assert too_fine is not None and "decimal places" in too_fine, column
 
 
@@ -305,7 +307,7 @@ def test_the_form_and_the_import_accept_the_same_figures(number: Decimal) -> Non
         form_accepts = check_figure(f"{number:f}", "Numerator") is not None
     except ValidationError:
         form_accepts = False
-    assert form_accepts is (audit_json._figure_problem(column, number) is None)
+    assert form_accepts is (audit_json_check.figure_problem(column, number) is None)
 
 
 @pytest.mark.parametrize(
