@@ -85,7 +85,7 @@ class MailServer:
 def body(message: EmailMessage) -> str:
     part = message.get_body(("plain",))
     assert part is not None
-    return str(part.get_content())
+    return str(part.get_content()).replace("\r\n", "\n")
 
 
 def links(message: EmailMessage) -> list[str]:

@@ -114,6 +114,25 @@ def test_invitation_is_emailed_with_the_link_that_opens_the_join_page(
     assert visitor.get(_path(message)).h1 == "Join ‘All carers in Northshire 2026/27’"
 
 
+def test_a_commissioner_invited_to_a_draft_is_told_they_see_it_once_published(
+    visitor: Visitor, cast: Cast, catcher: Catcher
+) -> None:
+    visitor.sign_in("lead@example.org")
+    visitor.post(
+        f"/audits/{cast.draft.id}/people",
+        {
+            "email": "icb@example.org",
+            "role": "commissioner",
+            "organisation_id": "",
+            "new_organisation": "Northshire ICB Two",
+            "new_organisation_kind": "commissioning_body",
+        },
+        status=200,
+    )
+    [message] = _received(catcher)
+    assert "as a commissioner you will see it once it is published" in body(message)
+
+
 def test_a_submitted_return_emails_the_lead_a_link_to_review_it(
     visitor: Visitor, cast: Cast, catcher: Catcher
 ) -> None:
@@ -126,7 +145,10 @@ def test_a_submitted_return_emails_the_lead_a_link_to_review_it(
     assert message["Subject"] == (
         "Evidence return ‘Carers' breaks service’ is ready for you to review"
     )
-    assert "(Northshire Carers Centre) has submitted" in body(message)
+    assert body(message).startswith(
+        "Partner (Northshire Carers Centre) has submitted the evidence return "
+        "‘Carers' breaks service’ in the audit ‘All carers in Northshire 2026/27’.\n"
+    )  # plain text: nothing escaped as HTML would be
     visitor.switch("lead@example.org")
     page = visitor.get(_path(message))
     assert page.h1 == "Carers' breaks service" and "Accept" in page.text
