@@ -31,7 +31,7 @@ def link(endpoint: str, **values: Any) -> str:
     """An absolute link: APP_BASE_URL and the page's path, else the request's own address."""
     base = current_app.config.get("APP_BASE_URL")
     if base:
-        return base + url_for(endpoint, _external=False, **values)
+        return str(base) + url_for(endpoint, _external=False, **values)
     return url_for(endpoint, _external=True, **values)
 
 
