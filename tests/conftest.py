@@ -141,7 +141,7 @@ def _fast_password_hashing() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def mail_server() -> Iterator[MailServer]:
-    """One local SMTP catcher for the run (the browser tests' server sends to it too)."""
+    """One local SMTP catcher for the web tests of this run."""
     with MailServer() as server:
         yield server
 

@@ -69,7 +69,15 @@ def live_app(live_server: str, live_folder: Path) -> Any:
 
 
 @pytest.fixture(scope="session")
-def live_server(live_folder: Path, mail_server: MailServer) -> Iterator[str]:
+def live_mail_server() -> Iterator[MailServer]:
+    """The live server's own SMTP catcher (not the web tests': nothing it sends late can
+    reach theirs)."""
+    with MailServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def live_server(live_folder: Path, live_mail_server: MailServer) -> Iterator[str]:
     folder = live_folder
     env = {
         **os.environ,
@@ -83,7 +91,7 @@ def live_server(live_folder: Path, mail_server: MailServer) -> Iterator[str]:
         "SIGN_IN_LIMIT_PER_ACCOUNT": "1000 per minute",
         # Email goes to the tests' SMTP catcher (tests/mail_catcher.py), which reads it.
         "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(mail_server.port),
+        "MAIL_PORT": str(live_mail_server.port),
         "MAIL_STARTTLS": "0",
         "MAIL_SENDER": "audit@example.org",
         "MAIL_RETRY_SECONDS": "1,1",

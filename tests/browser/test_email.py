@@ -15,9 +15,9 @@ INVITED = "new.helper@example.org"
 
 
 def test_an_invitation_email_is_received_and_its_link_signs_the_partner_in(
-    page: Any, browser: Any, live_server: str, mail_server: MailServer
+    page: Any, browser: Any, live_server: str, live_mail_server: MailServer
 ) -> None:
-    catcher = mail_server.catcher
+    catcher = live_mail_server.catcher
     catcher.clear()
     sign_in(page, "lead@demo.test")
     page.get_by_role("link", name=WHOLE_AREA).click()
