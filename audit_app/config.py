@@ -93,6 +93,33 @@ def settings(instance_path: str) -> dict[str, Any]:
         # Where carers leads and administrators send feedback on the service (the beta
         # banner links to it); unset, leads are asked to tell their administrator.
         "FEEDBACK_EMAIL": os.environ.get("FEEDBACK_EMAIL") or None,
+        **mail_settings(development),
+    }
+
+
+def mail_settings(development: bool) -> dict[str, Any]:
+    """Email (audit_app/services/mail.py): the SMTP server, the sender, the address links
+    in emails start with, and how often a failed send is tried again."""
+    return {
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT") or 587),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        # On unless turned off: a password must not cross the network in clear.
+        "MAIL_STARTTLS": os.environ.get("MAIL_STARTTLS", "1") == "1",
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER") or "noreply@localhost",
+        "MAIL_TIMEOUT_SECONDS": float(os.environ.get("MAIL_TIMEOUT_SECONDS") or 10),
+        "MAIL_RETRY_SECONDS": [
+            int(part)
+            for part in os.environ.get("MAIL_RETRY_SECONDS", "30,300,1800").split(",")
+            if part.strip()
+        ],
+        # Without a server, development prints each email whole (with its link);
+        # elsewhere only that one was not sent, so that no link lands in a log.
+        "MAIL_PRINT_UNSENT": development,
+        # Links in emails start with this (https://audit.example.gov.uk); unset, with
+        # the address the person who caused the email was using.
+        "APP_BASE_URL": (os.environ.get("APP_BASE_URL") or "").rstrip("/") or None,
     }
 
 

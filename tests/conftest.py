@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 from audit_app import create_app
 from audit_app.config import normalise_database_url as normalise_url
 from audit_app.extensions import db, limiter
+from tests.mail_catcher import Catcher, MailServer
 
 # Property tests judge correctness, not speed (speed lives in bench/): no per-example
 # deadline, which a busy machine would otherwise turn into a random failure.
@@ -136,3 +137,25 @@ def _fast_password_hashing() -> Iterator[None]:
     passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
     passwords._hasher = real
+
+
+@pytest.fixture(scope="session")
+def mail_server() -> Iterator[MailServer]:
+    """One local SMTP catcher for the web tests of this run."""
+    with MailServer() as server:
+        yield server
+
+
+@pytest.fixture
+def catcher(
+    app: Flask, mail_server: MailServer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Catcher]:
+    """The app sends email to the catcher, emptied for this test; a failed send is
+    tried again at once (twice), so that a test never sleeps."""
+    from audit_app.services import mail
+
+    mail_server.catcher.clear()
+    for key, value in {**mail_server.settings(), "MAIL_RETRY_SECONDS": [0, 0]}.items():
+        monkeypatch.setitem(app.config, key, value)
+    yield mail_server.catcher
+    mail.wait_for_sending()

@@ -13,7 +13,16 @@ from audit_app.models.types import utcnow
 from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD
 from audit_app.publishing.forms import ButtonForm
 from audit_app.record_pages import SAVE_FAILED
-from audit_app.services import accounts, attention, audits, cycles, evidence, publishing
+from audit_app.services import (
+    accounts,
+    attention,
+    audits,
+    cycles,
+    evidence,
+    mail,
+    notify,
+    publishing,
+)
 from audit_app.services import audit_details as details
 from audit_app.services import indicators as step3
 from audit_app.services import overview as task_list
@@ -143,7 +152,8 @@ def people(audit_id: int) -> Response | str:
     audit, role = audit_or_404(audit_id, roles=(LEAD,), allow_published=True)
     form = InviteForm()
     form.organisation_id.choices = [("", "Choose an organisation")] + audits.organisation_choices()
-    issued = None
+    issued = invitation_url = None
+    emailed: list[str] = []
     if form.validate_on_submit():
         organisation = audits.organisation_for_invitation(
             form.organisation_id.data, form.new_organisation.data, form.new_organisation_kind.data
@@ -156,6 +166,10 @@ def people(audit_id: int) -> Response | str:
             organisation,
             current_app.config["INVITATION_DAYS"],
         )
+        invitation_url = notify.link("auth.accept_invitation", token=issued.token)
+        # Without a mail server the email is only logged: the page says nothing of it.
+        sent_to = notify.invitation(issued, invitation_url)
+        emailed = sent_to if mail.is_configured() else []
         form = InviteForm(formdata=None)
         form.organisation_id.choices = [
             ("", "Choose an organisation")
@@ -165,11 +179,8 @@ def people(audit_id: int) -> Response | str:
         audit=audit,
         form=form,
         issued=issued,
-        invitation_url=(
-            url_for("auth.accept_invitation", token=issued.token, _external=True)
-            if issued
-            else None
-        ),
+        invitation_url=invitation_url,
+        emailed=emailed,
         members=audits.members(audit),
         invitations=audits.invitations(audit),
         now=utcnow(),

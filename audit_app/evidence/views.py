@@ -12,7 +12,7 @@ from audit_app.models import Audit, EvidenceReturn
 from audit_app.models.audit import LEAD, PARTNER
 from audit_app.models.evidence import EVIDENCE_STATUSES
 from audit_app.models.types import utcnow
-from audit_app.services import evidence, uploads
+from audit_app.services import evidence, notify, uploads
 from audit_app.services.access import audit_or_404, editable_audit_or_404, refuse_if_published
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.frameworks import framework_of
@@ -175,6 +175,7 @@ def submit(audit_id: int, evidence_id: int) -> Response | str:
     except SaveFailed:
         flash(SAVE_FAILED, INFORMATION)
         return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
+    notify.return_submitted(audit, record, current_user)
     flash(f"Evidence return ‘{record.service_name}’ submitted to the carers lead.", SUCCESS)
     return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
 
@@ -202,6 +203,8 @@ def decide(audit_id: int, evidence_id: int) -> Response | str:
     except SaveFailed:
         flash(SAVE_FAILED, INFORMATION)
         return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
+    if not accept:
+        notify.return_sent_back(audit, record, current_user)
     flash(
         f"Evidence return ‘{record.service_name}’ "
         + ("accepted." if accept else "returned to the partner with your comments."),

@@ -28,7 +28,7 @@ from audit_app.publishing.forms import (
     SummaryForm,
 )
 from audit_app.record_pages import SAVE_FAILED, DeleteForm, edit_page
-from audit_app.services import cycles, publishing, questionnaires
+from audit_app.services import cycles, notify, publishing, questionnaires
 from audit_app.services import plan as step4
 from audit_app.services.access import audit_or_404
 from audit_app.services.changes import SaveFailed, StaleEdit
@@ -47,6 +47,7 @@ def publish(audit_id: int) -> Response | str:
         except SaveFailed:
             form.submit.errors = [SAVE_FAILED]
         else:
+            notify.published(audit, record, current_user)
             flash(
                 f"Version {record.version_number} published. Commissioners can now see it.", SUCCESS
             )

@@ -22,7 +22,7 @@ from audit_app.ratings.forms import (
     ProposalForm,
     RatingForm,
 )
-from audit_app.services import grids, judgements, proposals
+from audit_app.services import grids, judgements, notify, proposals
 from audit_app.services.access import (
     audit_or_404,
     audit_with_judgements_or_404,
@@ -264,6 +264,7 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
                 },
                 current_user,
             )
+            notify.proposal_made(audit, intervention, group, name, current_user)
             flash(
                 "Your proposal has been sent to the carers lead. Their rating is the one that counts; both are kept.",
                 SUCCESS,

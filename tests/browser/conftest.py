@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from tests.mail_catcher import MailServer
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -67,7 +69,15 @@ def live_app(live_server: str, live_folder: Path) -> Any:
 
 
 @pytest.fixture(scope="session")
-def live_server(live_folder: Path) -> Iterator[str]:
+def live_mail_server() -> Iterator[MailServer]:
+    """The live server's own SMTP catcher (not the web tests': nothing it sends late can
+    reach theirs)."""
+    with MailServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def live_server(live_folder: Path, live_mail_server: MailServer) -> Iterator[str]:
     folder = live_folder
     env = {
         **os.environ,
@@ -79,6 +89,12 @@ def live_server(live_folder: Path) -> Iterator[str]:
         # the limits themselves are tested through the test client (tests/web).
         "SIGN_IN_LIMIT_PER_ADDRESS": "1000 per minute",
         "SIGN_IN_LIMIT_PER_ACCOUNT": "1000 per minute",
+        # Email goes to the tests' SMTP catcher (tests/mail_catcher.py), which reads it.
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(live_mail_server.port),
+        "MAIL_STARTTLS": "0",
+        "MAIL_SENDER": "audit@example.org",
+        "MAIL_RETRY_SECONDS": "1,1",
     }
     env.pop("TEST_DATABASE_URL", None)
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
