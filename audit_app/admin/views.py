@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from audit_app.admin.forms import OrganisationForm, UserForm
+from audit_app.admin.forms import ROLE_HINTS, OrganisationForm, UserForm
 from audit_app.extensions import db
 from audit_app.messages import INFORMATION, SUCCESS
 from audit_app.models import Organisation, User
@@ -72,7 +72,8 @@ def new_user() -> Response | str:
             db.session.commit()
             flash(f"Account for {form.email.data} added.", SUCCESS)
             return redirect(url_for("admin.index"))
-    return render_template("admin/user_form.html", form=form)
+    hints = [{"hint": {"text": ROLE_HINTS[value]}} for value, _ in form.role.choices]
+    return render_template("admin/user_form.html", form=form, role_hints=hints)
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
