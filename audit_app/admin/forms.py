@@ -19,6 +19,15 @@ from audit_app.models.organisation import ORGANISATION_KINDS
 from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD, COMMISSIONER, PARTNER, ROLES
 from audit_app.services.passwords import MIN_PASSWORD_LENGTH
 
+# The two kinds a first-time administrator mixes up (an integrated care board can be
+# either), told apart by what their people do in the service.
+KIND_HINTS = {
+    "area": "Whose carers an audit covers: its carers leads run the area's audits.",
+    "commissioning_body": (
+        "Commissions carers' services: its commissioners read the published audits they are given."
+    ),
+}
+
 
 class OrganisationForm(Form):
     name = StringField(

@@ -75,3 +75,15 @@ def test_the_administrators_audit_list_names_their_role_not_a_leads(
     roles = {row.select("td")[-1].get_text(strip=True) for row in page.soup.select("tbody tr")}
     assert roles == {"Administrator"}
     assert "change it as its carers lead can" in page.soup.select_one("#administrator-audits").text
+
+
+def test_an_area_and_a_commissioning_body_are_told_apart(as_admin: Visitor, cast: Cast) -> None:
+    page = as_admin.get("/admin/organisations/new")
+    hints = {
+        radio["value"]: page.soup.select_one(f"#{radio['aria-describedby']}").get_text(strip=True)
+        for radio in page.soup.select("input[name=kind]")
+        if radio.has_attr("aria-describedby")
+    }
+    assert set(hints) == {"area", "commissioning_body"}
+    assert "carers leads run the area's audits" in hints["area"]
+    assert "commissioners read the published audits" in hints["commissioning_body"]
