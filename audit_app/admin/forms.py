@@ -16,8 +16,17 @@ from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from audit_app.forms import Form
 from audit_app.models.organisation import ORGANISATION_KINDS
-from audit_app.models.user import ROLES
+from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD, COMMISSIONER, PARTNER, ROLES
 from audit_app.services.passwords import MIN_PASSWORD_LENGTH
+
+# The two kinds a first-time administrator mixes up (an integrated care board can be
+# either), told apart by what their people do in the service.
+KIND_HINTS = {
+    "area": "Whose carers an audit covers: its carers leads run the area's audits.",
+    "commissioning_body": (
+        "Commissions carers' services: its commissioners read the published audits they are given."
+    ),
+}
 
 
 class OrganisationForm(Form):
@@ -36,6 +45,23 @@ class OrganisationForm(Form):
         validators=[DataRequired("Choose the kind of organisation")],
     )
     submit = SubmitField("Add organisation", widget=GovSubmitInput())
+
+
+# What each role may do, shown under its radio (the order of ROLES).
+ROLE_HINTS = {
+    ADMINISTRATOR: "Manages organisations and accounts, and can open every audit.",
+    CARERS_LEAD: (
+        "Runs their area's audits: creates them, invites partners and commissioners, "
+        "sets the ratings and publishes."
+    ),
+    PARTNER: (
+        "Sends evidence and views to the audits they are invited to, and may propose ratings."
+    ),
+    COMMISSIONER: (
+        "Reads the published audits they are given, comments and agrees the priorities "
+        "and the plan."
+    ),
+}
 
 
 class UserForm(Form):
@@ -66,7 +92,11 @@ class UserForm(Form):
         validators=[DataRequired("Choose their role")],
     )
     organisation_id = SelectField(
-        "Organisation", coerce=str, widget=GovSelect(), validate_choice=False
+        "Organisation",
+        description="The area, partner or commissioning body they act for.",
+        coerce=str,
+        widget=GovSelect(),
+        validate_choice=False,
     )
     password = PasswordField(
         "Temporary password",
@@ -83,8 +113,12 @@ class UserForm(Form):
             ),
         ],
     )
-    submit = SubmitField("Add user", widget=GovSubmitInput())
+    submit = SubmitField("Add account", widget=GovSubmitInput())
 
     def validate_organisation_id(self, field: Any) -> None:
         if field.data and field.data not in {value for value, _ in field.choices}:
             raise ValidationError("Choose an organisation from the list")
+        if not field.data and self.role.data in ROLES and self.role.data != ADMINISTRATOR:
+            raise ValidationError(
+                f"Choose the organisation this {ROLES[self.role.data].lower()} acts for"
+            )

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from audit_app.admin.forms import OrganisationForm, UserForm
+from audit_app.admin.forms import KIND_HINTS, ROLE_HINTS, OrganisationForm, UserForm
 from audit_app.extensions import db
 from audit_app.messages import INFORMATION, SUCCESS
 from audit_app.models import Organisation, User
@@ -45,7 +45,11 @@ def new_organisation() -> Response | str:
             db.session.commit()
             flash(f"Organisation ‘{name}’ added.", SUCCESS)
             return redirect(url_for("admin.index"))
-    return render_template("admin/organisation_form.html", form=form)
+    hints = [
+        {"hint": {"text": KIND_HINTS[value]}} if value in KIND_HINTS else {}
+        for value, _ in form.kind.choices
+    ]
+    return render_template("admin/organisation_form.html", form=form, kind_hints=hints)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -72,7 +76,8 @@ def new_user() -> Response | str:
             db.session.commit()
             flash(f"Account for {form.email.data} added.", SUCCESS)
             return redirect(url_for("admin.index"))
-    return render_template("admin/user_form.html", form=form)
+    hints = [{"hint": {"text": ROLE_HINTS[value]}} for value, _ in form.role.choices]
+    return render_template("admin/user_form.html", form=form, role_hints=hints)
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])

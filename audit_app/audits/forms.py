@@ -172,6 +172,7 @@ class InviteForm(Form):
     )
     new_organisation_kind = SelectField(
         "Kind of organisation",
+        description="Only for an organisation you add here.",
         choices=[("", "Choose a kind")] + list(ORGANISATION_KINDS.items()),
         widget=GovSelect(),
         validate_choice=False,

@@ -221,8 +221,14 @@ def _chosen_areas() -> tuple[CompareAreasForm, list[Any] | None]:
     """The form, and the audits it names when they are a valid choice."""
     choices = benchmarking.comparable_audits(current_user)
     form = CompareAreasForm(request.args)
+    # The cycle after the title, unless the title says it already.
     form.audits.choices = [
-        (audit.id, f"{audit.area.name}: {audit.title} ({audit.cycle})") for audit in choices
+        (
+            audit.id,
+            f"{audit.area.name}: {audit.title}"
+            + ("" if audit.cycle in audit.title else f" ({audit.cycle})"),
+        )
+        for audit in choices
     ]
     if not ({"audits", "submit"} & set(request.args)) or not form.validate():
         return form, None

@@ -116,12 +116,13 @@ def _item(key: str, count: int, endpoint: str, args: dict[str, str], rule: str) 
 def items(audit: Audit, user: User, today: date) -> list[Item]:
     """What waits for the lead in ``audit`` on ``today``: only the kinds with any.
 
-    A published audit is read-only: its proposals and carried judgements can no
-    longer be answered there (a new version can), so they are not listed."""
+    A published audit is read-only: its returns waiting for review, proposals and
+    carried judgements can no longer be answered there (a new version can), so they
+    are not listed."""
     found = [
         _item(
             "returns",
-            _returns_waiting(audit, user),
+            0 if audit.is_published else _returns_waiting(audit, user),
             "evidence.index",
             {"status": evidence.SUBMITTED},
             "Returns partners have submitted, for you to accept or return with comments.",

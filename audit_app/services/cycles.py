@@ -305,9 +305,10 @@ def confirm_unchanged(
 
 @dataclass(frozen=True)
 class CycleFacts:
-    """What the overview says about cycles: judgements to confirm, comparisons."""
+    """What the overview offers about cycles: comparisons and the next cycle.
 
-    to_confirm: int
+    Judgements to confirm are counted in the attention list (services/attention.py)."""
+
     can_compare: bool
     can_start_next: bool
 
@@ -316,9 +317,7 @@ def overview_facts(audit: Audit, role: str) -> CycleFacts:
     from audit_app.services.access import sees_judgements
     from audit_app.services.cycle_comparison import earlier_audits
 
-    ratings, cells = needing_confirmation(audit) if role == LEAD else ([], [])
     return CycleFacts(
-        to_confirm=len(ratings) + len(cells),
         # The comparison is of the lead's judgements: not for a partner on a draft.
         can_compare=sees_judgements(audit, role) and bool(earlier_audits(audit)),
         # A next cycle carries a finished year forward: from a published audit only.

@@ -2,6 +2,8 @@
 // and our own small behaviours.
 import { initAll } from "./build/govuk-frontend.min.js";
 import { startPolling } from "./poll.js";
+import { markScrollingTables } from "./scroll_hint.js";
 
 initAll();
 startPolling();
+markScrollingTables();

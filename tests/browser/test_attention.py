@@ -98,6 +98,8 @@ def test_the_lead_sees_what_needs_attention_and_each_link_leads_there(
     }
     links = card.locator("li > a")
     assert links.all_inner_texts() == list(expected)
+    # Each is said once: no warning elsewhere on the page repeats the carried judgement.
+    assert page.get_by_text("carried from the last cycle").count() == 1
     axe.check(page, "lead overview attention list")
     for text, (h1, shown) in expected.items():
         page.goto(overview)

@@ -160,12 +160,19 @@ def test_evidence_past_its_review_date_is_counted(app: Flask, as_lead: Visitor, 
     assert "returns" not in items
 
 
-def test_a_published_audit_lists_no_proposals_or_judgements_to_confirm(
+def test_a_published_audit_lists_nothing_that_cannot_be_answered_there(
     app: Flask, as_lead: Visitor, cast: Cast
 ) -> None:
     published = cast.published.id
     _add(
         app,
+        EvidenceReturn(
+            audit_id=published,
+            organisation_id=cast.partner.organisation_id,
+            author_id=cast.partner.id,
+            service_name="Sitting",
+            status="submitted",
+        ),
         RatingProposal(
             audit_id=published,
             intervention="breaks",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from flask import Flask
@@ -248,3 +249,12 @@ def test_administrator_compares_any_published_audits(
 def test_signed_out_visitor_is_sent_to_sign_in(visitor: Visitor, cast: Cast) -> None:
     page = visitor.get("/compare-areas", status=302)
     assert "/sign-in" in page.response.headers["Location"]
+
+
+def test_each_choice_names_its_cycle_once(as_commissioner: Visitor, region: dict[str, int]) -> None:
+    page = as_commissioner.get("/compare-areas")
+    labels = [label.get_text(" ", strip=True) for label in page.soup.select("label")]
+    assert labels, "no audits offered"
+    for label in labels:
+        cycle = re.search(r"\d{4}/\d{2}", label)
+        assert cycle is not None and label.count(cycle.group()) == 1, label

@@ -109,7 +109,13 @@ def test_lead_starts_the_next_cycle_and_sees_what_to_confirm(
     new = _new_audit(app)
     assert (new.previous_audit_id, new.status) == (cast.published.id, "draft")
     overview = as_lead.get(f"/audits/{new.id}")
-    assert "1 judgement carried forward from the last cycle needs confirming" in overview.text
+    # Said once, in the attention list, with the link to act on it.
+    waiting = overview.soup.select_one("#attention-confirm a")
+    assert waiting.get_text(strip=True) == (
+        "1 judgement carried from the last cycle needs confirming"
+    )
+    assert waiting["href"] == f"/audits/{new.id}/to-confirm"
+    assert overview.text.count("from the last cycle need") == 1
     assert overview.soup.find("a", string="Compare with an earlier audit")
     listing = as_lead.get(f"/audits/{new.id}/to-confirm")
     assert "Breaks" in listing.text and "1 to go" in listing.text

@@ -104,3 +104,30 @@ def test_the_commissioners_overview_links_the_dashboard_and_each_report_card(
     ]
     for url in [*links.values(), *cards]:
         as_commissioner.get(url)  # each answers 200
+
+
+def test_the_commissioners_overview_says_what_to_do_there(
+    app: Flask, cast: Cast, as_commissioner: Visitor
+) -> None:
+    url = f"/audits/{cast.published.id}"
+    page = as_commissioner.get(url)
+    next_step = page.soup.select_one("#commissioner-next")
+    links = {a.get_text(" ", strip=True): a["href"] for a in next_step.select("a")}
+    assert links["Commissioners’ comments and agreement"] == f"{url}/review"
+    for anchor in ("#maps-and-gap-report", "#indicators-for-the-board"):
+        assert anchor in links.values() and page.soup.select_one(anchor) is not None
+    lead = Visitor(app.test_client())
+    lead.sign_in("lead@example.org")
+    assert lead.get(url).soup.select_one("#commissioner-next") is None
+
+
+def test_the_partners_overview_of_a_draft_says_what_to_do_there(
+    cast: Cast, as_partner: Visitor
+) -> None:
+    url = f"/audits/{cast.dementia.id}"
+    next_step = as_partner.get(url).soup.select_one("#partner-next")
+    links = {a.get_text(" ", strip=True): a["href"] for a in next_step.select("a")}
+    assert links == {"Evidence returns": f"{url}/evidence/", "propose ratings": f"{url}/ratings"}
+    # A published version takes no more returns or proposals: nothing offered there.
+    published = as_partner.get(f"/audits/{cast.published.id}")
+    assert published.soup.select_one("#partner-next") is None
