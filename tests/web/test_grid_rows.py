@@ -45,7 +45,8 @@ def test_each_row_has_its_own_save_button_after_its_selects(as_lead: Visitor, ca
     assert [label.get_text() for label in body.select("label")][:2] == ["Rating", "Maturity"]
     select = body.select_one("select[name=rag-breaks-older_people]")
     assert select is not None
-    names = [page.soup.select_one(f"#{id_}").get_text() for id_ in select["aria-labelledby"].split()]  # type: ignore[union-attr]
+    ids = str(select["aria-labelledby"]).split()
+    names = [page.soup.select_one(f"#{id_}").get_text() for id_ in ids]  # type: ignore[union-attr]
     assert names == ["Rating", "Breaks", "Carers of older people"]
 
 
@@ -107,7 +108,9 @@ def test_a_rows_save_keeps_other_rows_saved_by_someone_else_meanwhile(
     stale = as_lead.get(url)
     other = Visitor(app.test_client())
     other.sign_in("lead@example.org")
-    other.submit(other.get(url), changes={"rag-housing-older_people": "green"}, button="row=housing")
+    other.submit(
+        other.get(url), changes={"rag-housing-older_people": "green"}, button="row=housing"
+    )
     # My page still shows Amber for Housing: saving Breaks must not put it back.
     _save_row(as_lead, stale, "breaks", **{"rag-breaks-older_people": "red"})
     assert _grades(app, cast.draft.id) == {
