@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms import SubmitField
 
 from audit_app.forms import Form
-from audit_app.messages import SUCCESS
+from audit_app.messages import INFORMATION, SUCCESS
 from audit_app.models import Audit
 from audit_app.models.audit import LEAD, PARTNER
 from audit_app.ratings.forms import (
@@ -182,7 +182,10 @@ def _save_grid_page(
         again = grids.keep_typed(fresh(), result.conflicts + result.unsaved)
         page |= {"conflicts": result.conflicts, "unsaved": result.unsaved, "saved": saved}
         return render_template(template, view=again, form=again.form, **page)
-    flash(saved, SUCCESS)
+    if result.saved:
+        flash(saved, SUCCESS)
+    else:
+        flash(f"You changed nothing in the {what}{where}, so nothing was saved.", INFORMATION)
     return redirect(url_for(endpoint, audit_id=audit.id) + (f"#row-{only}" if only else ""))
 
 

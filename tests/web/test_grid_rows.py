@@ -195,3 +195,25 @@ def test_the_checklist_saves_one_row_alone(app: Flask, as_lead: Visitor, cast: C
     assert saved == {("2b", "dementia"): "partly"}
     assert after.value("status-1a-dementia") == "in_place"
     assert "You also changed 1 judgement in other rows" in after.text
+
+
+def test_the_grid_stays_light(as_lead: Visitor, cast: Cast) -> None:
+    """The lead's grid was 173 KB for 102 cells (about 1,620 bytes a cell, issue #21):
+    labels and per-row buttons must not make it heavier."""
+    page = as_lead.get(_url(cast))
+    html = page.response.get_data(as_text=True)
+    table = html[html.index("<table") : html.index("</table>")]
+    cells = len(page.soup.select("select[name^=rag-]"))
+    assert cells >= 12
+    assert len(table) / cells < 1550, f"{len(table) / cells:.0f} bytes a cell"
+
+
+def test_a_row_saved_unchanged_says_nothing_was_saved(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    _save_row(as_lead, as_lead.get(_url(cast)), "breaks")
+    banner = as_lead.get(_url(cast)).soup.select_one(".govuk-notification-banner")
+    assert banner is not None and "success" not in " ".join(banner.get("class") or [])
+    text = banner.get_text(" ", strip=True)
+    assert "You changed nothing in the ratings for Breaks, so nothing was saved." in text
+    assert _grades(app, cast.draft.id) == {}
