@@ -43,6 +43,18 @@ def _in_view(page: Any, selector: str) -> None:
     assert on_top, f"{selector} is covered by something scrolled over it"
 
 
+def _viewport_shot(page: Any, name: str) -> None:
+    """What the screen shows now (a full-page picture moves held names about)."""
+    axe.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(axe.SCREENSHOTS / f"{axe._slug(name)}.png"))
+
+
+def _top_then_check(page: Any, name: str) -> None:
+    """axe and a full-page picture from the top of the page, where no name is held."""
+    page.evaluate("window.scrollTo(0, 0)")
+    axe.check(page, name)
+
+
 def test_lead_rates_a_row_and_saves_it_in_under_15_key_presses(page: Any) -> None:
     _whole_area(page, "/ratings")
     axe.check(page, "lead ratings grid at 1280px")
@@ -86,9 +98,10 @@ def test_ratings_grid_at_320px_keeps_the_intervention_in_view(phone: Any) -> Non
     phone.locator(f'select[name="maturity-{ROW}-life_limiting_illness"]').focus()
     _in_view(phone, f'select[name="maturity-{ROW}-life_limiting_illness"]')
     _in_view(phone, f"#r-{ROW}")
+    _viewport_shot(phone, "lead rating the grid at 320px, last cell focused")
     # Each cell says which group it is for, in words on the screen.
     assert phone.locator(f"#row-{ROW} .app-grid__group").first.is_visible()
-    axe.check(phone, "lead ratings grid at 320px")
+    _top_then_check(phone, "lead rating the grid at 320px")
 
 
 def test_ratings_grid_that_scrolls_says_so_and_keeps_the_names_in_view(
@@ -109,6 +122,7 @@ def test_ratings_grid_that_scrolls_says_so_and_keeps_the_names_in_view(
         assert scrolled > 0, "the table did not scroll to the focused cell"
         _in_view(page, far_right)
         _in_view(page, f"#r-{ROW}")
+        _viewport_shot(page, "lead ratings grid at 760px, scrolled to the last group")
         axe.check(page, "lead ratings grid at 760px, scrolled")
     finally:
         context.close()
@@ -121,7 +135,8 @@ def test_checklist_grid_at_320px_keeps_the_sub_outcome_in_view(phone: Any) -> No
     phone.locator(last).focus()
     _in_view(phone, last)
     _in_view(phone, "#r-2b")
-    axe.check(phone, "lead checklist grid at 320px")
+    _viewport_shot(phone, "lead checklist grid at 320px, last cell focused")
+    _top_then_check(phone, "lead checklist grid at 320px")
 
 
 def test_action_table_is_not_cut_off_at_1280px(page: Any) -> None:
