@@ -155,6 +155,15 @@ class ChecklistForm(Form):
     validate_evidence = RatingForm.validate_evidence
 
 
+# The short visible label of each select in a grid cell.
+GRID_LABELS = {
+    "rag": "Rating",
+    "maturity": "Maturity",
+    "status": "In place?",
+    "indicator": "Indicator",
+}
+
+
 def grid_form(
     cells: Sequence[tuple[str, str, str]],
     scales: Sequence[tuple[str, Any]],
@@ -166,7 +175,7 @@ def grid_form(
     """
 
     class GridForm(Form):
-        submit = SubmitField("Save changes", widget=GovSubmitInput())
+        submit = SubmitField("Save all changes", widget=GovSubmitInput())
 
     for row, group, name in cells:
         for prefix, scale in scales:
@@ -174,7 +183,7 @@ def grid_form(
                 GridForm,
                 f"{prefix}-{row}-{group}",
                 SelectField(
-                    f"{name}: {prefix.replace('_', ' ')}",
+                    f"{GRID_LABELS[prefix]}: {name}",
                     choices=_choices(scale),
                     widget=GovSelect(),
                 ),

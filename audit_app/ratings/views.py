@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from markupsafe import Markup
@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms import SubmitField
 
 from audit_app.forms import Form
-from audit_app.messages import SUCCESS
+from audit_app.messages import INFORMATION, SUCCESS
 from audit_app.models import Audit
 from audit_app.models.audit import LEAD, PARTNER
 from audit_app.ratings.forms import (
@@ -136,39 +136,57 @@ def grid(audit_id: int) -> Response | str:
     if request.method != "POST" or not may_edit(audit, role):
         return _grid_page(audit, role)  # only the lead saves the grid
     view = grids.rating_grid_view(audit, role, request.form)
-    if view.form is not None and view.form.validate_on_submit():
-        try:
-            result = grids.save_rating_grid(audit, view, current_user)
-        except SaveFailed:
-            view.form.submit.errors = [SAVE_FAILED]  # type: ignore[attr-defined]
-        else:
-            if result.conflicts:
-                again = grids.keep_typed(
-                    grids.rating_grid_view(audit, role, None), result.conflicts
-                )
-                return render_template(
-                    "ratings/grid.html",
-                    audit=audit,
-                    role=role,
-                    view=again,
-                    conflicts=result.conflicts,
-                    form=again.form,
-                    **_waiting(audit, role),
-                )
-            flash(
-                f"Saved {result.saved} change{'s' if result.saved != 1 else ''} to the ratings.",
-                SUCCESS,
-            )
-            return redirect(url_for("ratings.grid", audit_id=audit.id))
-    return render_template(
+    return _save_grid_page(
+        audit,
+        role,
+        view,
+        grids.save_rating_grid,
+        lambda: grids.rating_grid_view(audit, role, None),
         "ratings/grid.html",
-        audit=audit,
-        role=role,
-        view=view,
-        conflicts=[],
-        form=view.form,
-        **_waiting(audit, role),
+        "ratings.grid",
+        "ratings",
+        _waiting(audit, role),
     )
+
+
+def _save_grid_page(
+    audit: Audit,
+    role: str,
+    view: grids.GridView,
+    save: Any,
+    fresh: Any,
+    template: str,
+    endpoint: str,
+    what: str,
+    extra: dict[str, Any],
+) -> Response | str:
+    """Save a quick grid: one row (its own Save button) or all of them. After a row's
+    save, changes typed in other rows are shown again as typed, not saved; a cell
+    someone else saved meanwhile is a conflict, shown with both versions."""
+    assert view.form is not None
+    try:
+        only = grids.chosen_row(view, request.form)
+    except ValueError:
+        abort(400)
+    page = {"audit": audit, "role": role, "conflicts": [], "unsaved": [], **extra}
+    if not view.form.validate_on_submit():
+        return render_template(template, view=view, form=view.form, **page)
+    try:
+        result = save(audit, view, current_user, only)
+    except SaveFailed:
+        view.form.submit.errors = [SAVE_FAILED]  # type: ignore[attr-defined]
+        return render_template(template, view=view, form=view.form, **page)
+    where = f" for {grids.row_name(view, only)}" if only else ""
+    saved = f"Saved {result.saved} change{'s' if result.saved != 1 else ''} to the {what}{where}."
+    if result.conflicts or result.unsaved:
+        again = grids.keep_typed(fresh(), result.conflicts + result.unsaved)
+        page |= {"conflicts": result.conflicts, "unsaved": result.unsaved, "saved": saved}
+        return render_template(template, view=again, form=again.form, **page)
+    if result.saved:
+        flash(saved, SUCCESS)
+    else:
+        flash(f"You changed nothing in the {what}{where}, so nothing was saved.", INFORMATION)
+    return redirect(url_for(endpoint, audit_id=audit.id) + (f"#row-{only}" if only else ""))
 
 
 def _waiting(audit: Audit, role: str) -> dict[str, Any]:
@@ -185,7 +203,7 @@ def _waiting(audit: Audit, role: str) -> dict[str, Any]:
 class GridButtonForm(Form):
     """The grid page's form around a cached table: its CSRF token and button."""
 
-    submit = SubmitField("Save changes", widget=GovSubmitInput())
+    submit = SubmitField("Save all changes", widget=GovSubmitInput())
 
 
 def _grid_page(audit: Audit, role: str) -> str:
@@ -209,12 +227,13 @@ def _grid_page(audit: Audit, role: str) -> str:
             **waiting,
         )
 
-    html = cached(audit, f"ratings-grid-{role}-{editing}.html", table)
+    html = cached(audit, f"ratings-grid-rows-{role}-{editing}.html", table)
     return render_template(
         "ratings/grid.html",
         audit=audit,
         role=role,
         conflicts=[],
+        unsaved=[],
         form=GridButtonForm() if editing else None,
         table_html=Markup(html),  # noqa: S704 (our own template's output)
         hidden=hidden,
@@ -317,31 +336,26 @@ def checklist(audit_id: int) -> Response | str:
     view = grids.checklist_grid_view(
         audit, role, request.form if request.method == "POST" else None
     )
-    if view.form is not None and view.form.validate_on_submit():
-        try:
-            result = grids.save_checklist_grid(audit, view, current_user)
-        except SaveFailed:
-            view.form.submit.errors = [SAVE_FAILED]  # type: ignore[attr-defined]
-        else:
-            if result.conflicts:
-                again = grids.keep_typed(
-                    grids.checklist_grid_view(audit, role, None), result.conflicts
-                )
-                return render_template(
-                    "ratings/checklist.html",
-                    audit=audit,
-                    role=role,
-                    view=again,
-                    conflicts=result.conflicts,
-                    form=again.form,
-                )
-            flash(
-                f"Saved {result.saved} change{'s' if result.saved != 1 else ''} to the checklist.",
-                SUCCESS,
-            )
-            return redirect(url_for("ratings.checklist", audit_id=audit.id))
+    if request.method == "POST" and view.form is not None:
+        return _save_grid_page(
+            audit,
+            role,
+            view,
+            grids.save_checklist_grid,
+            lambda: grids.checklist_grid_view(audit, role, None),
+            "ratings/checklist.html",
+            "ratings.checklist",
+            "checklist",
+            {},
+        )
     return render_template(
-        "ratings/checklist.html", audit=audit, role=role, view=view, conflicts=[], form=view.form
+        "ratings/checklist.html",
+        audit=audit,
+        role=role,
+        view=view,
+        conflicts=[],
+        unsaved=[],
+        form=view.form,
     )
 
 

@@ -1,7 +1,9 @@
 """The quick grids of Step 3: every cell's select on one page, saved in one transaction.
 
-A cell whose record moved on since the page was loaded is not overwritten: it
-is reported as a conflict with the saved value, and the other cells are saved.
+The page is one form: each row has its own Save button, which saves that row
+alone, and "Save all changes" at its foot saves every row. A cell whose record
+moved on since the page was loaded is not overwritten: it is reported as a
+conflict with the saved value, and the other cells are saved.
 """
 
 from __future__ import annotations
@@ -59,6 +61,22 @@ class Conflict:
 class GridResult:
     saved: int
     conflicts: list[Conflict]
+    unsaved: list[Conflict] = field(default_factory=list)  # other rows' typed changes
+
+
+def chosen_row(view: GridView, formdata: MultiDict[str, str]) -> str | None:
+    """The row whose Save button was pressed: its code, or None for "Save all
+    changes". Raises ValueError for a row the grid does not have."""
+    row = formdata.get("row")
+    if row is None:
+        return None
+    if row not in {r.code for r in view.rows}:
+        raise ValueError(row)
+    return row
+
+
+def row_name(view: GridView, code: str) -> str:
+    return next(row.name for row in view.rows if row.code == code)
 
 
 def _form(
@@ -155,11 +173,12 @@ def _save_grid(
     entity: str,
     user: User,
     reload: Any,
+    only: str | None,
 ) -> GridResult:
     records = {(row.code, group.code): record for row in view.rows for group, record in row.cells}
     for _attempt in range(RACES_RETRIED):
         try:
-            return _save_against(audit, view, scales, new_record, entity, user, records)
+            return _save_against(audit, view, scales, new_record, entity, user, records, only)
         except StaleEdit:
             # Someone saved one of these cells at the same moment (or created one this
             # page showed empty); nothing was written. Plan again against what is saved
@@ -176,10 +195,15 @@ def _save_against(
     entity: str,
     user: User,
     records: dict[tuple[str, str], Any],
+    only: str | None,
 ) -> GridResult:
+    """Save the changed cells (of row ``only``, or of every row when None); the
+    other rows' changed cells are returned as ``unsaved``, so that the page can
+    show them again as typed."""
     assert view.form is not None
     changes: list[Change] = []
     conflicts: list[Conflict] = []
+    unsaved: list[Conflict] = []
     for row in view.rows:
         for group, _shown in row.cells:
             key = (row.code, group.code)
@@ -200,6 +224,14 @@ def _save_against(
                 view.names[key],
                 view.form[f"version-{row.code}-{group.code}"].data or 0,  # 0: loaded empty
             )
+            if only is not None and row.code != only:
+                # Typed in another row: not saved, shown again as typed. A cell saved
+                # by someone else since the page was loaded shows their value instead:
+                # what it held when loaded is not known, so neither is what was typed.
+                if not is_stale(change):
+                    saved = {p: getattr(record, p) if record else "not_rated" for p in scales}
+                    unsaved.append(Conflict(view.names[key], saved, posted, key))
+                continue
             if is_stale(change):
                 theirs = {p: getattr(record, p) for p in scales}
                 by = record.updated_by.name if record.updated_by else ""
@@ -210,7 +242,7 @@ def _save_against(
             changes.append(change)
     if changes:
         save_all(changes, user)
-    return GridResult(len(changes), conflicts)
+    return GridResult(len(changes), conflicts, unsaved)
 
 
 def keep_typed(view: GridView, conflicts: list[Conflict]) -> GridView:
@@ -225,7 +257,9 @@ def keep_typed(view: GridView, conflicts: list[Conflict]) -> GridView:
     return view
 
 
-def save_rating_grid(audit: Audit, view: GridView, user: User) -> GridResult:
+def save_rating_grid(
+    audit: Audit, view: GridView, user: User, only: str | None = None
+) -> GridResult:
     return _save_grid(
         audit,
         view,
@@ -234,10 +268,13 @@ def save_rating_grid(audit: Audit, view: GridView, user: User) -> GridResult:
         "rating",
         user,
         lambda: judgements.rating_grid(audit).ratings,
+        only,
     )
 
 
-def save_checklist_grid(audit: Audit, view: GridView, user: User) -> GridResult:
+def save_checklist_grid(
+    audit: Audit, view: GridView, user: User, only: str | None = None
+) -> GridResult:
     return _save_grid(
         audit,
         view,
@@ -246,4 +283,5 @@ def save_checklist_grid(audit: Audit, view: GridView, user: User) -> GridResult:
         "checklist",
         user,
         lambda: judgements.checklist_cells(audit),
+        only,
     )

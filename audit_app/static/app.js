@@ -2,7 +2,7 @@
 // and our own small behaviours.
 import { initAll } from "./build/govuk-frontend.min.js";
 import { startPolling } from "./poll.js";
-import { markScrollingTables } from "./scroll_hint.js";
+import { markScrollingTables } from "./table_scroll.js";
 
 initAll();
 startPolling();

@@ -62,8 +62,8 @@ def test_lead_rates_the_grid_with_the_keyboard_alone(page: Any) -> None:
     axe.check(page, "lead ratings grid")
     select = page.locator('select[name="rag-housing-older_people"]')
     assert select.input_value() == "not_rated"
-    # Tab from the select before it, as a keyboard user moving along the row would.
-    page.locator('select[name="maturity-benefits_financial-life_limiting_illness"]').focus()
+    # From the row before: its Save button, then into this row.
+    page.locator('button[name="row"][value="work_training"]').focus()
     for _ in range(40):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.name") == "rag-housing-older_people":
@@ -71,7 +71,7 @@ def test_lead_rates_the_grid_with_the_keyboard_alone(page: Any) -> None:
     assert page.evaluate("document.activeElement.name") == "rag-housing-older_people"
     page.keyboard.press("Home")  # first option: Red
     assert select.input_value() == "red"
-    page.locator("button", has_text="Save changes").focus()
+    page.locator("button", has_text="Save all changes").focus()
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     assert (
