@@ -75,7 +75,7 @@ QUALITY_OF_LIFE = {
             "info_very_difficult",
             "info_never_tried",
         ],
-        [3, 8, 6, 3, 2],
+        [3, 8, 6, 3, 6],
     ),
     "involved_in_discussions": (
         [
@@ -85,7 +85,7 @@ QUALITY_OF_LIFE = {
             "involved_never",
             "involved_no_discussions",
         ],
-        [5, 8, 5, 2, 2],
+        [5, 8, 5, 2, 6],
     ),
     "support_satisfaction": (
         ["satisfied_extremely", "satisfied_very", "satisfied_quite", "satisfied_neither"],

@@ -10,8 +10,8 @@ The rules, stated where results are shown (:data:`RULES`):
   (:mod:`hub_model.intervals`); each other measure is a percentage with Wilson's
   interval;
 - every count goes through the one suppression rule (:mod:`hub_model.suppression`):
-  per block of carer groups, a table of carers with a score, carers without one,
-  and all carers in the group, beside the same for everyone; an average and its
+  everyone's carers with a score, without one, and in all; per block of carer
+  groups, each group's carers with a score above everyone's; an average and its
   interval are shown only where the number with a score is shown. A measure's
   percentage is shown only where its counts are.
 """
@@ -45,7 +45,9 @@ RULES = (SCORE_RULE, SKIPPED_RULE, MEAN_METHOD, SHARE_METHOD)
 
 @dataclass(frozen=True)
 class ScoreResult:
-    """The score for everyone (``group`` None) or one carer group; None where hidden."""
+    """The score for everyone (``group`` None) or one carer group; None where hidden.
+    For a group only the carers with a score and the average are given (its carers
+    and those without a score, small numbers in most groups, are left out)."""
 
     group: str | None
     carers: int | None
@@ -82,17 +84,18 @@ def applies_to(scoring: Scoring, questionnaire: Questionnaire) -> bool:
 def points(scoring: Scoring, frame: pd.DataFrame) -> pd.DataFrame:
     """Each domain's points per row of ``frame`` (answers by question code); NaN where
     the question was not answered (or answered with a code the scoring does not know)."""
-    return pd.DataFrame(
-        {
-            domain.code: (
-                frame[domain.question].map(domain.points).astype("float64")
-                if domain.question in frame
-                else pd.Series(np.nan, index=frame.index)
-            )
-            for domain in scoring.domains
-        },
-        index=frame.index,
-    )
+    columns = {}
+    for domain in scoring.domains:
+        if domain.question not in frame:
+            columns[domain.code] = np.full(len(frame), np.nan)
+            continue
+        answers = list(domain.points)
+        # Categorical codes: each answer's place in ``answers``, -1 for anything else,
+        # which picks the NaN appended last.
+        codes = pd.Categorical(frame[domain.question], categories=answers).codes
+        values = np.array([*(float(domain.points[a]) for a in answers), np.nan])
+        columns[domain.code] = values[codes]
+    return pd.DataFrame(columns, index=frame.index)
 
 
 def scores(scoring: Scoring, frame: pd.DataFrame) -> pd.Series:
@@ -159,8 +162,9 @@ def _raw(values: pd.Series) -> _Raw:
 
 
 def _score_tables(raw: Mapping[str, _Raw], blocks: Sequence[Sequence[str]]) -> list[Linked]:
-    """A table per block of groups (rows: with a score, without; column totals: the
-    group's carers), its last column everyone; and everyone's column on its own."""
+    """Everyone's column (with a score, without, all carers); and per block of groups a
+    column of each group's carers with a score above everyone's (each group's count
+    treated as adding up to it, which can only protect more)."""
     everyone = raw[ALL]
     tables = [
         Linked(
@@ -173,29 +177,29 @@ def _score_tables(raw: Mapping[str, _Raw], blocks: Sequence[Sequence[str]]) -> l
     ]
     empty = _Raw(0, 0, 0.0, 0.0)
     for block in blocks:
-        codes = [code for code in block if raw.get(code, empty).carers]
-        if not codes:
-            continue
-        keys: list[tuple[Hashable, ...]] = []
-        values: list[list[int]] = []
-        for row in ("scored", "none", "carers"):
-            keys.append(tuple((row, code) for code in [*codes, ALL]))
-            values.append([_figure(raw[code], row) for code in [*codes, ALL]])
-        tables.append(Linked(Grid.of(values, rows_add_up=True), tuple(keys)))
+        codes = [code for code in block if raw.get(code, empty).scored]
+        if codes:
+            tables.append(
+                Linked(
+                    Grid.of(
+                        [[raw[code].scored] for code in codes] + [[everyone.scored]],
+                        rows_add_up=False,
+                    ),
+                    tuple((("scored", code),) for code in [*codes, ALL]),
+                )
+            )
     return tables
-
-
-def _figure(raw: _Raw, row: str) -> int:
-    return {"scored": raw.scored, "none": raw.carers - raw.scored, "carers": raw.carers}[row]
 
 
 def _result(
     group: str | None, raw: _Raw | None, hidden: frozenset[Hashable], key: str
 ) -> ScoreResult:
     if raw is None:
-        return ScoreResult(group, 0, 0, 0, None)
+        return ScoreResult(group, None, 0, None, None)
     scored = None if ("scored", key) in hidden else raw.scored
     mean = mean_interval(raw.scored, raw.mean, raw.deviation) if scored else None
+    if group is not None:  # a group's carers and those without a score are not printed
+        return ScoreResult(group, None, scored, None, mean)
     return ScoreResult(
         group,
         None if ("carers", key) in hidden else raw.carers,
@@ -224,21 +228,27 @@ def area_results(scoring: Scoring, frame: pd.DataFrame, by: str = "area") -> pd.
     """The score for each value of column ``by`` at once (vectorised, for many areas):
     carers, with a score, mean and its 95% interval. Fewer than SMALLEST_GROUP
     carers with a score: no score figures (NaN); fewer carers: no count either."""
-    table = pd.DataFrame({by: frame[by], "score": scores(scoring, frame)})
-    grouped = table.groupby(by, sort=True)["score"]
+    values = scores(scoring, frame).to_numpy()
+    area, names = pd.factorize(frame[by], sort=True)
+    known = ~np.isnan(values)
+    width = len(names)
+    carers = np.bincount(area, minlength=width).astype(float)
+    scored = np.bincount(area[known], minlength=width).astype(float)
+    total = np.bincount(area[known], weights=values[known], minlength=width)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = total / scored
+        squares = np.bincount(
+            area[known], weights=(values[known] - mean[area[known]]) ** 2, minlength=width
+        )
+        deviation = np.sqrt(squares / (scored - 1))
+    freedom = np.clip(scored - 1, 1, None).astype(int)
+    quantiles = {n: t_quantile(0.975, n) for n in np.unique(freedom).tolist()}
+    half = np.array([quantiles[n] for n in freedom.tolist()]) * deviation / np.sqrt(scored)
     out = pd.DataFrame(
-        {
-            "carers": grouped.size(),
-            "scored": grouped.count(),
-            "mean": grouped.mean(),
-            "deviation": grouped.std(),
-        }
+        {"carers": carers, "scored": scored, "mean": mean, "low": mean - half, "high": mean + half},
+        index=pd.Index(names, name=by),
     )
-    freedom = (out["scored"] - 1).clip(lower=1).astype(int)
-    quantiles = {n: t_quantile(0.975, n) for n in freedom.unique().tolist()}
-    half = freedom.map(quantiles) * out["deviation"] / np.sqrt(out["scored"])
-    out["low"], out["high"] = out["mean"] - half, out["mean"] + half
     small = out["scored"] < SMALLEST_GROUP
     out.loc[small, ["scored", "mean", "low", "high"]] = np.nan
     out.loc[out["carers"] < SMALLEST_GROUP, "carers"] = np.nan
-    return out.drop(columns=["deviation"])
+    return out

@@ -185,6 +185,8 @@ def test_no_group_figure_counts_one_to_four_people() -> None:
     for row in (result.everyone, *result.groups):
         for figure in (row.carers, row.scored, row.no_score):
             assert figure is None or figure == 0 or figure >= 5
+        if row.group is not None:
+            assert row.carers is None and row.no_score is None  # never printed
         if row.mean is not None:
             assert row.scored is not None and row.scored >= 5
 

@@ -93,7 +93,7 @@ def test_the_page_shows_the_average_score_and_those_without_one(
     summary = page.soup.select_one("#qol-summary")
     assert summary is not None
     text = " ".join(summary.get_text().split())
-    assert f"{sum(scores) / len(scores):.1f} (95% CI" in text
+    assert f"{sum(scores) / len(scores):.1f} 95% CI" in text
     assert "Carers with a score 19" in text
     assert "left out one of the six questions 5" in text
     # The two stroke carers are too few to show (and the older people's group is
@@ -247,10 +247,10 @@ def test_the_commissioner_sees_local_beside_national(
     text = " ".join(row.get_text().split())
     scores = [s for s in map(_score, answers) if s is not None]
     mean = sum(scores) / len(scores)
-    assert f"{mean:.1f} (95% CI" in text
-    assert "11.5 (412 carers)" in text
+    assert f"{mean:.1f} 95% CI" in text
+    assert "11.5 412 carers" in text
     assert f"{mean - 11.5:+.1f}" in text
-    assert "Yes: outside" in text
+    assert "Outside" in text
     # The same on the indicator dashboard, in the seed 002 layout.
     board = as_lead.get(f"/audits/{cast.dementia.id}/indicators/dashboard")
     assert board.soup.select_one('#qol-published tr[data-measure="carer_quality_of_life"]')
