@@ -267,3 +267,22 @@ def test_a_survey_opened_before_the_questions_says_so(
     page = as_lead.get(f"/audits/{cast.dementia.id}/quality-of-life")
     assert page.soup.select_one("#no-local") is not None
     assert page.soup.select_one("#no-published") is not None
+
+
+def test_the_csv_gives_the_figures_to_readers_of_results_only(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    _survey(app, cast.dementia.id, 24)
+    _add(
+        as_lead,
+        cast.dementia.id,
+        {"measure": "carer_quality_of_life", "year": "2023-24", "value": "7.3", "base": "412"},
+    )
+    url = f"/audits/{cast.dementia.id}/exports/csv/quality_of_life.csv"
+    text = as_lead.client.get(url).get_data(as_text=True)
+    assert "All carers" in text and "published 2023-24" in text
+    stroke = next(line for line in text.splitlines() if "stroke" in line.lower())
+    assert "[c]" in stroke
+    as_lead.switch("partner@example.org")
+    text = as_lead.client.get(url).get_data(as_text=True)
+    assert text.strip().splitlines()[-1].startswith("Figure")  # the headings alone
