@@ -248,7 +248,7 @@ def test_the_commissioner_sees_local_beside_national(
     scores = [s for s in map(_score, answers) if s is not None]
     mean = sum(scores) / len(scores)
     assert f"{mean:.1f} 95% CI" in text
-    assert "11.5 412 carers" in text
+    assert "Published 2023-24: 11.5 412 carers" in text
     assert f"{mean - 11.5:+.1f}" in text
     assert "Outside" in text
     # The same on the indicator dashboard, in the seed 002 layout.
