@@ -141,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     from audit_app.needs.views import bp as needs_bp
     from audit_app.plan.views import bp as plan_bp
     from audit_app.publishing.views import bp as publishing_bp
+    from audit_app.quality_of_life.views import bp as quality_of_life_bp
     from audit_app.questionnaires.views import bp as questionnaires_bp
     from audit_app.ratings.views import bp as ratings_bp
     from audit_app.stakeholders.views import bp as stakeholders_bp
@@ -161,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
         maps_bp,
         cycles_bp,
         indicators_bp,
+        quality_of_life_bp,
         questionnaires_bp,
         exports_bp,
     ):

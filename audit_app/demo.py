@@ -16,7 +16,7 @@ from audit_app.demo_indicators import (
     SOUTHSHIRE_QUARTERS,
     add_demo_indicators,
 )
-from audit_app.demo_questionnaires import add_demo_questionnaires
+from audit_app.demo_questionnaires import add_demo_published_figure, add_demo_questionnaires
 from audit_app.extensions import db
 from audit_app.models import Audit, AuditMembership, Organisation, User
 from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER, PUBLISHED
@@ -104,6 +104,7 @@ def load_demo() -> bool:
     add_demo_questionnaires(
         dementia, users["lead@demo.test"], [users["partner@demo.test"], users["partner2@demo.test"]]
     )
+    add_demo_published_figure(dementia, users["lead@demo.test"])
     _rate(whole, users["lead@demo.test"], WHOLE_AREA_RATINGS)
     _add_cycles_and_areas(dementia, snapshot, users, organisations)
     return True

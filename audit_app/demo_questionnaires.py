@@ -1,14 +1,19 @@
 """Demo questionnaires for the dementia audit: an open carers' survey with about 40
-varied responses and a partner questionnaire with a few answers, so a person
-exploring the demo sees real results (called from audit_app.demo)."""
+varied responses (the quality-of-life questions among them: the groups of carers
+of older people and aged 65 and over show, the smaller ones are hidden) and a partner
+questionnaire with a few answers, so a person exploring the demo sees real results;
+and one published figure of the national carers' survey to set beside the local
+one (called from audit_app.demo)."""
 
 from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
-from audit_app.models import Audit, User
+from audit_app.extensions import db
+from audit_app.models import Audit, PublishedCarerFigure, User
 from audit_app.services import questionnaire_import as importing
 from audit_app.services import questionnaires as service
 
@@ -51,6 +56,73 @@ def _carer(rng: random.Random) -> dict[str, Any]:
     }
 
 
+# Each quality-of-life question's answers, best first, and how often each is given.
+QUALITY_OF_LIFE = {
+    "qol_occupation": (["occupation_as_want", "occupation_some", "occupation_none"], [5, 11, 4]),
+    "qol_control": (["control_as_want", "control_some", "control_none"], [6, 11, 3]),
+    "qol_self_care": (["self_care_well", "self_care_sometimes", "self_care_neglect"], [7, 9, 4]),
+    "qol_safety": (
+        ["safety_no_worries", "safety_some_worries", "safety_extremely_worried"],
+        [13, 6, 1],
+    ),
+    "qol_social": (["social_as_want", "social_some", "social_isolated"], [5, 10, 5]),
+    "qol_support": (["support_have", "support_some", "support_none"], [6, 10, 4]),
+    "information_ease": (
+        [
+            "info_very_easy",
+            "info_fairly_easy",
+            "info_fairly_difficult",
+            "info_very_difficult",
+            "info_never_tried",
+        ],
+        [3, 8, 6, 3, 6],
+    ),
+    "involved_in_discussions": (
+        [
+            "involved_always",
+            "involved_usually",
+            "involved_sometimes",
+            "involved_never",
+            "involved_no_discussions",
+        ],
+        [5, 8, 5, 2, 6],
+    ),
+    "support_satisfaction": (
+        ["satisfied_extremely", "satisfied_very", "satisfied_quite", "satisfied_neither"],
+        [3, 8, 7, 3],
+    ),
+}
+
+
+def _quality_of_life(rng: random.Random) -> dict[str, Any]:
+    """One carer's quality-of-life answers; about one in ten leaves one question out."""
+    answers = {
+        code: rng.choices(options, weights)[0]
+        for code, (options, weights) in QUALITY_OF_LIFE.items()
+    }
+    if rng.random() < 0.1:
+        answers[rng.choice(list(QUALITY_OF_LIFE)[:6])] = None
+    return answers
+
+
+def add_demo_published_figure(audit: Audit, lead: User) -> None:
+    """A made-up published score for the (made-up) area, to compare with."""
+    db.session.add(
+        PublishedCarerFigure(
+            audit_id=audit.id,
+            measure="carer_quality_of_life",
+            year="2023-24",
+            council_code="E99999999",
+            value=Decimal("7.3"),
+            base=412,
+            ci_low=Decimal("7.1"),
+            ci_high=Decimal("7.5"),
+            updated_by=lead,
+        )
+    )
+    db.session.commit()
+
+
 def add_demo_questionnaires(audit: Audit, lead: User, partners: list[User]) -> None:
     today = date.today()
     survey = service.open_questionnaire(
@@ -58,6 +130,9 @@ def add_demo_questionnaires(audit: Audit, lead: User, partners: list[User]) -> N
     )
     rng = random.Random(2026)  # noqa: S311 (made-up demo answers)
     answers = [_carer(rng) for _ in range(40)]
+    answered = random.Random(2027)  # noqa: S311 (made-up demo answers)
+    for carer in answers:
+        carer.update(_quality_of_life(answered))
     for carer in answers[:28]:
         service.submit(survey, carer, None)
     # The rest came in on paper at a memory café and were imported from a CSV.

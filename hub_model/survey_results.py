@@ -319,6 +319,29 @@ def _members(frame: pd.DataFrame, questions: Sequence[Question], by: SplitBy) ->
     return pd.Series([g for _, g in pairs], index=[p for p, _ in pairs], dtype=object)
 
 
+def carer_groups(
+    questionnaire: Questionnaire,
+    frame: pd.DataFrame,
+    group_order: Sequence[str] = (),
+    columns: Sequence[str] = (),
+) -> tuple[pd.Series, tuple[tuple[str, ...], ...]]:
+    """Who is in which carer group, by the same rule as the results' split: a Series
+    of group codes indexed by row of ``frame`` (one entry per person and group), and
+    the groups in blocks that each divide people one way (what they care for, age
+    band), ordered by ``group_order``; every group in ``columns`` is listed."""
+    split_question = questionnaire.split_question(SplitBy.CARER_GROUP)
+    if split_question is None:
+        return pd.Series([], dtype=object), ()
+    sources = _sources(questionnaire, split_question, SplitBy.CARER_GROUP)
+    members = _members(frame, sources, SplitBy.CARER_GROUP)
+    wanted = set(members) | set(columns)
+    ranked = [code for code in group_order if code in wanted] + sorted(
+        code for code in wanted if code not in group_order
+    )
+    blocks = _blocks(sources, ranked, SplitBy.CARER_GROUP)
+    return members, tuple(codes for _, codes in blocks)
+
+
 def _split(
     questionnaire: Questionnaire,
     frame: pd.DataFrame,

@@ -26,6 +26,7 @@ from audit_app.services import indicator_dashboard as dashboard_service
 from audit_app.services import indicator_peers as peers
 from audit_app.services import indicators as step3
 from audit_app.services import plan as step4
+from audit_app.services import quality_of_life
 from audit_app.services.access import audit_or_404, editable_audit_or_404, may_edit
 from audit_app.services.chart_cache import cached
 from audit_app.services.frameworks import framework_of
@@ -35,6 +36,7 @@ bp = Blueprint("indicators", __name__, url_prefix="/audits/<int:audit_id>/indica
 
 READERS = (LEAD, PARTNER, COMMISSIONER)
 EDITORS = (LEAD,)
+SURVEY_READERS = (LEAD, COMMISSIONER)
 
 INDICATOR = Kind(
     step3.INDICATOR,
@@ -86,7 +88,7 @@ def dashboard(audit_id: int) -> str:
     """Seed 002's dashboard. Everything below the period picker depends only on the
     audit's revision, the chosen period, today's date (action progress) and the other
     areas' audits the viewer may open (benchmarking), so it is rendered once for each."""
-    audit, _ = audit_or_404(audit_id, roles=READERS)
+    audit, role = audit_or_404(audit_id, roles=READERS)
     ends = cached(audit, "indicator-period-ends", lambda: step3.period_ends(audit))
     as_of = _as_of(request.args.get("as_of", ""), ends)
     today = date.today()
@@ -109,6 +111,8 @@ def dashboard(audit_id: int) -> str:
         ends=ends,
         as_of=as_of,
         body_html=Markup(html),  # noqa: S704 (our own template's output)
+        # Survey figures for those who read questionnaire results (not partners).
+        carer_figures=quality_of_life.comparisons(audit) if role in SURVEY_READERS else None,
     )
 
 

@@ -14,6 +14,7 @@ from audit_app.models.plan import (
     Objective,
     Priority,
 )
+from audit_app.models.published_figures import PublishedCarerFigure
 from audit_app.models.publishing import (
     Agreement,
     CommissionerComment,
@@ -47,6 +48,7 @@ __all__ = [
     "OutcomePriority",
     "PlanningAnswer",
     "Priority",
+    "PublishedCarerFigure",
     "Questionnaire",
     "QuestionnaireImport",
     "QuestionnaireResponse",

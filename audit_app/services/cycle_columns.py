@@ -43,6 +43,7 @@ from audit_app.models import (
     PopulationStatistic,
     Priority,
     Publication,
+    PublishedCarerFigure,
     Questionnaire,
     QuestionnaireImport,
     QuestionnaireResponse,
@@ -52,7 +53,14 @@ from audit_app.models import (
     Stakeholder,
     User,
 )
-from audit_app.services import evidence, needs, plan, questionnaire_carry, stakeholders
+from audit_app.services import (
+    evidence,
+    needs,
+    plan,
+    quality_of_life,
+    questionnaire_carry,
+    stakeholders,
+)
 
 # Every audit-scoped record keeps who last changed it and when (provenance of a
 # carried judgement); its version starts again at 1 in the new audit.
@@ -122,6 +130,8 @@ COPIED: dict[type, tuple[str, ...]] = {
         for c in IndicatorValue.__table__.columns
         if c.name not in {"id", "audit_id", "indicator_id", "version"}
     ),
+    # Published figures stay the area's latest until the next survey's are entered.
+    PublishedCarerFigure: (*quality_of_life.FIELDS, *_TRACKED),
     # A new version only (see NOT_CARRIED_TO_NEXT_CYCLE).
     **questionnaire_carry.COPIED,
 }
@@ -170,6 +180,7 @@ NOT_COPIED: dict[type, dict[str, str]] = {
             Objective,
             FundingContribution,
             Indicator,
+            PublishedCarerFigure,
         )
     },
     **questionnaire_carry.NOT_COPIED,

@@ -37,6 +37,7 @@ from audit_app.models import (
     PlanningAnswer,
     PopulationStatistic,
     Priority,
+    PublishedCarerFigure,
     Rating,
     Stakeholder,
     User,
@@ -249,6 +250,7 @@ _PLAIN_RECORDS = (
     Priority,
     ActionPlan,
     FundingContribution,
+    PublishedCarerFigure,
 )
 
 

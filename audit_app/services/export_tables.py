@@ -22,6 +22,7 @@ from hub_model.checklist import EMPTY
 from hub_model.gap_map import COUNT_RULE
 from hub_model.indicators import IndicatorDefinition
 from hub_model.scales import Maturity, Rag, Unit, label
+from hub_model.suppression import HIDDEN
 
 
 @table("summary", "Summary")
@@ -452,4 +453,64 @@ def report_cards(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, 
         )
         for indicator in step3.indicators(ctx.audit)
     ]
+    return headers, rows
+
+
+def _interval(estimate: Any, times: int = 1) -> tuple[Cell, Cell, Cell]:
+    """An estimate and its 95% interval as numbers to two places; "[c]" where hidden."""
+    if estimate is None:
+        return HIDDEN, HIDDEN, HIDDEN
+    ends = [estimate.value, estimate.low, estimate.high]
+    return tuple(  # type: ignore[return-value]
+        None if end is None else number(Decimal(str(round(end * times, 6))), 2) for end in ends
+    )
+
+
+@table("quality_of_life", "Carers' quality of life")
+def carers_quality_of_life(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    """The carers' survey scored as the national measure, beside the published figures:
+    only for those who read survey results (the lead, commissioners), every figure
+    through the suppression rule as on the page."""
+    from audit_app.services import quality_of_life
+    from audit_app.services import questionnaires as surveys
+
+    headers = ("Figure", "Carers", "Value", "95% CI low", "95% CI high", "Carers it is about")
+    if ctx.role not in surveys.RESULT_READERS:
+        return headers, []
+    found = quality_of_life.results_for_audit(ctx.audit)
+    names = surveys.group_names(ctx.framework)
+    rows: list[tuple[Cell, ...]] = []
+    if found:
+        result = found[0].result
+        title = result.scoring.score_title
+        for row in (result.everyone, *result.groups):
+            group = "All carers" if row.group is None else names.get(row.group, row.group)
+            shown = _interval(row.mean) if row.scored else (None, None, None)
+            rows.append((title, group, *shown, HIDDEN if row.scored is None else row.scored))
+        everyone = result.everyone
+        rows.append(
+            (
+                "Carers with no score (left out a question)",
+                "All carers",
+                HIDDEN if everyone.no_score is None else everyone.no_score,
+                None,
+                None,
+                None,
+            )
+        )
+        for measure in result.measures:
+            shown = _interval(measure.share, 100) if measure.base != 0 else (None, None, None)
+            base = HIDDEN if measure.base is None else measure.base
+            rows.append((f"{measure.measure.title} (local)", "All carers", *shown, base))
+    for c in quality_of_life.comparisons(ctx.audit, found):
+        rows.append(
+            (
+                f"{c.title}, published {c.figure.year}",
+                "All carers",
+                number(c.figure.value, places_of(c.figure.value)),
+                None if c.figure.ci_low is None else number(c.figure.ci_low, 2),
+                None if c.figure.ci_high is None else number(c.figure.ci_high, 2),
+                c.figure.base,
+            )
+        )
     return headers, rows

@@ -64,6 +64,8 @@ ANSWERED_BY: dict[Audience, tuple[str, ...]] = {
     Audience.STAKEHOLDERS: (PARTNER, COMMISSIONER),
     Audience.COMMISSIONERS: (COMMISSIONER,),
 }
+# Who reads questionnaire results (the results pages, the report's sections).
+RESULT_READERS = (LEAD, COMMISSIONER)
 AUDIENCE_LABELS = {
     Audience.CARERS: "Carers (public link, anonymous)",
     Audience.PARTNERS: "Partners and providers (signed in)",
@@ -272,7 +274,7 @@ def results(audit: Audit, record: Questionnaire) -> Summary:
 def for_report(audit: Audit, role: str) -> list[tuple[Questionnaire, Summary]] | None:
     """Each questionnaire with its results, for the report; None for a role that
     does not read results in the app (partners see their own answers only)."""
-    if role not in (LEAD, COMMISSIONER):
+    if role not in RESULT_READERS:
         return None
     return [(record, results(audit, record)) for record in reversed(list_for(audit))]
 

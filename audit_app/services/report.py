@@ -22,9 +22,11 @@ from flask import current_app, render_template
 from markupsafe import Markup
 
 from audit_app.models.types import utcnow
-from audit_app.services import exports, maps, questionnaires
+from audit_app.services import exports, maps, quality_of_life, questionnaires
 from audit_app.services import plan as plan_service
 from audit_app.services.exports import ExportContext
+from audit_app.services.frameworks import framework_of
+from hub_model.quality_of_life import RULES
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,21 @@ def _questionnaires(ctx: ExportContext) -> dict[str, Any]:
     return {
         "surveys": questionnaires.for_report(ctx.audit, ctx.role),
         "rule": questionnaires.SUPPRESSION_RULE,
+    }
+
+
+@section("quality_of_life", "Carers' quality of life")
+def _quality_of_life(ctx: ExportContext) -> dict[str, Any]:
+    # Survey figures: for those who read questionnaire results, as on the page.
+    if ctx.role not in questionnaires.RESULT_READERS:
+        return {"readers": False}
+    found = quality_of_life.results_for_audit(ctx.audit)
+    return {
+        "readers": True,
+        "local": found[0] if found else None,
+        "comparisons": quality_of_life.comparisons(ctx.audit, found),
+        "names": questionnaires.group_names(framework_of(ctx.audit)),
+        "rules": (*RULES, quality_of_life.COMPARISON_RULE, questionnaires.SUPPRESSION_RULE),
     }
 
 

@@ -73,9 +73,26 @@ def test_a_carer_answers_the_public_survey_on_a_phone(page: Any, phone: Any) -> 
     axe.no_horizontal_scroll(phone)
     _continue(phone)
 
+    # The six quality-of-life questions of the national carers' survey; one left out.
+    phone.get_by_label(
+        "I do some of the things I value or enjoy with my time, but not enough"
+    ).check()
+    phone.get_by_label("I have as much control over my daily life as I want").check()
+    phone.get_by_label("Sometimes I can't look after myself well enough").check()
+    phone.get_by_label("I have no worries about my personal safety").check()
+    phone.get_by_label("I feel I have some encouragement and support, but not enough").check()
+    axe.check(phone, "carer survey quality of life (phone)")
+    axe.no_horizontal_scroll(phone)
+    _continue(phone)
+
     phone.get_by_label("Breaks from caring").check()
     phone.locator('input[name="breaks_rating"][value="4"]').check()
     axe.check(phone, "carer survey supports (phone)")
+    _continue(phone)
+
+    phone.get_by_label("Fairly easy to find").check()
+    axe.check(phone, "carer survey information and being included (phone)")
+    axe.no_horizontal_scroll(phone)
     _continue(phone)
 
     phone.get_by_label("If one thing could change").fill("A sitter on Tuesday evenings")

@@ -40,6 +40,15 @@ def _answer(**changes: Any) -> dict[str, Any]:
         "supports_used": ["breaks"],
         "breaks_rating": 4,
         "one_change": None,
+        "qol_occupation": "occupation_some",
+        "qol_control": "control_as_want",
+        "qol_self_care": "self_care_sometimes",
+        "qol_safety": "safety_no_worries",
+        "qol_social": "social_some",
+        "qol_support": "support_some",
+        "information_ease": "info_fairly_easy",
+        "involved_in_discussions": "involved_usually",
+        "support_satisfaction": "satisfied_quite",
     }
     answers.update(changes)
     return answers

@@ -101,6 +101,9 @@ NOT_EDITS = {
     "questionnaires.columns": "Maps the columns of a new import.",
     "questionnaires.restart_import": "Runs or queues again an import nothing is processing.",
     "questionnaires.take_ranking": "Copies the survey's ranking on purpose.",
+    "quality_of_life.add_figure": "Adds a published figure (replacing one of the same "
+    "measure and year on purpose).",
+    "quality_of_life.import_figures": "Imports published figures from a new file.",
     "exports.make_pdf": "Makes a new PDF.",
     "exports.import_audit": "Imports a new audit.",
 }

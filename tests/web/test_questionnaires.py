@@ -64,6 +64,15 @@ def _answer(**changes: Any) -> dict[str, Any]:
         "supports_used": ["breaks"],
         "breaks_rating": 4,
         "one_change": None,
+        "qol_occupation": "occupation_some",
+        "qol_control": "control_as_want",
+        "qol_self_care": "self_care_sometimes",
+        "qol_safety": "safety_no_worries",
+        "qol_social": "social_some",
+        "qol_support": "support_some",
+        "information_ease": "info_fairly_easy",
+        "involved_in_discussions": "involved_usually",
+        "support_satisfaction": "satisfied_quite",
     }
     answers.update(changes)
     return answers
@@ -291,7 +300,7 @@ def test_check_page_sends_a_carer_back_to_a_page_not_yet_answered(
             "life_of_own",
             "Select an answer to ‘I have enough time for a life of my own’",
         ),
-        (6, {"one_change": "x" * 601}, "one_change", "Your answer must be 600 characters or fewer"),
+        (8, {"one_change": "x" * 601}, "one_change", "Your answer must be 600 characters or fewer"),
     ],
 )
 def test_public_survey_pages_refuse_bad_answers_and_keep_what_was_typed(

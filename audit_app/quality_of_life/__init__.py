@@ -1,0 +1,1 @@
+"""Carers' quality of life: the local survey beside the published figures."""
