@@ -40,6 +40,7 @@ INDICATORS: list[dict[str, Any]] = [
             "decimals": 1,
             "green_amber_within": Decimal("1"),
             "red_amber_within": Decimal("2.5"),
+            "turn_tolerance": Decimal("1"),
             "comparator_group": "IPF comparator group",
             "outcomes": ["1"],
             "interventions": ["information", "breaks"],
