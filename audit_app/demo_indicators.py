@@ -302,6 +302,29 @@ def _number(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text).quantize(Decimal("0.000001"))
 
 
+# Last year's cycle (2025/26) followed three of the same indicators, so the report
+# can say how each moved since: its last two quarters lead into this year's first
+# quarter's previous result.
+EARLIER_QUARTERS = (("Jul–Sep 2025", date(2025, 9, 30)), ("Oct–Dec 2025", date(2025, 12, 31)))
+_EARLIER = {
+    "NI135": ([("430", "2000", "25"), ("456", "2000", "25.5")], "21"),
+    "A4a.1": ([("3600", None, "3800"), ("3720", None, "3900")], "3500"),
+    "AV.hospital_discharge": ([("133", "1000", "12.5"), ("129", "1000", "12.2")], "13.6"),
+}
+EARLIER_INDICATORS: list[dict[str, Any]] = [
+    {
+        "definition": spec["definition"],
+        "values": _EARLIER[spec["definition"]["ref"]][0],
+        "first_previous": _EARLIER[spec["definition"]["ref"]][1],
+        "missed": (
+            "Fewer carers reached than planned while posts were vacant.",
+            "Fill the carers' workers' posts.",
+        ),
+    }
+    for spec in INDICATORS
+    if spec["definition"]["ref"] in _EARLIER
+]
+
 SOUTHSHIRE_QUARTERS = QUARTERS[:2]
 SOUTHSHIRE_OWNER = "Business intelligence, Southshire Council"
 _SOUTHSHIRE_MISSED = [
