@@ -316,10 +316,16 @@ EARLIER_INDICATORS: list[dict[str, Any]] = [
         "definition": spec["definition"],
         "values": _EARLIER[spec["definition"]["ref"]][0],
         "first_previous": _EARLIER[spec["definition"]["ref"]][1],
-        "missed": (
-            "Fewer carers reached than planned while posts were vacant.",
-            "Fill the carers' workers' posts.",
-        ),
+        "missed": [
+            (
+                "Behind plan while two carers' workers' posts were vacant.",
+                "Fill the carers' workers' posts.",
+            ),
+            (
+                "Closer to plan once one of the posts was filled in November.",
+                "Recruit to the second post by the spring.",
+            ),
+        ],
     }
     for spec in INDICATORS
     if spec["definition"]["ref"] in _EARLIER
