@@ -11,6 +11,8 @@ from datetime import date
 from sqlalchemy import select
 
 from audit_app.demo_indicators import (
+    EARLIER_INDICATORS,
+    EARLIER_QUARTERS,
     SOUTHSHIRE_INDICATORS,
     SOUTHSHIRE_OWNER,
     SOUTHSHIRE_QUARTERS,
@@ -804,6 +806,7 @@ def _add_cycles_and_areas(
     add_demo_indicators(
         south, south_lead, SOUTHSHIRE_INDICATORS, SOUTHSHIRE_QUARTERS, SOUTHSHIRE_OWNER
     )
+    add_demo_indicators(earlier, lead, EARLIER_INDICATORS, EARLIER_QUARTERS)
 
 
 def _judge_checklist(

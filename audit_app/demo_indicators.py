@@ -40,6 +40,7 @@ INDICATORS: list[dict[str, Any]] = [
             "decimals": 1,
             "green_amber_within": Decimal("1"),
             "red_amber_within": Decimal("2.5"),
+            "turn_tolerance": Decimal("1"),
             "comparator_group": "IPF comparator group",
             "outcomes": ["1"],
             "interventions": ["information", "breaks"],
@@ -300,6 +301,35 @@ INDICATORS: list[dict[str, Any]] = [
 def _number(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text).quantize(Decimal("0.000001"))
 
+
+# Last year's cycle (2025/26) followed three of the same indicators, so the report
+# can say how each moved since: its last two quarters lead into this year's first
+# quarter's previous result.
+EARLIER_QUARTERS = (("Jul–Sep 2025", date(2025, 9, 30)), ("Oct–Dec 2025", date(2025, 12, 31)))
+_EARLIER = {
+    "NI135": ([("430", "2000", "25"), ("456", "2000", "25.5")], "21"),
+    "A4a.1": ([("3600", None, "3800"), ("3720", None, "3900")], "3500"),
+    "AV.hospital_discharge": ([("133", "1000", "12.5"), ("129", "1000", "12.2")], "13.6"),
+}
+EARLIER_INDICATORS: list[dict[str, Any]] = [
+    {
+        "definition": spec["definition"],
+        "values": _EARLIER[spec["definition"]["ref"]][0],
+        "first_previous": _EARLIER[spec["definition"]["ref"]][1],
+        "missed": [
+            (
+                "Behind plan while two carers' workers' posts were vacant.",
+                "Fill the carers' workers' posts.",
+            ),
+            (
+                "Closer to plan once one of the posts was filled in November.",
+                "Recruit to the second post by the spring.",
+            ),
+        ],
+    }
+    for spec in INDICATORS
+    if spec["definition"]["ref"] in _EARLIER
+]
 
 SOUTHSHIRE_QUARTERS = QUARTERS[:2]
 SOUTHSHIRE_OWNER = "Business intelligence, Southshire Council"

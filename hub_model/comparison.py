@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
 
 from hub_model.checklist import OutcomeView
+from hub_model.indicators import direction, rounded
 from hub_model.ratings import Summary
-from hub_model.scales import Change, rank
+from hub_model.scales import Change, Direction, Polarity, rank
 
 G = TypeVar("G", bound=StrEnum)
 K = TypeVar("K", bound=Hashable)
@@ -23,6 +25,16 @@ RULE = (
     "worsened by the grade's place on the scale, unchanged if equal. Only in the later "
     'audit: new; only in the earlier: removed. Not rated (or "not known") in both: '
     "unchanged. Gaining a rating: new; losing one: removed."
+)
+
+
+INDICATOR_RULE = (
+    "Indicators are matched with the last cycle's by their catalogue reference (such as "
+    "NI135) or, for a local indicator, by their reference. Each cycle's latest result "
+    "(from its latest period with a result) is compared as this cycle shows it, rounded "
+    "to its decimal places: improving if it moved the better way for the indicator's "
+    "polarity, worsening if the worse way, same if equal as shown; not applicable "
+    "without polarity or without a result in both cycles."
 )
 
 
@@ -113,3 +125,14 @@ def tally(changes: Mapping[K, Change] | Iterable[Change]) -> dict[Change, int]:
     for change in values:
         counts[change] += 1
     return counts
+
+
+def indicator_change(
+    earlier: Decimal | None, later: Decimal | None, polarity: Polarity, decimals: int
+) -> Direction:
+    """How an indicator's latest result moved between two cycles, by :data:`INDICATOR_RULE`:
+    compared as shown with ``decimals`` places, so a change the rounding hides is "same"."""
+    if earlier is None or later is None:
+        return Direction.NONE
+    step = Decimal(1).scaleb(-decimals)
+    return direction(rounded(later, step), rounded(earlier, step), polarity)

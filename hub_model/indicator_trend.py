@@ -37,6 +37,12 @@ TURN_RULE = (
     "the last decimal place shown, so that a difference the rounding hides is never "
     "called a turn. Results are compared as they are shown."
 )
+TOLERANCE_RULE = (
+    "The curve has turned when the latest result beats what the trend of the periods "
+    "before it forecast for the latest period by more than {tolerance}: the tolerance "
+    "set for this indicator, so that a change within the usual ups and downs of its "
+    "figures is never called a turn. Results are compared as they are shown."
+)
 DEFAULT_AHEAD = 2
 HUNDRED = Decimal(100)
 
@@ -148,10 +154,21 @@ def rounding_tolerance(decimals: int) -> Decimal:
     return Decimal(5).scaleb(-decimals - 1)
 
 
-def turn_rule(decimals: int, unit: Unit) -> str:
-    """:data:`TURN_RULE` in words for an indicator shown with ``decimals`` places."""
-    tolerance = f"{rounding_tolerance(decimals):f}"
-    return TURN_RULE.format(tolerance=f"{tolerance}%" if unit is Unit.PERCENTAGE else tolerance)
+def tolerance_text(tolerance: Decimal, unit: Unit) -> str:
+    """A tolerance in words: "0.05", or "0.5 percentage points" for a percentage."""
+    text = f"{tolerance:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text} percentage points" if unit is Unit.PERCENTAGE else text
+
+
+def turn_rule(decimals: int, unit: Unit, tolerance: Decimal | None = None) -> str:
+    """The rule in words for an indicator shown with ``decimals`` places: with a stated
+    ``tolerance``, :data:`TOLERANCE_RULE`; else :data:`TURN_RULE` (the rounding)."""
+    if tolerance is not None:
+        return TOLERANCE_RULE.format(tolerance=tolerance_text(tolerance, unit))
+    text = f"{rounding_tolerance(decimals):f}"
+    return TURN_RULE.format(tolerance=f"{text}%" if unit is Unit.PERCENTAGE else text)
 
 
 def curve_turned(
@@ -160,6 +177,7 @@ def curve_turned(
     polarity: Polarity,
     unit: Unit,
     decimals: int | None = None,
+    tolerance: Decimal | None = None,
 ) -> bool | None:
     """Whether ``latest`` beats what the trend of ``history`` (the periods before it)
     forecast for the date it ends: the curve turned. None without polarity, a latest
@@ -168,19 +186,23 @@ def curve_turned(
     With ``decimals`` (the places results are shown with), every result is first
     rounded as shown and the latest must beat the forecast by more than
     :func:`rounding_tolerance` (:data:`TURN_RULE`): an exactly straight line of shown
-    results never turns. Without, any margin counts.
+    results never turns. With ``tolerance`` (the indicator's own, in its unit: 0 or
+    more), the latest must beat the forecast by more than that instead
+    (:data:`TOLERANCE_RULE`). With neither, any margin counts.
     """
+    if tolerance is not None and tolerance < 0:
+        raise ValueError("a tolerance cannot be negative")
     value = latest.value
     if value is None or polarity is Polarity.NONE:
         return None
-    tolerance = Decimal(0)
     if decimals is not None:
         step = Decimal(1).scaleb(-decimals)
         history = [
             Point(p.end, None if p.value is None else rounded(p.value, step)) for p in history
         ]
         value = rounded(value, step)
-        tolerance = rounding_tolerance(decimals)
+    if tolerance is None:
+        tolerance = Decimal(0) if decimals is None else rounding_tolerance(decimals)
     trend = linear_trend(history)
     if trend is None:
         return None

@@ -158,7 +158,10 @@ class IndicatorDefinition:
     """What an indicator measures and how its result is read.
 
     ``decimals`` is how many places results, previous and target are shown
-    with; by default 0 for a count and 2 otherwise.
+    with; by default 0 for a count and 2 otherwise. ``turn_tolerance`` (in the
+    indicator's unit) is how far the latest result must beat the trend before the
+    curve has turned; by default half a unit of the last place shown
+    (:mod:`hub_model.indicator_trend`).
     """
 
     ref: str
@@ -168,6 +171,7 @@ class IndicatorDefinition:
     indicator_type: IndicatorType = IndicatorType.STRATEGIC
     thresholds: RagThresholds | None = None
     decimals: int | None = None
+    turn_tolerance: Decimal | None = None
 
     @property
     def multiplier(self) -> Decimal:

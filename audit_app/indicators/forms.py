@@ -176,6 +176,14 @@ class IndicatorForm(Form):
         limit=20,
         description="Target variance, such as 2.5; beyond it a miss is red",
     )
+    turn_tolerance = _line(
+        "The curve has turned only when it beats the trend by more than (optional)",
+        "The tolerance",
+        limit=40,
+        description="In the indicator's unit (percentage points for a percentage), "
+        "such as 0.5: a change within this is the usual ups and downs of the figures. "
+        "Leave empty to allow only for the rounding of the last decimal place shown",
+    )
     comparator_group = _line(
         "Benchmark comparator group (optional)",
         "Comparator group",
@@ -251,6 +259,9 @@ class IndicatorForm(Form):
         if bound is not None and lower is not None and lower > bound:
             raise ValidationError("The red amber bound must be at least the green amber bound")
 
+    def validate_turn_tolerance(self, field: Any) -> None:
+        check_figure(field.data, "The tolerance")
+
     def validate_outcomes(self, field: Any) -> None:
         _known(field, "Choose outcomes from the list")
 
@@ -269,6 +280,7 @@ class IndicatorForm(Form):
             "decimals": optional_int(self.decimals.data),
             "green_amber_within": stored(self.green_amber_within.data, ONE_PLACE),
             "red_amber_within": stored(self.red_amber_within.data, ONE_PLACE),
+            "turn_tolerance": stored(self.turn_tolerance.data),
             "comparator_group": _or_none(self.comparator_group.data),
             "outcomes": _in_order(self.outcomes),
             "interventions": _in_order(self.interventions),
@@ -298,6 +310,7 @@ def indicator_form(
         form.decimals.data = "" if record.decimals is None else str(record.decimals)
         form.green_amber_within.data = step3.number_text(record.green_amber_within)
         form.red_amber_within.data = step3.number_text(record.red_amber_within)
+        form.turn_tolerance.data = step3.number_text(record.turn_tolerance)
     return form
 
 

@@ -41,6 +41,9 @@ class Indicator(Tracked, db.Model):  # type: ignore[name-defined]
     green_amber_within: Mapped[Decimal | None] = mapped_column(Numeric(7, 1), info=BOUND_INFO)
     red_amber_within: Mapped[Decimal | None] = mapped_column(Numeric(7, 1), info=BOUND_INFO)
     comparator_group: Mapped[str | None] = mapped_column(String(200))
+    # How far (in the indicator's unit) the latest result must beat the trend before
+    # the curve has turned; empty: half a unit of the last decimal place shown.
+    turn_tolerance: Mapped[Decimal | None] = mapped_column(FIGURE, info=FIGURE_INFO)
     outcomes: Mapped[list[str]] = mapped_column(JSON, default=list)
     interventions: Mapped[list[str]] = mapped_column(JSON, default=list)
     data_owner: Mapped[str | None] = mapped_column(String(200))

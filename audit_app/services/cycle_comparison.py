@@ -30,9 +30,10 @@ CHANGES = tuple(Change)
 CHANGE_WORDS = {change: label(change) for change in Change} | {Change.REMOVED: "Dropped"}
 
 
-def earlier_audits(audit: Audit) -> list[Audit]:
+def earlier_audits(audit: Audit, user: Any = None) -> list[Audit]:
     """Audits of the same area and scope that began before ``audit``, newest first,
-    that the current user may open."""
+    that ``user`` (by default the current user) may open."""
+    user = current_user if user is None else user
     candidates = db.session.scalars(
         select(Audit)
         .where(
@@ -47,7 +48,7 @@ def earlier_audits(audit: Audit) -> list[Audit]:
         earlier
         for earlier in candidates
         if sorted(earlier.scope or []) == scope
-        and can_see(current_user, earlier, member_role(current_user, earlier))
+        and can_see(user, earlier, member_role(user, earlier))
     ]
 
 

@@ -24,9 +24,26 @@ from hub_model.indicators import IndicatorDefinition
 from hub_model.scales import Maturity, Rag, Unit, label
 from hub_model.suppression import HIDDEN
 
+NOT_WRITTEN = "Not written yet: the carers lead writes it on the action plan."
+
 
 @table("summary", "Summary")
 def summary(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    """The report's first page: the lead's summary for the board, then the audit's figures."""
+    return ("Item", "Value"), [*board_summary(ctx), *figures(ctx)]
+
+
+def board_summary(ctx: ExportContext) -> list[tuple[Cell, ...]]:
+    """The lead's summary for the board (on the action plan), as they wrote it."""
+    header = plan_service.header(ctx.audit)
+    return [
+        (label, (getattr(header, name) if header else None) or NOT_WRITTEN)
+        for name, label in plan_service.BOARD_SUMMARY
+    ]
+
+
+def figures(ctx: ExportContext) -> list[tuple[Cell, ...]]:
+    """The audit in figures: what it covers, and the counts a board checks."""
     audit, data = ctx.audit, ctx.data
     counts = data.gaps.counts()
     rated = sum(1 for grade in data.rag.values() if grade.value != "not_rated")
@@ -74,7 +91,7 @@ def summary(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]
         ("Actions in the plan", len(actions)),
         ("Funding in total (£)", money(plan_service.funding_total(funding))),
     ]
-    return ("Item", "Value"), rows
+    return rows
 
 
 def _grid(ctx: ExportContext, kind: str) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
@@ -514,3 +531,7 @@ def carers_quality_of_life(ctx: ExportContext) -> tuple[tuple[str, ...], list[tu
             )
         )
     return headers, rows
+
+
+# The comparisons with the last cycle and with other areas come after these tables.
+from audit_app.services import comparisons  # noqa: E402, F401

@@ -143,7 +143,7 @@ def report_card(audit: Audit, indicator: Indicator, framework: Framework) -> Rep
         ],
         forecast_rule=FORECAST_RULE.format(ahead=len(curve.forecast) or 2),
         thresholds=describe_thresholds(step3.definition(indicator).thresholds),
-        turn_rule=turn_rule(spec.display_decimals, spec.unit),
+        turn_rule=turn_rule(spec.display_decimals, spec.unit, spec.turn_tolerance),
     )
 
 

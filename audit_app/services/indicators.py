@@ -92,6 +92,7 @@ INDICATOR = Entity(
         "decimals",
         "green_amber_within",
         "red_amber_within",
+        "turn_tolerance",
         "comparator_group",
         "outcomes",
         "interventions",
@@ -237,6 +238,7 @@ def definition(indicator: Indicator) -> rules.IndicatorDefinition:
         indicator_type=rules.IndicatorType(indicator.indicator_type),
         thresholds=thresholds,
         decimals=indicator.decimals,
+        turn_tolerance=indicator.turn_tolerance,
     )
 
 
@@ -349,6 +351,7 @@ def describe(
             ("Decimal places", "" if record.decimals is None else str(record.decimals)),
             ("Green amber within", number_text(record.green_amber_within)),
             ("Red amber within", number_text(record.red_amber_within)),
+            ("Curve turned only beyond", number_text(record.turn_tolerance)),
             ("Comparator group", record.comparator_group or ""),
             ("Outcomes", ", ".join(record.outcomes or [])),
             ("Interventions", ", ".join(names.get(c, c) for c in record.interventions or [])),
@@ -448,13 +451,19 @@ def period_ends(audit: Audit) -> list[date]:
 
 def turned(rows: Sequence[Row]) -> bool | None:
     """Whether the latest result, as shown, beats the trend of the periods before it by
-    more than the rounding of its last shown place (hub_model's ``TURN_RULE``)."""
+    more than the indicator's tolerance, or without one the rounding of its last shown
+    place (hub_model's ``TOLERANCE_RULE`` and ``TURN_RULE``)."""
     if len(rows) < 3:
         return None
     history = [point_of(row) for row in rows[:-1]]
     spec = rows[-1].assessment.definition
     return curve_turned(
-        history, point_of(rows[-1]), spec.polarity, spec.unit, spec.display_decimals
+        history,
+        point_of(rows[-1]),
+        spec.polarity,
+        spec.unit,
+        spec.display_decimals,
+        spec.turn_tolerance,
     )
 
 

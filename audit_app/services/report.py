@@ -69,13 +69,14 @@ def data_uri(body: bytes, mimetype: str) -> str:
 
 @section("summary", "Summary for the board")
 def _summary(ctx: ExportContext) -> dict[str, Any]:
-    """The lead's summary for the board (the action plan's), then the audit's figures."""
-    header = plan_service.header(ctx.audit)
-    board = [
-        (label, getattr(header, name) if header else None)
-        for name, label in plan_service.BOARD_SUMMARY
-    ]
-    return {"board": board, "table": exports.shown(exports.build(ctx, "summary"))}
+    """The lead's summary for the board (the action plan's), then the audit's figures:
+    the Summary sheet's rows (export_tables.summary), the lead's words as headings."""
+    from audit_app.services import export_tables
+
+    figures = exports.ExportTable(
+        "summary", "Summary", ("Item", "Value"), export_tables.figures(ctx)
+    )
+    return {"board": export_tables.board_summary(ctx), "table": exports.shown(figures)}
 
 
 @section("wheels", "Hub wheels", judgements=True)
@@ -176,6 +177,22 @@ def _indicators(ctx: ExportContext) -> dict[str, Any]:
     return {"cards": cards, "step3": step3, "forecast_rule": rule}
 
 
+@section("last_cycle", "Comparison with the last cycle", landscape=True, judgements=True)
+def _last_cycle(ctx: ExportContext) -> dict[str, Any]:
+    """What changed since the last cycle: judgements and indicators (services.comparisons)."""
+    from audit_app.services import comparisons
+
+    return comparisons.last_cycle_context(ctx)
+
+
+@section("other_areas", "Comparison with other areas", landscape=True, judgements=True)
+def _other_areas(ctx: ExportContext) -> dict[str, Any]:
+    """This area beside the other areas the reader was given (services.comparisons)."""
+    from audit_app.services import comparisons
+
+    return comparisons.other_areas_context(ctx)
+
+
 PLAN_COLUMNS = (
     "Objective",
     "Action",
@@ -230,8 +247,19 @@ def _quality_of_life(ctx: ExportContext) -> dict[str, Any]:
 
 
 # The order a board reads: the summary, the dashboard, the gaps, the report cards,
-# the plan; the pictures and the questionnaires behind them come last.
-ORDER = ("summary", "dashboard", "gap_map", "indicators", "plan", "wheels", "maps")
+# the plan, then how it compares with the last cycle and other areas; the pictures
+# and the questionnaires behind them come last.
+ORDER = (
+    "summary",
+    "dashboard",
+    "gap_map",
+    "indicators",
+    "plan",
+    "last_cycle",
+    "other_areas",
+    "wheels",
+    "maps",
+)
 
 
 def ordered(sections: list[Section]) -> list[Section]:

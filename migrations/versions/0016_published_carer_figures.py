@@ -2,7 +2,7 @@
 local carers' quality of life
 
 Revision ID: published_carer_figures
-Revises: board_summary
+Revises: indicator_tolerance
 Create Date: 2026-12-04 18:10:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'published_carer_figures'
-down_revision = 'board_summary'
+down_revision = 'indicator_tolerance'
 branch_labels = None
 depends_on = None
 

@@ -105,3 +105,30 @@ def test_the_dashboard_reflows_on_a_phone(phone: Any) -> None:
     assert phone.locator("h1").inner_text().startswith("NI135:")
     axe.no_horizontal_scroll(phone)
     axe.screenshot(phone, "phone NI135 report card")
+
+
+def test_lead_sets_the_tolerance_for_the_curve_and_reads_it_on_the_report_card(
+    page: Any,
+) -> None:
+    sign_in(page, "lead@demo.test")
+    _open_indicators(page, WHOLE_AREA)
+    page.get_by_role("link", name="Change the indicator A4a.1").click()
+    field = page.get_by_label(
+        "The curve has turned only when it beats the trend by more than (optional)"
+    )
+    field.fill("a few")
+    page.get_by_role("button", name="Save indicator").click()
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert "The tolerance must be a number" in summary.inner_text()
+    assert field.input_value() == "a few"
+    axe.check(page, "lead indicator form with a tolerance error")
+
+    field.fill("500")
+    page.get_by_role("button", name="Save indicator").click()
+    page.wait_for_url(re.compile(r".*/indicators#indicator-\d+$"))
+    page.get_by_role("link", name="Report card for A4a.1").click()
+    rule = page.locator("#turn-rule").inner_text()
+    assert "by more than 500: the tolerance set for this indicator" in rule
+    assert "has not turned yet" in page.locator("#turned").inner_text()
+    axe.check(page, "lead report card with a tolerance")

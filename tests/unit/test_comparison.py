@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 
 import pytest
@@ -14,10 +15,11 @@ from hub_model.comparison import (
     compare_grade,
     compare_outcomes,
     compare_summaries,
+    indicator_change,
     tally,
 )
 from hub_model.ratings import summarise_grid
-from hub_model.scales import Change, ChecklistStatus, Maturity, Rag
+from hub_model.scales import Change, ChecklistStatus, Direction, Maturity, Polarity, Rag
 
 R, A, G, N = Rag.RED, Rag.AMBER, Rag.GREEN, Rag.NOT_RATED
 
@@ -145,3 +147,31 @@ def test_tally(changes: dict[str, Change] | list[Change], expected: dict[Change,
 
 def test_rule_is_plain_words() -> None:
     assert "matched by their codes" in RULE
+
+
+# An indicator's latest result, last cycle and this (the report's comparison with the last cycle).
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "polarity", "decimals", "expected"),
+    [
+        ("23.6", "27.7", Polarity.HIGHER, 1, Direction.IMPROVING),
+        ("23.6", "21", Polarity.HIGHER, 1, Direction.WORSENING),
+        ("12.4", "11.2", Polarity.LOWER, 1, Direction.IMPROVING),
+        ("11.2", "12.4", Polarity.LOWER, 1, Direction.WORSENING),
+        # 11.198 shows as 11.2: the rounding hides the change, so it is the same.
+        ("11.2", "11.198", Polarity.LOWER, 1, Direction.SAME),
+        ("11.2", "11.198", Polarity.LOWER, 3, Direction.IMPROVING),
+        ("640", "640.4", Polarity.HIGHER, 0, Direction.SAME),
+        ("640", "641", Polarity.NONE, 0, Direction.NONE),
+        (None, "641", Polarity.HIGHER, 0, Direction.NONE),
+        ("640", None, Polarity.HIGHER, 0, Direction.NONE),
+    ],
+)
+def test_an_indicators_change_since_the_last_cycle_compares_results_as_shown(
+    earlier: str | None, later: str | None, polarity: Polarity, decimals: int, expected: Direction
+) -> None:
+    def number(text: str | None) -> Decimal | None:
+        return None if text is None else Decimal(text)
+
+    assert indicator_change(number(earlier), number(later), polarity, decimals) is expected

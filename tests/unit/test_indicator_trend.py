@@ -16,6 +16,7 @@ from hub_model.indicator_trend import (
     linear_trend,
     possible_range,
     rounding_tolerance,
+    tolerance_text,
     turn_rule,
 )
 from hub_model.scales import Polarity, Unit
@@ -229,6 +230,80 @@ def test_the_turn_rule_names_the_tolerance() -> None:
     assert "0.05%" in turn_rule(1, Unit.PERCENTAGE)
     assert "by more than 0.5:" in turn_rule(0, Unit.COUNT)
     assert rounding_tolerance(2) == Decimal("0.005")
+
+
+# An indicator's own tolerance (issue #18): the curve turns only beyond it, in its unit.
+
+
+def test_a_straight_line_with_a_tolerance_has_not_turned() -> None:
+    history = d("12.4", "11.8")
+    for tolerance in ("0", "0.3", "1"):
+        assert (
+            curve_turned(
+                history,
+                latest("11.2", history),
+                Polarity.LOWER,
+                Unit.PERCENTAGE,
+                1,
+                Decimal(tolerance),
+            )
+            is False
+        ), tolerance
+
+
+def test_a_turn_beyond_the_tolerance_has_turned() -> None:
+    # The trend of 12.4, 11.8 forecasts 11.2; 10.6 beats it by 0.6.
+    history = d("12.4", "11.8")
+    found = curve_turned(
+        history, latest("10.6", history), Polarity.LOWER, Unit.PERCENTAGE, 1, Decimal("0.5")
+    )
+    assert found is True
+    rising = d("100", "110", "120")  # forecasts 130
+    assert (
+        curve_turned(rising, latest("141", rising), Polarity.HIGHER, Unit.COUNT, 0, Decimal(10))
+        is True
+    )
+
+
+def test_a_change_within_the_tolerance_has_not_turned() -> None:
+    history = d("12.4", "11.8")
+    # 10.6 beats the forecast 11.2 by 0.6: a turn by the rounding rule, not beyond 0.6 or 1.
+    point = latest("10.6", history)
+    assert curve_turned(history, point, Polarity.LOWER, Unit.PERCENTAGE, 1) is True
+    for tolerance in ("0.6", "1"):
+        found = curve_turned(history, point, Polarity.LOWER, Unit.PERCENTAGE, 1, Decimal(tolerance))
+        assert found is False, tolerance
+    rising = d("100", "110", "120")
+    assert (
+        curve_turned(rising, latest("140", rising), Polarity.HIGHER, Unit.COUNT, 0, Decimal(10))
+        is False
+    )
+
+
+def test_a_tolerance_smaller_than_the_rounding_still_compares_results_as_shown() -> None:
+    # 11.198 shows as 11.2, on the line: no tolerance makes a turn of what rounding hides.
+    history = d("12.4012", "11.8")
+    point = latest("11.198", history)
+    assert (
+        curve_turned(history, point, Polarity.LOWER, Unit.PERCENTAGE, 1, Decimal("0.001")) is False
+    )
+
+
+def test_a_negative_tolerance_is_refused() -> None:
+    history = d("12.4", "11.8")
+    with pytest.raises(ValueError, match="negative"):
+        curve_turned(
+            history, latest("11", history), Polarity.LOWER, Unit.PERCENTAGE, 1, Decimal(-1)
+        )
+
+
+def test_the_turn_rule_names_the_indicators_own_tolerance() -> None:
+    rule = turn_rule(1, Unit.PERCENTAGE, Decimal("0.500000"))
+    assert "by more than 0.5 percentage points: the tolerance set for this indicator" in rule
+    assert "by more than 25:" in turn_rule(0, Unit.COUNT, Decimal(25))
+    assert tolerance_text(Decimal("2.000000"), Unit.RATE_PER_100000) == "2"
+    # Without one, the rounding rule.
+    assert "0.05%" in turn_rule(1, Unit.PERCENTAGE, None)
 
 
 @given(

@@ -209,6 +209,7 @@ def _indicator(audit: Audit) -> Target:
         setattr(record, name, getattr(record, name) or f"The {name.replace('_', ' ')}")
     for name in ("partners", "what_works", "responsible_officers"):
         setattr(record, name, getattr(record, name) or f"The {name.replace('_', ' ')}")
+    record.turn_tolerance = record.turn_tolerance or Decimal("0.25")
     return Target(f"{_base(audit)}/indicators/{record.id}", record=record)
 
 

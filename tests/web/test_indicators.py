@@ -284,6 +284,9 @@ def test_a_rag_set_by_hand_overrides_the_thresholds(
         ({"accountability": "vibes"}, "Choose an accountability from the list"),
         ({"data_gaps": "x" * 10_000}, "Data gaps must be 5,000 characters or fewer"),
         ({"comparator_group": "x" * 201}, "Comparator group must be 200 characters or fewer"),
+        ({"turn_tolerance": "a bit"}, "The tolerance must be a number, like 422 or 59.5"),
+        ({"turn_tolerance": "-0.5"}, "The tolerance must be 0 or more"),
+        ({"turn_tolerance": "0.0000001"}, "The tolerance must have no more than 6 decimal places"),
     ],
     ids=lambda value: value if isinstance(value, str) else None,
 )
@@ -1002,3 +1005,57 @@ def test_a_straight_line_as_shown_is_not_called_a_turned_curve(
     page = as_lead.get(f"/audits/{cast.draft.id}/indicators/{indicator_id}/report-card")
     assert "has not turned yet" in page.soup.select_one("#turned").get_text()
     assert "by more than 0.05%" in page.soup.select_one("#turn-rule").get_text()
+
+
+def _three_quarters(app: Flask, audit_id: int, latest: str, **definition: Any) -> int:
+    """A lower-is-better percentage, 12.4% then 11.8%, then ``latest`` per 1,000."""
+    indicator_id = _make_indicator(app, audit_id, decimals=1, polarity="lower", **definition)
+    for label, end, numerator in [
+        ("Q1", date(2026, 3, 31), "124"),
+        ("Q2", date(2026, 6, 30), "118"),
+        ("Q3", date(2026, 9, 30), latest),
+    ]:
+        _make_value(
+            app,
+            indicator_id,
+            period_label=label,
+            period_end=end,
+            numerator=Decimal(numerator),
+            denominator=Decimal(1000),
+            target=Decimal(10),
+        )
+    return indicator_id
+
+
+def test_the_lead_sets_a_tolerance_and_the_report_card_states_it(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    base = f"/audits/{cast.draft.id}/indicators"
+    # 10.6% beats the trend's 11.2% by 0.6 points: a turn by the rounding rule.
+    indicator_id = _three_quarters(app, cast.draft.id, "106")
+    card = as_lead.get(f"{base}/{indicator_id}/report-card")
+    assert "the curve has turned" in card.soup.select_one("#turned").get_text()
+    form = as_lead.get(f"{base}/{indicator_id}")
+    assert form.value("turn_tolerance") == ""
+    assert "percentage points for a percentage" in form.text
+    values = {k: v for k, v in _indicator(ref="LOC1").items()}
+    values.update(
+        decimals="1", polarity="lower", turn_tolerance="0.75", version=form.value("version")
+    )
+    as_lead.post(f"{base}/{indicator_id}", values)
+    with app.app_context():
+        assert db.session.get(Indicator, indicator_id).turn_tolerance == Decimal("0.75")
+    card = as_lead.get(f"{base}/{indicator_id}/report-card")
+    assert "has not turned yet" in card.soup.select_one("#turned").get_text()
+    rule = " ".join(card.soup.select_one("#turn-rule").get_text().split())
+    assert "by more than 0.75 percentage points: the tolerance set for this indicator" in rule
+    assert as_lead.get(f"{base}/{indicator_id}").value("turn_tolerance") == "0.75"
+
+
+def test_a_turn_beyond_the_tolerance_is_called_a_turn(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    indicator_id = _three_quarters(app, cast.draft.id, "100", turn_tolerance=Decimal("0.5"))
+    card = as_lead.get(f"/audits/{cast.draft.id}/indicators/{indicator_id}/report-card")
+    assert "the curve has turned" in card.soup.select_one("#turned").get_text()
+    assert "0.5 percentage points" in card.soup.select_one("#turn-rule").get_text()
