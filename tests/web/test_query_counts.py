@@ -26,7 +26,7 @@ from sqlalchemy import event, select
 
 from audit_app.demo_indicators import INDICATORS
 from audit_app.extensions import db
-from audit_app.models import Audit, ChecklistJudgement, Rating
+from audit_app.models import Audit, AuditMembership, ChecklistJudgement, Rating
 from audit_app.models.evidence import EvidenceReturn
 from audit_app.models.indicators import Indicator, IndicatorValue
 from audit_app.models.plan import Action
@@ -228,3 +228,40 @@ def test_no_page_makes_more_queries_for_a_bigger_audit(
         if after[url][0] == 200 and after[url][1] > before[url][1]
     }
     assert not grew, f"queries (before, after) grew with the audit's size: {grew}"
+
+
+def test_lists_make_no_more_queries_for_more_audits(
+    app: Flask, visitor: Visitor, demo: tuple[int, int]
+) -> None:
+    """The commissioner's list of audits and the choice of areas to compare name
+    each audit's area: one query for all of them, however many audits they are given."""
+    from tests import factories as make
+
+    visitor.sign_in("commissioner@demo.test", "demo-password")
+    with app.app_context():
+        commissioner = accounts.find_user("commissioner@demo.test")
+        assert commissioner is not None
+        shared = db.session.scalars(
+            select(AuditMembership.audit_id)
+            .join(Audit, Audit.id == AuditMembership.audit_id)
+            .where(AuditMembership.user_id == commissioner.id, Audit.status == "published")
+            .order_by(AuditMembership.audit_id)
+        ).all()
+    assert len(shared) >= 2
+    compare = "/compare-areas?" + "&".join(f"audits={audit_id}" for audit_id in shared[:2])
+    urls = ["/audits/", compare]
+    before = query_counts(app, visitor, urls)
+
+    with app.app_context():
+        commissioner = accounts.find_user("commissioner@demo.test")
+        assert commissioner is not None
+        for n in range(4):
+            area = make.organisation(f"Counted Council {n}", "area")
+            lead = make.user(f"lead{n}@counted.example.org", "carers_lead", area)
+            audit = make.audit(lead, area, f"All carers in counted area {n}", published=True)
+            make.member(audit, commissioner, "commissioner")
+    after = query_counts(app, visitor, urls)
+
+    assert all(status == 200 for status, _ in before.values()), before
+    grew = {url: (before[url][1], after[url][1]) for url in urls if after[url][1] > before[url][1]}
+    assert not grew, f"queries (before, after) grew with the number of audits: {grew}"
