@@ -120,7 +120,7 @@ def _actions_for(audit: Audit, indicator: Indicator, actions: Sequence[Action] |
     linked = set(indicator.interventions or [])
     found = [
         action.description
-        for action in (step4.actions(audit) if actions is None else actions)
+        for action in (step4.actions(audit, updates=False) if actions is None else actions)
         if linked and linked & set(action.interventions or [])
     ]
     return found

@@ -137,9 +137,11 @@ def objectives(audit: Audit) -> list[Objective]:
     return list(db.session.scalars(query.order_by(Objective.position, Objective.id)))
 
 
-def actions(audit: Audit) -> list[Action]:
-    """The actions, each with its updates loaded."""
-    query = select(Action).where(Action.audit_id == audit.id).options(selectinload(Action.updates))
+def actions(audit: Audit, updates: bool = True) -> list[Action]:
+    """The actions, each with its updates loaded (``updates``: a page showing them)."""
+    query = select(Action).where(Action.audit_id == audit.id)
+    if updates:
+        query = query.options(selectinload(Action.updates))
     return list(db.session.scalars(query.order_by(Action.id)))
 
 
