@@ -69,8 +69,10 @@ def _init_templates(app: Flask) -> None:
     WTFormsHelpers(app)
 
     from audit_app.forms import error_summary
+    from audit_app.tables import govuk_table
 
     app.add_template_global(error_summary)
+    app.add_template_global(govuk_table, "govukTable")
     app.add_template_filter(_format_datetime, "datetime")
     app.add_template_filter(_format_date, "date")
     app.add_template_filter(grade_label, "grade_label")

@@ -186,7 +186,7 @@ def compare(audit_id: int) -> str:
     comparison = chart = None
     if earlier is not None:
         comparison = cycle_comparison.compare_audits(earlier, audit)
-        chart = cycle_comparison.changes_chart(comparison)
+        chart = cycle_comparison.cached_changes_chart(comparison)
     return render_template(
         "cycles/compare.html",
         audit=audit,

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from flask import abort, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from audit_app.extensions import db
 from audit_app.models import Audit, AuditMembership, User
@@ -124,12 +125,16 @@ def may_edit(audit: Audit, role: str | None) -> bool:
 
 
 def visible_audits(user: User) -> list[tuple[Audit, str]]:
-    """Audits the user can open, newest first, each with the user's role in it."""
+    """Audits the user can open, newest first, each with the user's role in it (and
+    its area loaded: the lists name it, in one query for all the audits)."""
     if user.is_admin:
-        audits = db.session.scalars(select(Audit).order_by(Audit.created_at.desc())).all()
+        audits = db.session.scalars(
+            select(Audit).options(selectinload(Audit.area)).order_by(Audit.created_at.desc())
+        ).all()
         return [(audit, LEAD) for audit in audits]
     rows = db.session.execute(
         select(Audit, AuditMembership.role)
+        .options(selectinload(Audit.area))
         .join(AuditMembership, AuditMembership.audit_id == Audit.id)
         .where(AuditMembership.user_id == user.id)
         .order_by(Audit.created_at.desc())
@@ -143,6 +148,7 @@ def awaiting_publication(user: User) -> list[Audit]:
     return list(
         db.session.scalars(
             select(Audit)
+            .options(selectinload(Audit.area))
             .join(AuditMembership, AuditMembership.audit_id == Audit.id)
             .where(
                 AuditMembership.user_id == user.id,

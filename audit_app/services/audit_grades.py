@@ -6,12 +6,13 @@ rules can tell a cell that is not rated from one the audit does not have.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
 from audit_app.extensions import db
 from audit_app.models import Audit, ChecklistJudgement, Rating
+from audit_app.services.chart_cache import cached
 from audit_app.services.frameworks import framework_of
 from audit_app.services.scope import assessed_groups
 from hub_model.checklist import ChecklistCell, OutcomeView, outcome_views
@@ -68,6 +69,13 @@ class AuditGrades:
 
 
 def grades_of(audit: Audit) -> AuditGrades:
+    """The audit's grades, read and filled once per revision of the audit (the chart
+    cache): comparing cycles reads two audits' grades, comparing areas one per area.
+    The cached grades hold no database object; the audit is this request's."""
+    return replace(cached(audit, "grades", lambda: _grades(audit)), audit=audit)
+
+
+def _grades(audit: Audit) -> AuditGrades:
     framework = framework_of(audit)
     groups = assessed_groups(audit, framework)
     codes = [g.code for g in groups]
@@ -80,7 +88,7 @@ def grades_of(audit: Audit) -> AuditGrades:
         )
     )
     return AuditGrades(
-        audit=audit,
+        audit=None,  # type: ignore[arg-type]  (set by grades_of)
         framework=framework,
         groups=groups,
         rag=fill_grid(

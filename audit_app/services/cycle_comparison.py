@@ -284,6 +284,18 @@ def changes_chart(comparison: Comparison) -> str:
     return f"data:image/svg+xml;base64,{encoded}"
 
 
+def cached_changes_chart(comparison: Comparison) -> str:
+    """:func:`changes_chart`, drawn once per pair of revisions (matplotlib takes
+    about two thirds of the page's time): the later audit's cache entry, named
+    after the earlier audit and its revision, so a change to either draws anew."""
+    from audit_app.services.chart_cache import cached
+
+    earlier = comparison.earlier
+    born = earlier.created_at.timestamp() if earlier.created_at else 0
+    name = f"changes-chart:{earlier.id}:{earlier.revision or 0}:{born:.6f}"
+    return cached(comparison.later, name, lambda: changes_chart(comparison))
+
+
 # --- CSV ---------------------------------------------------------------------
 
 CSV_HEADER = [

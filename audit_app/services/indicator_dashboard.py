@@ -13,6 +13,7 @@ from datetime import date
 
 from audit_app.models import Audit
 from audit_app.models.indicators import Indicator
+from audit_app.models.plan import Action
 from audit_app.services import indicators as step3
 from audit_app.services import plan as step4
 from audit_app.services.indicator_chart import Curve, curve_of
@@ -114,18 +115,25 @@ class ReportCard:
     turn_rule: str = ""
 
 
-def _actions_for(audit: Audit, indicator: Indicator) -> list[str]:
+def _actions_for(audit: Audit, indicator: Indicator, actions: Sequence[Action] | None) -> list[str]:
     """The plan's actions that share an intervention with the indicator."""
     linked = set(indicator.interventions or [])
     found = [
         action.description
-        for action in step4.actions(audit)
+        for action in (step4.actions(audit, updates=False) if actions is None else actions)
         if linked and linked & set(action.interventions or [])
     ]
     return found
 
 
-def report_card(audit: Audit, indicator: Indicator, framework: Framework) -> ReportCard:
+def report_card(
+    audit: Audit,
+    indicator: Indicator,
+    framework: Framework,
+    actions: Sequence[Action] | None = None,
+) -> ReportCard:
+    """One indicator's report card; ``actions``, the audit's plan when the caller
+    has it already (the report makes every card: one query for all of them)."""
     rows = step3.rows_of(indicator)
     spec = step3.definition(indicator)
     curve = curve_of(rows)
@@ -135,7 +143,7 @@ def report_card(audit: Audit, indicator: Indicator, framework: Framework) -> Rep
         turned=step3.turned(rows),
         outcomes=step4.outcome_names(framework, indicator.outcomes),
         interventions=step4.intervention_names(framework, indicator.interventions),
-        actions=_actions_for(audit, indicator),
+        actions=_actions_for(audit, indicator, actions),
         proposed=proposed(rows),
         forecast_table=[
             (label, format_value(value, spec))

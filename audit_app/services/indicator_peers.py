@@ -56,8 +56,9 @@ def peer_values(audit: Audit, audits: Sequence[Audit]) -> dict[int, list[PeerVal
     mine = by_match_key(step3.indicators(audit))
     found: dict[int, list[PeerValue]] = {indicator.id: [] for indicator in mine.values()}
     seen: dict[int, set[int]] = {indicator.id: set() for indicator in mine.values()}
+    everyone = step3.indicators_of(audits)  # one query for every other area
     for other in audits:
-        theirs = by_match_key(step3.indicators(other))
+        theirs = by_match_key(everyone[other.id])
         for key, indicator in mine.items():
             match: Indicator | None = theirs.get(key)
             if match is None or other.area_id in seen[indicator.id]:

@@ -203,6 +203,20 @@ def indicators(audit: Audit) -> list[Indicator]:
     return list(db.session.scalars(query))
 
 
+def indicators_of(audits: Sequence[Audit]) -> dict[int, list[Indicator]]:
+    """:func:`indicators` of several audits, by audit id, in two queries for them all."""
+    query = (
+        select(Indicator)
+        .where(Indicator.audit_id.in_([audit.id for audit in audits]))
+        .options(selectinload(Indicator.values))
+        .order_by(Indicator.ref, Indicator.id)
+    )
+    found: dict[int, list[Indicator]] = {audit.id: [] for audit in audits}
+    for indicator in db.session.scalars(query) if audits else ():
+        found[indicator.audit_id].append(indicator)
+    return found
+
+
 def record_or_404(entity: Entity, audit: Audit, record_id: int) -> Any:
     """The record of this audit with this id; 404 if it is missing or another audit's."""
     record = db.session.get(entity.model, record_id)

@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import abort
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from audit_app.extensions import db
 from audit_app.models import Audit, ChangeEvent, User
@@ -129,12 +130,18 @@ def header(audit: Audit) -> ActionPlan | None:
 
 
 def objectives(audit: Audit) -> list[Objective]:
+    """The objectives in order, each with its actions and their updates loaded (the
+    plan and the report show every action's latest update: no query per action)."""
     query = select(Objective).where(Objective.audit_id == audit.id)
+    query = query.options(selectinload(Objective.actions).selectinload(Action.updates))
     return list(db.session.scalars(query.order_by(Objective.position, Objective.id)))
 
 
-def actions(audit: Audit) -> list[Action]:
+def actions(audit: Audit, updates: bool = True) -> list[Action]:
+    """The actions, each with its updates loaded (``updates``: a page showing them)."""
     query = select(Action).where(Action.audit_id == audit.id)
+    if updates:
+        query = query.options(selectinload(Action.updates))
     return list(db.session.scalars(query.order_by(Action.id)))
 
 

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from markupsafe import Markup
 
 from audit_app.models.types import utcnow
@@ -64,6 +64,18 @@ def data_uri(body: bytes, mimetype: str) -> str:
     return f"data:{mimetype};base64,{base64.b64encode(body).decode('ascii')}"
 
 
+def image_src(
+    ctx: ExportContext, body: Callable[[], bytes], mimetype: str, endpoint: str, **values: Any
+) -> str:
+    """An image of the report: embedded (a ``data:`` URI) in the PDF, which fetches
+    nothing; on the page, the address of the same image, which the browser fetches
+    (and keeps) by itself. Embedding the 25 images of a full audit made the page
+    3 MB of HTML and 10 times slower (bench/page_latency.py, issue #21)."""
+    if ctx.for_pdf:
+        return data_uri(body(), mimetype)
+    return url_for(endpoint, audit_id=ctx.audit.id, **values)
+
+
 # --- the sections ----------------------------------------------------------------
 
 
@@ -88,7 +100,14 @@ def _wheels(ctx: ExportContext) -> dict[str, Any]:
         "wheels": [
             (
                 heading,
-                data_uri(maps.wheel_chart(ctx.audit, scale, fmt), maps.IMAGE_FORMATS[fmt]),
+                image_src(
+                    ctx,
+                    lambda scale=scale: maps.wheel_chart(ctx.audit, scale, fmt),
+                    maps.IMAGE_FORMATS[fmt],
+                    "maps.wheel_image",
+                    scale=scale,
+                    fmt=fmt,
+                ),
                 rule,
             )
             for scale, heading, rule in (
@@ -110,7 +129,13 @@ def _maps(ctx: ExportContext) -> dict[str, Any]:
         "maps": [
             (
                 title,
-                data_uri(maps.map_chart(ctx.audit, kind), "image/png"),
+                image_src(
+                    ctx,
+                    lambda kind=kind: maps.map_chart(ctx.audit, kind),
+                    "image/png",
+                    "maps.map_image",
+                    kind=kind,
+                ),
                 exports.build(ctx, slug),
                 rule,
             )
@@ -161,16 +186,21 @@ def _indicators(ctx: ExportContext) -> dict[str, Any]:
     from hub_model.indicator_trend import DEFAULT_AHEAD, FORECAST_RULE
 
     cards = []
+    actions = plan_service.actions(ctx.audit)  # once, not once per card
     for indicator in step3.indicators(ctx.audit):
-        png = None
+        src = None
         if indicator.values:
-            png = cached(
-                ctx.audit,
-                f"report-card-{indicator.id}.png",
-                lambda i=indicator: report_card_chart(i, "png"),
+            src = image_src(
+                ctx,
+                lambda i=indicator: cached(
+                    ctx.audit, f"report-card-{i.id}.png", lambda: report_card_chart(i, "png")
+                ),
+                "image/png",
+                "indicators.report_card_png",
+                indicator_id=indicator.id,
             )
-        card = report_card(ctx.audit, indicator, ctx.framework)
-        cards.append((indicator, card, data_uri(png, "image/png") if png else None))
+        card = report_card(ctx.audit, indicator, ctx.framework, actions)
+        cards.append((indicator, card, src))
     # Every card's forecast looks the default number of periods ahead
     # (indicator_chart.curve_of): the rule is stated once for all of them.
     rule = FORECAST_RULE.format(ahead=DEFAULT_AHEAD)

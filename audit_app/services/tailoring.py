@@ -64,24 +64,36 @@ class Usage:
 
 
 def usage(audit: Audit, code: str) -> Usage:
-    ratings = db.session.scalar(
-        select(func.count())
-        .select_from(Rating)
-        .where(Rating.audit_id == audit.id, Rating.intervention == code)
+    return usages(audit).get(code, Usage(0, 0, 0))
+
+
+def usages(audit: Audit) -> dict[str, Usage]:
+    """Each intervention's ratings, proposals and actions, in three queries whatever
+    the number of interventions (the framework page shows them all)."""
+    ratings = dict(
+        db.session.execute(
+            select(Rating.intervention, func.count())
+            .where(Rating.audit_id == audit.id)
+            .group_by(Rating.intervention)
+        ).all()
     )
-    proposals = db.session.scalar(
-        select(func.count())
-        .select_from(RatingProposal)
-        .where(RatingProposal.audit_id == audit.id, RatingProposal.intervention == code)
+    proposals = dict(
+        db.session.execute(
+            select(RatingProposal.intervention, func.count())
+            .where(RatingProposal.audit_id == audit.id)
+            .group_by(RatingProposal.intervention)
+        ).all()
     )
-    actions = sum(
-        1
-        for interventions in db.session.scalars(
-            select(Action.interventions).where(Action.audit_id == audit.id)
-        )
-        if code in (interventions or [])
-    )
-    return Usage(ratings or 0, proposals or 0, actions)
+    actions: dict[str, int] = {}
+    for interventions in db.session.scalars(
+        select(Action.interventions).where(Action.audit_id == audit.id)
+    ):
+        for code in set(interventions or []):
+            actions[code] = actions.get(code, 0) + 1
+    return {
+        code: Usage(ratings.get(code, 0), proposals.get(code, 0), actions.get(code, 0))
+        for code in {*ratings, *proposals, *actions}
+    }
 
 
 def changes_since(audit: Audit, loaded_changes: int) -> list[ChangeEvent]:

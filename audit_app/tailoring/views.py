@@ -43,8 +43,13 @@ def index(audit_id: int) -> str:
         in_scope=in_scope,
         groups=framework.groups_flat(),
         outcome_titles={outcome.code: outcome.short_title for outcome in framework.outcomes},
-        usage={i.code: tailoring.usage(audit, i.code) for i in framework.interventions},
+        usage=_usage_of(audit, framework),
     )
+
+
+def _usage_of(audit: Audit, framework: Framework) -> dict[str, tailoring.Usage]:
+    counted = tailoring.usages(audit)
+    return {i.code: counted.get(i.code, tailoring.Usage(0, 0, 0)) for i in framework.interventions}
 
 
 def _apply(form: Any, audit: Audit, change: Any, label: str, **kwargs: Any) -> bool:
