@@ -25,6 +25,9 @@ def _review(page: Any) -> None:
 def test_on_a_phone_a_wide_table_says_it_scrolls(phone: Any) -> None:
     _review(phone)
     hint = phone.locator(".app-scroll-hint")
+    # The sentence is made by a module script, which runs after the page has loaded
+    # and shows it from a ResizeObserver callback: wait for it rather than race it.
+    hint.first.wait_for(state="visible")
     assert hint.count() == 1 and hint.is_visible() and hint.inner_text() == HINT
     above = hint.evaluate("hint => hint.nextElementSibling.getAttribute('aria-label')")
     assert above == "Commissioners’ decisions"

@@ -77,12 +77,12 @@ def test_partner_counts_and_last_change_on_the_overview_are_their_own(
     seed_returns(app, cast.draft.id, cast.partner.id, cast.lead.id, "uno")
     visitor.sign_in("partner2@example.org")
     page = visitor.get(f"/audits/{cast.draft.id}")
-    section = page.soup.select_one("a[href$='/evidence/']").find_parent("li")
+    section = page.soup.select_one("li a[href$='/evidence/']").find_parent("li")
     hint = section.get_text(" ", strip=True)
     assert "No evidence submitted yet." in hint
     assert "Last changed" not in hint  # by whom, on someone else's return
     visitor.switch("partner@example.org")
-    own = visitor.get(f"/audits/{cast.draft.id}").soup.select_one("a[href$='/evidence/']")
+    own = visitor.get(f"/audits/{cast.draft.id}").soup.select_one("li a[href$='/evidence/']")
     assert "2 submitted, 1 waiting for a decision." in own.find_parent("li").get_text(" ")
 
 
