@@ -175,8 +175,12 @@ def submit(audit_id: int, evidence_id: int) -> Response | str:
     except SaveFailed:
         flash(SAVE_FAILED, INFORMATION)
         return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
-    notify.return_submitted(audit, record, current_user)
-    flash(f"Evidence return ‘{record.service_name}’ submitted to the carers lead.", SUCCESS)
+    sent = notify.return_submitted(audit, record, current_user)
+    flash(
+        f"Evidence return ‘{record.service_name}’ submitted to the carers lead."
+        + notify.emailed(sent),
+        SUCCESS,
+    )
     return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
 
 
@@ -203,11 +207,11 @@ def decide(audit_id: int, evidence_id: int) -> Response | str:
     except SaveFailed:
         flash(SAVE_FAILED, INFORMATION)
         return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
-    if not accept:
-        notify.return_sent_back(audit, record, current_user)
+    sent = [] if accept else notify.return_sent_back(audit, record, current_user)
     flash(
         f"Evidence return ‘{record.service_name}’ "
-        + ("accepted." if accept else "returned to the partner with your comments."),
+        + ("accepted." if accept else "returned to the partner with your comments.")
+        + notify.emailed(sent),
         SUCCESS,
     )
     return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))

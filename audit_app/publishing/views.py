@@ -47,9 +47,11 @@ def publish(audit_id: int) -> Response | str:
         except SaveFailed:
             form.submit.errors = [SAVE_FAILED]
         else:
-            notify.published(audit, record, current_user)
+            sent = notify.published(audit, record, current_user)
             flash(
-                f"Version {record.version_number} published. Commissioners can now see it.", SUCCESS
+                f"Version {record.version_number} published. Commissioners can now see it."
+                + notify.emailed(sent),
+                SUCCESS,
             )
             return redirect(url_for("audits.overview", audit_id=audit.id))
     return render_template(

@@ -283,9 +283,10 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
                 },
                 current_user,
             )
-            notify.proposal_made(audit, intervention, group, name, current_user)
+            sent = notify.proposal_made(audit, intervention, group, name, current_user)
             flash(
-                "Your proposal has been sent to the carers lead. Their rating is the one that counts; both are kept.",
+                "Your proposal has been sent to the carers lead. Their rating is the one that counts; both are kept."
+                + notify.emailed(sent),
                 SUCCESS,
             )
             return redirect(url_for("ratings.grid", audit_id=audit.id))

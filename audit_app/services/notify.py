@@ -50,6 +50,14 @@ def members(audit: Audit, roles: Iterable[str], leaving_out: User | None = None)
     return [user for user in users if leaving_out is None or user.id != leaving_out.id]
 
 
+def emailed(sent: list[str]) -> str:
+    """The sentence a flash adds when an email went: nothing without a mail server."""
+    if not sent or not mail.is_configured():
+        return ""
+    people = "1 person" if len(sent) == 1 else f"{len(sent)} people"
+    return f" An email about it has gone to {people}."
+
+
 def _send(template: str, to: Iterable[str], subject: str, **context: Any) -> list[str]:
     """Render templates/email/<template>.txt for each address and send it; the addresses."""
     sent = []

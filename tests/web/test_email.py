@@ -412,3 +412,50 @@ def test_with_redis_unreachable_the_email_is_sent_from_the_app(
     assert page.soup.select_one("#invitation-emailed") is not None
     [message] = _received(catcher)
     assert message["To"] == "new.partner@example.org"
+
+
+# --- the page says who was emailed ---------------------------------------------------------
+
+
+def _banner(visitor: Visitor, page: Page) -> str:
+    """The message shown on the page the action leads to."""
+    banner = visitor.get(page.response.location).soup.select_one(".govuk-notification-banner")
+    assert banner is not None
+    return " ".join(banner.get_text(" ", strip=True).split())
+
+
+def _four_actions(visitor: Visitor, cast: Cast) -> list[str]:
+    """A return submitted and sent back, a proposal, a publication: what each page says."""
+    visitor.sign_in("partner@example.org")
+    evidence_id = _new_return(visitor, cast.dementia.id)
+    url = f"/audits/{cast.dementia.id}/evidence/{evidence_id}"
+    said = [_banner(visitor, visitor.post(url + "/submit", {"version": _version(visitor, url)}))]
+    proposal = {"rag": "red", "maturity": "early", "rationale": "Waiting lists."}
+    said.append(
+        _banner(visitor, visitor.post(f"/audits/{cast.dementia.id}/ratings/{CELL}", proposal))
+    )
+    visitor.switch("lead@example.org")
+    decision = {"version": _version(visitor, url), "decision": "return", "comments": "Add numbers."}
+    said.append(_banner(visitor, visitor.post(url + "/decision", decision)))
+    said.append(_banner(visitor, visitor.post(f"/audits/{cast.dementia.id}/publish", {"note": ""})))
+    return said
+
+
+def test_each_page_that_sends_an_email_says_to_how_many_people(
+    visitor: Visitor, cast: Cast, catcher: Catcher
+) -> None:
+    said = _four_actions(visitor, cast)
+    received = _received(catcher)
+    assert [s.split(". An email")[1] if ". An email" in s else s for s in said] == [
+        " about it has gone to 1 person.",  # the lead
+        " about it has gone to 1 person.",  # the lead
+        " about it has gone to 1 person.",  # the partner who wrote it
+        " about it has gone to 3 people.",  # two partners and the commissioner
+    ]
+    assert len(received) == 6
+
+
+def test_without_a_mail_server_the_pages_say_nothing_of_email(visitor: Visitor, cast: Cast) -> None:
+    said = _four_actions(visitor, cast)
+    assert said[0].endswith("submitted to the carers lead.")
+    assert not [s for s in said if "email" in s.lower()], said
