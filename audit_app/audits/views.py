@@ -107,13 +107,14 @@ def new() -> Response | str:
 def overview(audit_id: int) -> str:
     audit, role = audit_or_404(audit_id)
     framework = framework_of(audit)
+    indicators = step3.indicators(audit)
     return render_template(
         "audits/overview.html",
         audit=audit,
         role=role,
         framework=framework,
         scope=scope_description(audit, framework),
-        steps=task_list.steps(audit, role, current_user),
+        steps=task_list.steps(audit, role, current_user, indicators),
         recent=task_list.recent_changes(audit, current_user, role) if role == LEAD else [],
         last_changed_text=task_list.last_changed_text,
         cycle=cycles.overview_facts(audit, role),
@@ -121,7 +122,7 @@ def overview(audit_id: int) -> str:
         button=ButtonForm(formdata=None),
         sees_judgements=sees_judgements(audit, role),
         attention=attention.items(audit, current_user, utcnow().date()) if role == LEAD else None,
-        indicators=step3.indicators(audit),
+        indicators=indicators,
     )
 
 

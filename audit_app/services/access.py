@@ -29,8 +29,8 @@ from typing import Any, TypeVar
 
 from flask import abort, request
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import literal, select
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from audit_app.extensions import db
 from audit_app.models import Audit, AuditMembership, User
@@ -52,6 +52,19 @@ def member_role(user: User, audit: Audit) -> str | None:
     )
 
 
+def role_column(user: User) -> Any:
+    """The user's role in each audit of a query on audits, as a column of it (the
+    subquery of :func:`member_role`), so that audits and roles come in one query."""
+    if user.is_admin:
+        return literal(LEAD)
+    return (
+        select(AuditMembership.role)
+        .where(AuditMembership.audit_id == Audit.id, AuditMembership.user_id == user.id)
+        .correlate(Audit)
+        .scalar_subquery()
+    )
+
+
 def can_see(user: User, audit: Audit, role: str | None) -> bool:
     if role is None:
         return False
@@ -69,10 +82,15 @@ def audit_or_404(
     A write (any method but GET/HEAD) to a published audit gets 409 unless
     ``allow_published``: published versions do not change.
     """
-    audit = db.session.get(Audit, audit_id)
-    if audit is None:
+    # One query: the audit, its area (most pages name it) and the user's role in it.
+    found = db.session.execute(
+        select(Audit, role_column(current_user))
+        .where(Audit.id == audit_id)
+        .options(joinedload(Audit.area))
+    ).first()
+    if found is None:
         abort(404)
-    role = member_role(current_user, audit)
+    audit, role = found
     if not can_see(current_user, audit, role) or role not in roles:
         abort(404)
     assert role is not None
@@ -124,17 +142,22 @@ def may_edit(audit: Audit, role: str | None) -> bool:
     return role == LEAD and not audit.is_published
 
 
+# A list of audits names each one's area; the framework each audit holds (a large
+# JSON document) is read only if a page uses it.
+_LISTED = (selectinload(Audit.area), defer(Audit.framework))
+
+
 def visible_audits(user: User) -> list[tuple[Audit, str]]:
     """Audits the user can open, newest first, each with the user's role in it (and
     its area loaded: the lists name it, in one query for all the audits)."""
     if user.is_admin:
         audits = db.session.scalars(
-            select(Audit).options(selectinload(Audit.area)).order_by(Audit.created_at.desc())
+            select(Audit).options(*_LISTED).order_by(Audit.created_at.desc())
         ).all()
         return [(audit, LEAD) for audit in audits]
     rows = db.session.execute(
         select(Audit, AuditMembership.role)
-        .options(selectinload(Audit.area))
+        .options(*_LISTED)
         .join(AuditMembership, AuditMembership.audit_id == Audit.id)
         .where(AuditMembership.user_id == user.id)
         .order_by(Audit.created_at.desc())
@@ -148,7 +171,7 @@ def awaiting_publication(user: User) -> list[Audit]:
     return list(
         db.session.scalars(
             select(Audit)
-            .options(selectinload(Audit.area))
+            .options(*_LISTED)
             .join(AuditMembership, AuditMembership.audit_id == Audit.id)
             .where(
                 AuditMembership.user_id == user.id,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 
 from audit_app.extensions import db
 from audit_app.models import (
@@ -22,6 +23,7 @@ from audit_app.models import (
     FeedbackSummary,
     Finding,
     GatheringMethod,
+    Indicator,
     LinkedSource,
     OutcomePriority,
     PlanningAnswer,
@@ -33,12 +35,12 @@ from audit_app.models import (
     User,
 )
 from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
-from audit_app.services import evidence, judgements
+from audit_app.services import evidence
 from audit_app.services import indicators as step3
 from audit_app.services.access import sees_judgements
+from audit_app.services.audit_grades import grades_of
 from audit_app.services.frameworks import framework_of
 from hub_model.completeness import completeness
-from hub_model.scales import ChecklistStatus
 
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
@@ -69,9 +71,49 @@ def _status(done: int, total: int) -> str:
     return COMPLETED if done >= total else IN_PROGRESS
 
 
-def _count(model: type, audit: Audit, *where: object) -> int:
+def _count(model: type, audit: Audit, *where: object) -> ScalarSelect[int]:
     query = select(func.count()).select_from(model).where(model.audit_id == audit.id, *where)  # type: ignore[attr-defined]
-    return db.session.scalar(query) or 0
+    return query.scalar_subquery()
+
+
+def _counts(audit: Audit, user: User | None, role: str) -> dict[str, int]:
+    """Every count the task list states, asked of the database in one query (a
+    subquery each), not one query per count."""
+    columns: dict[str, Any] = {
+        "partners": _count(AuditMembership, audit, AuditMembership.role == PARTNER),
+        "commissioners": _count(AuditMembership, audit, AuditMembership.role == COMMISSIONER),
+        "stakeholders": _count(Stakeholder, audit),
+        "stakeholder_types": select(func.count(func.distinct(Stakeholder.type_code)))
+        .where(Stakeholder.audit_id == audit.id)
+        .scalar_subquery(),
+        "only_identified": _count(Stakeholder, audit, Stakeholder.engagement == "identified"),
+        "statistics": _count(PopulationStatistic, audit),
+        "jsna": _count(LinkedSource, audit, LinkedSource.kind == "jsna"),
+        "sources": _count(LinkedSource, audit),
+        "answered": _count(PlanningAnswer, audit, PlanningAnswer.answer.is_not(None)),
+        "methods": _count(GatheringMethod, audit),
+        "findings": _count(Finding, audit),
+        "ranked": _count(OutcomePriority, audit),
+        "priorities": _count(Priority, audit),
+        "actions": _count(Action, audit),
+        "questionnaires": _count(Questionnaire, audit),
+        "closed": _count(Questionnaire, audit, Questionnaire.status == "closed"),
+        "answers": select(func.count())
+        .select_from(QuestionnaireResponse)
+        .join(Questionnaire, Questionnaire.id == QuestionnaireResponse.questionnaire_id)
+        .where(Questionnaire.audit_id == audit.id)
+        .scalar_subquery(),
+        "evidence_sent": evidence.count_visible_query(
+            audit, user, role, evidence.SUBMITTED, evidence.ACCEPTED, evidence.RETURNED
+        ).scalar_subquery(),
+        "evidence_waiting": evidence.count_visible_query(
+            audit, user, role, evidence.SUBMITTED
+        ).scalar_subquery(),
+        "decided": _count(Agreement, audit),
+        "commented": _count(CommissionerComment, audit),
+    }
+    row = db.session.execute(select(*(c.label(name) for name, c in columns.items()))).one()
+    return {name: int(value or 0) for name, value in row._mapping.items()}
 
 
 def _last_changes(audit: Audit, user: User | None, role: str) -> dict[str, ChangeEvent]:
@@ -86,22 +128,15 @@ def _last_changes(audit: Audit, user: User | None, role: str) -> dict[str, Chang
     return {event.entity: event for event in events}
 
 
-def _stakeholders(audit: Audit) -> tuple[str, str]:
-    total = _count(Stakeholder, audit)
+def _stakeholders(audit: Audit, counts: dict[str, int]) -> tuple[str, str]:
+    total = counts["stakeholders"]
     if total == 0:
         return (
             NOT_STARTED,
             "Completed once stakeholders of every type are recorded and none is only identified.",
         )
-    types = (
-        db.session.scalar(
-            select(func.count(func.distinct(Stakeholder.type_code))).where(
-                Stakeholder.audit_id == audit.id
-            )
-        )
-        or 0
-    )
-    only_identified = _count(Stakeholder, audit, Stakeholder.engagement == "identified")
+    types = counts["stakeholder_types"]
+    only_identified = counts["only_identified"]
     complete = types >= len(framework_of(audit).stakeholder_types) and only_identified == 0
     return (
         COMPLETED if complete else IN_PROGRESS,
@@ -111,29 +146,20 @@ def _stakeholders(audit: Audit) -> tuple[str, str]:
 
 
 def _judged(audit: Audit) -> tuple[tuple[str, str], tuple[str, str]]:
-    view = judgements.rating_grid(audit)
-    framework = view.framework
-    groups = view.group_codes
-    cells = [(i.code, g) for i in framework.interventions for g in groups]
-    rated = completeness(view.rag(), cells, {})
-    checklist = judgements.checklist_cells(audit)
-    check_cells = [(s.code, g) for s in framework.checklist for g in groups]
-    judged = completeness(
-        {key: ChecklistStatus(j.status) for key, j in checklist.items()}, check_cells, {}
-    )
+    """From the audit's grades, read once per revision (every cell in scope, filled)."""
+    grades = grades_of(audit)
+    rated = completeness(grades.rag, grades.rag, {})
+    judged = completeness(grades.status, grades.status, {})
     return (
         (_status(rated.judged, rated.cells), f"{rated.judged} of {rated.cells} cells rated."),
         (_status(judged.judged, judged.cells), f"{judged.judged} of {judged.cells} cells judged."),
     )
 
 
-def _evidence(audit: Audit, user: User | None, role: str) -> tuple[str, str]:
+def _evidence(counts: dict[str, int]) -> tuple[str, str]:
     """Counted over the returns this person may see (a partner: their own, and what is
     shared with them)."""
-    sent = evidence.count_visible(
-        audit, user, role, evidence.SUBMITTED, evidence.ACCEPTED, evidence.RETURNED
-    )
-    waiting = evidence.count_visible(audit, user, role, evidence.SUBMITTED)
+    sent, waiting = counts["evidence_sent"], counts["evidence_waiting"]
     if sent == 0:
         return NOT_STARTED, "No evidence submitted yet."
     return (
@@ -142,9 +168,8 @@ def _evidence(audit: Audit, user: User | None, role: str) -> tuple[str, str]:
     )
 
 
-def _indicators(audit: Audit) -> tuple[str, str]:
+def _indicators(found: list[Indicator]) -> tuple[str, str]:
     """Completed once every indicator has a result for its latest period."""
-    found = step3.indicators(audit)
     reported = sum(1 for i in found if (rows := step3.rows_of(i)) and rows[-1].assessment.reported)
     if not found:
         return NOT_STARTED, "Completed once every indicator has a result for its latest period."
@@ -158,18 +183,8 @@ def _newest(*events: ChangeEvent | None) -> ChangeEvent | None:
     return max((e for e in events if e is not None), key=lambda e: e.id, default=None)
 
 
-def _questionnaires(audit: Audit) -> tuple[str, str]:
-    opened = _count(Questionnaire, audit)
-    closed = _count(Questionnaire, audit, Questionnaire.status == "closed")
-    answers = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(QuestionnaireResponse)
-            .join(Questionnaire, Questionnaire.id == QuestionnaireResponse.questionnaire_id)
-            .where(Questionnaire.audit_id == audit.id)
-        )
-        or 0
-    )
+def _questionnaires(counts: dict[str, int]) -> tuple[str, str]:
+    opened, closed, answers = counts["questionnaires"], counts["closed"], counts["answers"]
     rule = (
         f"{_plural(opened, 'questionnaire')} opened, {closed} closed, {_plural(answers, 'response')}. "
         "Completed once every questionnaire opened is closed with answers."
@@ -179,11 +194,18 @@ def _questionnaires(audit: Audit) -> tuple[str, str]:
     return (COMPLETED if closed == opened and answers else IN_PROGRESS), rule
 
 
-def steps(audit: Audit, role: str, user: User | None = None) -> list[Step]:
+def steps(
+    audit: Audit,
+    role: str,
+    user: User | None = None,
+    indicators: list[Indicator] | None = None,
+) -> list[Step]:
     """The task list for ``audit`` as ``user`` in ``role`` sees it, statuses computed from
-    the data they may see (``user`` None: someone in the role with no returns of their own)."""
+    the data they may see (``user`` None: someone in the role with no returns of their own).
+    ``indicators``: the audit's, if the caller has read them already."""
+    found = step3.indicators(audit) if indicators is None else indicators
     visible = []
-    for step in _all_steps(audit, user, role):
+    for step in _all_steps(audit, user, role, found):
         sections = [section for section in step.sections if role in section.roles]
         if not sees_judgements(audit, role):
             sections = [_without_judgements(section) for section in sections]
@@ -214,24 +236,21 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def _all_steps(audit: Audit, user: User | None, role: str) -> list[Step]:
+def _all_steps(
+    audit: Audit, user: User | None, role: str, indicators: list[Indicator]
+) -> list[Step]:
     last = _last_changes(audit, user, role)
-    partners = _count(AuditMembership, audit, AuditMembership.role == PARTNER)
+    counts = _counts(audit, user, role)
+    partners = counts["partners"]
     tailored = len(audit.framework.get("changes") or ())
-    statistics = _count(PopulationStatistic, audit)
-    jsna = _count(LinkedSource, audit, LinkedSource.kind == "jsna")
-    sources = _count(LinkedSource, audit)
-    answered = _count(PlanningAnswer, audit, PlanningAnswer.answer.is_not(None))
-    methods = _count(GatheringMethod, audit)
-    findings = _count(Finding, audit)
-    ranked = _count(OutcomePriority, audit)
-    priorities = _count(Priority, audit)
-    actions = _count(Action, audit)
-    stakeholder_status, stakeholder_rule = _stakeholders(audit)
+    statistics, jsna, sources = counts["statistics"], counts["jsna"], counts["sources"]
+    answered, methods, findings = counts["answered"], counts["methods"], counts["findings"]
+    ranked, priorities, actions = counts["ranked"], counts["priorities"], counts["actions"]
+    stakeholder_status, stakeholder_rule = _stakeholders(audit, counts)
     (rating_status, rating_rule), (check_status, check_rule) = _judged(audit)
-    evidence_status, evidence_rule = _evidence(audit, user, role)
-    indicator_status, indicator_rule = _indicators(audit)
-    questionnaire_status, questionnaire_rule = _questionnaires(audit)
+    evidence_status, evidence_rule = _evidence(counts)
+    indicator_status, indicator_rule = _indicators(indicators)
+    questionnaire_status, questionnaire_rule = _questionnaires(counts)
     everyone = (LEAD, PARTNER, COMMISSIONER)
     return [
         Step(
@@ -383,14 +402,13 @@ def _all_steps(audit: Audit, user: User | None, role: str) -> list[Step]:
                 ),
             ],
         ),
-        _feedback_step(audit, last),
+        _feedback_step(audit, last, counts),
     ]
 
 
-def _feedback_step(audit: Audit, last: dict[str, ChangeEvent]) -> Step:
-    commissioners = _count(AuditMembership, audit, AuditMembership.role == COMMISSIONER)
-    decided = _count(Agreement, audit)
-    commented = _count(CommissionerComment, audit)
+def _feedback_step(audit: Audit, last: dict[str, ChangeEvent], counts: dict[str, int]) -> Step:
+    commissioners = counts["commissioners"]
+    decided, commented = counts["decided"], counts["commented"]
     wanted = commissioners * 2  # each commissioner decides on the priorities and the plan
     if decided and decided >= wanted:
         review = COMPLETED
