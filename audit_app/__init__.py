@@ -68,11 +68,19 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
 
+    from audit_app import layout
     from audit_app.forms import error_summary
+    from audit_app.select_options import select_options
+    from audit_app.services.chart_cache import cached_markup
     from audit_app.tables import govuk_table
 
     app.add_template_global(error_summary)
     app.add_template_global(govuk_table, "govukTable")
+    app.add_template_global(select_options)
+    app.add_template_global(cached_markup, "revision_cached")
+    app.add_template_global(layout.header, "layout_header")
+    app.add_template_global(layout.service_navigation, "layout_service_navigation")
+    app.add_template_global(layout.phase_banner, "layout_phase_banner")
     app.add_template_filter(_format_datetime, "datetime")
     app.add_template_filter(_format_date, "date")
     app.add_template_filter(grade_label, "grade_label")

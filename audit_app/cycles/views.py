@@ -27,6 +27,7 @@ from audit_app.services.access import (
     audit_with_judgements_or_404,
 )
 from audit_app.services.changes import SaveFailed, StaleEdit
+from audit_app.services.chart_cache import revision_key
 
 bp = Blueprint("cycles", __name__)
 
@@ -183,17 +184,22 @@ def _chosen_earlier(audit: Any) -> tuple[EarlierAuditForm, Any]:
 def compare(audit_id: int) -> str:
     audit, role = audit_with_judgements_or_404(audit_id)
     form, earlier = _chosen_earlier(audit)
-    comparison = chart = None
-    if earlier is not None:
+
+    def compared() -> tuple[cycle_comparison.Comparison, str]:
+        assert earlier is not None
         comparison = cycle_comparison.compare_audits(earlier, audit)
-        chart = cycle_comparison.cached_changes_chart(comparison)
+        return comparison, cycle_comparison.cached_changes_chart(comparison)
+
+    # The comparison depends on the two audits alone: its part of the page is
+    # rendered once per pair of revisions (the later audit's cache, named after the
+    # earlier audit at its revision).
     return render_template(
         "cycles/compare.html",
         audit=audit,
         role=role,
         form=form,
-        comparison=comparison,
-        chart=chart,
+        earlier_key=None if earlier is None else revision_key(earlier),
+        compared=compared,
         changes=cycle_comparison.CHANGES,
     )
 

@@ -72,12 +72,15 @@ def _chart(audit: Audit, indicator: Any, fmt: str) -> bytes:
 @login_required
 def index(audit_id: int) -> str:
     audit, role = audit_or_404(audit_id, roles=READERS)
-    found = step3.indicators(audit)
     return render_template(
         "indicators/index.html",
         audit=audit,
         can_edit=may_edit(audit, role),
-        indicators=[(indicator, step3.rows_of(indicator)) for indicator in found],
+        # Read only when the page's body is rendered: once per revision (and per
+        # whether the reader may edit), not on every request.
+        indicator_rows=lambda: [
+            (indicator, step3.rows_of(indicator)) for indicator in step3.indicators(audit)
+        ],
         step3=step3,
     )
 

@@ -218,7 +218,8 @@ def _names(grades: Sequence[AuditGrades], areas: list[dict[Key, Indicator]]) -> 
 
 def indicators_table(grades: Sequence[AuditGrades], columns: list[str]) -> IndicatorTable:
     """Per indicator, each area's latest result and the region's picture."""
-    areas = [by_match_key(step3.indicators(g.audit)) for g in grades]
+    found = step3.indicators_of([g.audit for g in grades])
+    areas = [by_match_key(found[g.audit.id]) for g in grades]
     names = _names(grades, areas)
     rows = []
     for key, name in names.items():

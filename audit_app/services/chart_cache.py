@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from flask import current_app
+from markupsafe import Markup
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +151,13 @@ def chart_cache() -> ChartCache:
     return cache
 
 
+def revision_key(audit: Any) -> str:
+    """Names ``audit`` at its revision in another audit's cache entries: its id,
+    revision and creation time (an id may be used again after a deletion)."""
+    born = audit.created_at.timestamp() if audit.created_at else 0
+    return f"{audit.id}:{audit.revision or 0}:{born:.6f}"
+
+
 def cached(audit: Any, name: str, compute: Callable[[], T]) -> T:
     """``compute()`` for this audit at its current revision, at most once per revision.
 
@@ -160,3 +168,11 @@ def cached(audit: Any, name: str, compute: Callable[[], T]) -> T:
     return chart_cache().get_or_compute(
         audit.id, audit.revision or 0, f"{born:.6f}:{name}", compute
     )
+
+
+def cached_markup(audit: Any, name: str, render: Callable[[], Any]) -> Markup:
+    """A part of a page that depends only on the audit at its revision (and on
+    ``name``, which must say everything else it depends on), rendered once per
+    revision: the template global ``revision_cached``, given a block of the page
+    (``self.body``). Never for anything that depends on who reads it."""
+    return Markup(cached(audit, f"markup:{name}", lambda: str(render())))  # noqa: S704 (our own template's output)

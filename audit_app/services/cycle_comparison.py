@@ -19,7 +19,7 @@ from sqlalchemy import select
 from audit_app.extensions import db
 from audit_app.models import Audit
 from audit_app.services import spreadsheets
-from audit_app.services.access import can_see, member_role
+from audit_app.services.access import can_see, role_column
 from audit_app.services.audit_grades import AuditGrades, grades_of
 from hub_model.comparison import RULE, compare, compare_outcomes, compare_summaries, tally
 from hub_model.scales import Change, label
@@ -32,10 +32,11 @@ CHANGE_WORDS = {change: label(change) for change in Change} | {Change.REMOVED: "
 
 def earlier_audits(audit: Audit, user: Any = None) -> list[Audit]:
     """Audits of the same area and scope that began before ``audit``, newest first,
-    that ``user`` (by default the current user) may open."""
+    that ``user`` (by default the current user) may open: one query, with the user's
+    role in each."""
     user = current_user if user is None else user
-    candidates = db.session.scalars(
-        select(Audit)
+    candidates = db.session.execute(
+        select(Audit, role_column(user))
         .where(
             Audit.area_id == audit.area_id,
             Audit.id != audit.id,
@@ -46,9 +47,8 @@ def earlier_audits(audit: Audit, user: Any = None) -> list[Audit]:
     scope = sorted(audit.scope or [])
     return [
         earlier
-        for earlier in candidates
-        if sorted(earlier.scope or []) == scope
-        and can_see(user, earlier, member_role(user, earlier))
+        for earlier, role in candidates
+        if sorted(earlier.scope or []) == scope and can_see(user, earlier, role)
     ]
 
 
@@ -288,11 +288,9 @@ def cached_changes_chart(comparison: Comparison) -> str:
     """:func:`changes_chart`, drawn once per pair of revisions (matplotlib takes
     about two thirds of the page's time): the later audit's cache entry, named
     after the earlier audit and its revision, so a change to either draws anew."""
-    from audit_app.services.chart_cache import cached
+    from audit_app.services.chart_cache import cached, revision_key
 
-    earlier = comparison.earlier
-    born = earlier.created_at.timestamp() if earlier.created_at else 0
-    name = f"changes-chart:{earlier.id}:{earlier.revision or 0}:{born:.6f}"
+    name = f"changes-chart:{revision_key(comparison.earlier)}"
     return cached(comparison.later, name, lambda: changes_chart(comparison))
 
 

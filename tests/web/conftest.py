@@ -3,6 +3,7 @@ commissioner, an administrator, and a lead from another area."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -13,6 +14,7 @@ from audit_app.extensions import db
 from audit_app.models import Audit, User
 from tests import factories as make
 from tests.visit import Visitor
+from tests.web import revision_guard
 
 
 @dataclass
@@ -123,3 +125,12 @@ def trail(app: Flask, entity: str) -> list[tuple[str, str, dict | None, dict | N
             select(ChangeEvent).where(ChangeEvent.entity == entity).order_by(ChangeEvent.id)
         )
         return [(event.action, event.label, event.old, event.new) for event in events]
+
+
+@pytest.fixture(autouse=True)
+def every_write_gives_a_new_revision() -> Iterator[None]:
+    """tests/web/revision_guard.py: no request writes an audit's records and leaves
+    its revision as it was (what is kept per revision would go out of date)."""
+    with revision_guard.watching() as failures:
+        yield
+    assert not failures, "\n".join(failures)
