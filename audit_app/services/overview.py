@@ -39,6 +39,7 @@ from audit_app.services import evidence
 from audit_app.services import indicators as step3
 from audit_app.services.access import sees_judgements
 from audit_app.services.audit_grades import grades_of
+from audit_app.services.chart_cache import cached
 from audit_app.services.frameworks import framework_of
 from hub_model.completeness import completeness
 
@@ -168,9 +169,16 @@ def _evidence(counts: dict[str, int]) -> tuple[str, str]:
     )
 
 
-def _indicators(found: list[Indicator]) -> tuple[str, str]:
-    """Completed once every indicator has a result for its latest period."""
-    reported = sum(1 for i in found if (rows := step3.rows_of(i)) and rows[-1].assessment.reported)
+def _indicators(audit: Audit, found: list[Indicator]) -> tuple[str, str]:
+    """Completed once every indicator has a result for its latest period (assessing
+    every period of every indicator: once per revision)."""
+    reported = cached(
+        audit,
+        "overview-indicators-reported",
+        lambda: sum(
+            1 for i in found if (rows := step3.rows_of(i)) and rows[-1].assessment.reported
+        ),
+    )
     if not found:
         return NOT_STARTED, "Completed once every indicator has a result for its latest period."
     return (
@@ -249,7 +257,7 @@ def _all_steps(
     stakeholder_status, stakeholder_rule = _stakeholders(audit, counts)
     (rating_status, rating_rule), (check_status, check_rule) = _judged(audit)
     evidence_status, evidence_rule = _evidence(counts)
-    indicator_status, indicator_rule = _indicators(indicators)
+    indicator_status, indicator_rule = _indicators(audit, indicators)
     questionnaire_status, questionnaire_rule = _questionnaires(counts)
     everyone = (LEAD, PARTNER, COMMISSIONER)
     return [

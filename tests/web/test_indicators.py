@@ -14,6 +14,7 @@ from audit_app.extensions import db
 from audit_app.models import Audit, ChangeEvent, User
 from audit_app.models.indicators import Indicator, IndicatorValue
 from audit_app.services import changes, chart_cache
+from audit_app.services.changes import bump_revision
 from tests.visit import Page, Visitor, assert_error
 from tests.web.conftest import Cast, trail
 
@@ -88,6 +89,7 @@ def _make_indicator(app: Flask, audit_id: int, **values: Any) -> int:
     with app.app_context():
         record = Indicator(audit_id=audit_id, **{**defaults, **values})
         db.session.add(record)
+        bump_revision(db.session.get(Audit, audit_id))  # as every save of the app does
         db.session.commit()
         return int(record.id)
 
@@ -106,6 +108,7 @@ def _make_value(app: Flask, indicator_id: int, **values: Any) -> int:
             audit_id=indicator.audit_id, indicator_id=indicator_id, **{**defaults, **values}
         )
         db.session.add(record)
+        bump_revision(db.session.get(Audit, indicator.audit_id))  # as every save of the app does
         db.session.commit()
         return int(record.id)
 
