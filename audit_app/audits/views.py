@@ -107,7 +107,7 @@ def new() -> Response | str:
 def overview(audit_id: int) -> str:
     audit, role = audit_or_404(audit_id)
     framework = framework_of(audit)
-    indicators = step3.indicators(audit)
+    indicators = step3.indicator_links(audit)
     return render_template(
         "audits/overview.html",
         audit=audit,

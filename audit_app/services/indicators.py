@@ -203,6 +203,17 @@ def indicators(audit: Audit) -> list[Indicator]:
     return list(db.session.scalars(query))
 
 
+def indicator_links(audit: Audit) -> list[Any]:
+    """The audit's indicators as links need them (id, ref and title), in the order of
+    :func:`indicators`, without their values."""
+    query = (
+        select(Indicator.id, Indicator.ref, Indicator.title)
+        .where(Indicator.audit_id == audit.id)
+        .order_by(Indicator.ref, Indicator.id)
+    )
+    return list(db.session.execute(query))
+
+
 def indicators_of(audits: Sequence[Audit]) -> dict[int, list[Indicator]]:
     """:func:`indicators` of several audits, by audit id, in two queries for them all."""
     query = (

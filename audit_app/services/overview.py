@@ -6,6 +6,7 @@ Each section states the rule that completes it, so the status is never a mystery
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -23,7 +24,6 @@ from audit_app.models import (
     FeedbackSummary,
     Finding,
     GatheringMethod,
-    Indicator,
     LinkedSource,
     OutcomePriority,
     PlanningAnswer,
@@ -169,21 +169,23 @@ def _evidence(counts: dict[str, int]) -> tuple[str, str]:
     )
 
 
-def _indicators(audit: Audit, found: list[Indicator]) -> tuple[str, str]:
-    """Completed once every indicator has a result for its latest period (assessing
-    every period of every indicator: once per revision)."""
+def _indicators(audit: Audit, count: int) -> tuple[str, str]:
+    """Completed once every indicator has a result for its latest period (every
+    period of every indicator read and assessed once per revision)."""
+    if not count:
+        return NOT_STARTED, "Completed once every indicator has a result for its latest period."
     reported = cached(
         audit,
         "overview-indicators-reported",
         lambda: sum(
-            1 for i in found if (rows := step3.rows_of(i)) and rows[-1].assessment.reported
+            1
+            for i in step3.indicators(audit)
+            if (rows := step3.rows_of(i)) and rows[-1].assessment.reported
         ),
     )
-    if not found:
-        return NOT_STARTED, "Completed once every indicator has a result for its latest period."
     return (
-        COMPLETED if reported == len(found) else IN_PROGRESS,
-        f"{reported} of {_plural(len(found), 'indicator')} with a result for the latest period.",
+        COMPLETED if reported == count else IN_PROGRESS,
+        f"{reported} of {_plural(count, 'indicator')} with a result for the latest period.",
     )
 
 
@@ -206,14 +208,14 @@ def steps(
     audit: Audit,
     role: str,
     user: User | None = None,
-    indicators: list[Indicator] | None = None,
+    indicators: Sequence[Any] | None = None,
 ) -> list[Step]:
     """The task list for ``audit`` as ``user`` in ``role`` sees it, statuses computed from
     the data they may see (``user`` None: someone in the role with no returns of their own).
-    ``indicators``: the audit's, if the caller has read them already."""
-    found = step3.indicators(audit) if indicators is None else indicators
+    ``indicators``: the audit's (or their links), if the caller has read them already."""
+    found = step3.indicator_links(audit) if indicators is None else indicators
     visible = []
-    for step in _all_steps(audit, user, role, found):
+    for step in _all_steps(audit, user, role, len(found)):
         sections = [section for section in step.sections if role in section.roles]
         if not sees_judgements(audit, role):
             sections = [_without_judgements(section) for section in sections]
@@ -244,9 +246,7 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def _all_steps(
-    audit: Audit, user: User | None, role: str, indicators: list[Indicator]
-) -> list[Step]:
+def _all_steps(audit: Audit, user: User | None, role: str, indicators: int) -> list[Step]:
     last = _last_changes(audit, user, role)
     counts = _counts(audit, user, role)
     partners = counts["partners"]
