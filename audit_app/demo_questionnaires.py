@@ -182,8 +182,7 @@ def add_demo_stakeholder_views(audit: Audit, lead: User) -> None:
         ("decision_maker", ["money", "wellbeing", "own_life", "expert_partner"], []),
     ]
     for kind, ranking, supports in said:
-        service.submit(
-            views,
-            {"stakeholder_kind": kind, "outcomes_rank": ranking, "supports_that_work": supports},
-            None,
-        )
+        answers: dict[str, object] = {"stakeholder_kind": kind, "outcomes_rank": ranking}
+        if supports:  # an optional question left unanswered is absent, not an empty list
+            answers["supports_that_work"] = supports
+        service.submit(views, answers, None)
