@@ -12,6 +12,7 @@ from audit_app.forms import Form
 from audit_app.ratings.forms import LONG_TEXT, _version_or_none
 
 NOT_SCORED = "not_scored"
+NEEDS_NARRATIVE = "Say why you gave this score: the narrative is what CQC will read"
 
 
 class CqcScoreForm(Form):
@@ -45,11 +46,14 @@ class CqcScoreForm(Form):
         if field.data not in {value for value, _ in field.choices}:
             raise ValidationError("Choose a score from 1 to 4, or not scored yet")
 
-    def validate_narrative(self, field: Any) -> None:
-        if self.score.data not in (None, "", NOT_SCORED) and not field.data:
-            raise ValidationError(
-                "Say why you gave this score: the narrative is what CQC will read"
-            )
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields' own checks, then: a score needs its narrative (checked here, as
+        the narrative's Optional stops its own checks when it is empty)."""
+        valid = bool(super().validate(extra_validators))
+        if self.score.data not in (None, "", NOT_SCORED) and not self.narrative.data:
+            self.narrative.errors = [*self.narrative.errors, NEEDS_NARRATIVE]
+            return False
+        return valid
 
     @property
     def chosen_score(self) -> int | None:

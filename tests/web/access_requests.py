@@ -27,7 +27,14 @@ from tests.visit import Visitor
 from tests.web.access_seed import PEOPLE, Seed
 
 # Values of URL arguments that name no record: one real value each.
-FIXED = {"statement": "partnerships", "slug": "rag_map", "kind": "rag", "scale": "rag", "fmt": "svg", "subject": "plan"}
+FIXED = {
+    "statement": "partnerships",
+    "slug": "rag_map",
+    "kind": "rag",
+    "scale": "rag",
+    "fmt": "svg",
+    "subject": "plan",
+}
 # A route's <token> is the link of the invitation, survey or summary it opens.
 TOKENS = {
     "auth": "invitation_token",
