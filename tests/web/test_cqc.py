@@ -4,6 +4,7 @@ audit holds is sorted under each statement, and each role sees what it may."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 from flask import Flask
@@ -292,3 +293,45 @@ def test_the_next_cycle_carries_the_scores_to_confirm_and_saving_confirms(
     as_lead.submit(form)
     assert _saved(app, new_id) == {"equity": (2, "N", False)}
     assert "Carried forward" not in _section(as_lead.get(f"/audits/{new_id}/cqc"), "equity")
+
+
+def test_the_report_and_the_workbook_carry_the_self_assessment(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    import openpyxl
+
+    as_lead.submit(_form(as_lead, cast.dementia.id), changes={"score": "2", "narrative": NARRATIVE})
+    report = as_lead.get(f"/audits/{cast.dementia.id}/exports/report")
+    section = report.soup.select_one("#section-cqc")
+    assert section is not None
+    assert section.select_one("h2").get_text().strip().endswith("CQC self-assessment")
+    rows = section.select("#report-cqc-summary tbody tr")
+    assert len(rows) == 9
+    assert NARRATIVE in section.get_text()
+    response = as_lead.client.get(f"/audits/{cast.dementia.id}/exports/tables.xlsx")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    sheet = book["CQC self-assessment"]
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(i for i, row in enumerate(values) if row[0] == "Number")
+    assert values[header][:3] == ["Number", "Quality statement", "Theme"]
+    body = values[header + 1 : header + 10]
+    assert [row[0] for row in body] == list(range(1, 10))
+    partnerships = body[4]
+    assert partnerships[1] == "Partnerships and communities"
+    assert partnerships[7] == 2 and isinstance(partnerships[7], int)
+    assert partnerships[8] == "Evidence shows some shortfalls"
+    assert partnerships[9] == NARRATIVE
+    assert isinstance(partnerships[3], int)
+
+
+def test_a_partner_gets_no_self_assessment_sheet_from_a_draft(
+    as_partner: Visitor, cast: Cast
+) -> None:
+    import openpyxl
+
+    response = as_partner.client.get(f"/audits/{cast.dementia.id}/exports/tables.xlsx")
+    assert response.status_code == 200
+    assert "CQC self-assessment" not in openpyxl.load_workbook(io.BytesIO(response.data)).sheetnames
+    report = as_partner.get(f"/audits/{cast.dementia.id}/exports/report")
+    assert report.soup.select_one("#section-cqc") is None
