@@ -20,7 +20,7 @@ from audit_app.cycles.forms import CompareAreasForm, ConfirmForm, EarlierAuditFo
 from audit_app.messages import INFORMATION, SUCCESS
 from audit_app.models.audit import LEAD
 from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD, COMMISSIONER
-from audit_app.services import benchmarking, cycle_comparison, cycles, judgements
+from audit_app.services import benchmarking, cqc_comparison, cycle_comparison, cycles, judgements
 from audit_app.services.access import (
     account_role_required,
     audit_or_404,
@@ -184,9 +184,11 @@ def compare(audit_id: int) -> str:
     audit, role = audit_with_judgements_or_404(audit_id)
     form, earlier = _chosen_earlier(audit)
     comparison = chart = None
+    cqc_rows: list[cqc_comparison.ScoreRow] = []
     if earlier is not None:
         comparison = cycle_comparison.compare_audits(earlier, audit)
         chart = cycle_comparison.cached_changes_chart(comparison)
+        cqc_rows = cqc_comparison.score_rows([earlier, audit])
     return render_template(
         "cycles/compare.html",
         audit=audit,
@@ -195,6 +197,8 @@ def compare(audit_id: int) -> str:
         comparison=comparison,
         chart=chart,
         changes=cycle_comparison.CHANGES,
+        cqc_rows=cqc_rows,
+        cqc_rule=cqc_comparison.CYCLE_RULE,
     )
 
 

@@ -22,6 +22,7 @@ from audit_app.services.access import visible_audits
 from audit_app.services.audit_grades import AuditGrades, grades_of
 from audit_app.services.benchmark_tables import REGION, BenchmarkTable, GradeTable, Row, Spread
 from audit_app.services.benchmarking_indicators import indicators_table
+from audit_app.services.cqc_comparison import cqc_table
 from hub_model.checklist import CHECKLIST_RULE, ChecklistCell, summarise_cells
 from hub_model.ratings import RULE, SPREAD_RULE, frame_from_grids, levels, summarise_many
 from hub_model.scales import ChecklistStatus, Rag
@@ -152,6 +153,7 @@ TABLE_BUILDERS: list[TableBuilder] = [
     outcome_status_table,
     outcome_indicator_table,
     indicators_table,
+    cqc_table,
 ]
 
 

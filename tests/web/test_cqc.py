@@ -335,3 +335,43 @@ def test_a_partner_gets_no_self_assessment_sheet_from_a_draft(
     assert "CQC self-assessment" not in openpyxl.load_workbook(io.BytesIO(response.data)).sheetnames
     report = as_partner.get(f"/audits/{cast.dementia.id}/exports/report")
     assert report.soup.select_one("#section-cqc") is None
+
+
+def test_the_scores_compare_across_cycles_and_areas(app: Flask, visitor: Visitor) -> None:
+    from audit_app.demo import load_demo
+
+    with app.app_context():
+        load_demo()
+        audit_id = db.session.scalar(select(Audit.id).where(Audit.title == DEMO))
+        south_id = db.session.scalar(select(Audit.id).where(Audit.title.like("%Southshire%")))
+    visitor.sign_in("commissioner@demo.test", "demo-password")
+    page = visitor.get(f"/audits/{audit_id}/compare")
+    rows = page.soup.select("#cqc-cycle-scores tbody tr")
+    cells = {
+        r.select_one("th, td").get_text(strip=True): [
+            c.get_text(strip=True) for c in r.select("td")
+        ]
+        for r in rows
+    }
+    assert cells["1. Assessing needs"][-3:] == ["2", "3", "Up by 1"]
+    assert cells["5. Partnerships and communities"][-3:] == ["3", "3", "The same"]
+    assert cells["3. Equity in experience and outcomes"][-3:] == [
+        "Not scored",
+        "Not scored",
+        "Not comparable",
+    ]
+    areas = visitor.get(f"/compare-areas?audits={audit_id}&audits={south_id}")
+    table = areas.soup.select_one("#cqc-scores-table")
+    assert table is not None
+    by_name = {
+        r.select_one("th").get_text(strip=True): [c.get_text(strip=True) for c in r.select("td")]
+        for r in table.select("tbody tr")
+    }
+    assert by_name["2. Supporting people to live healthier lives"] == ["2", "3"]
+    response = visitor.client.get(f"/compare-areas.xlsx?audits={audit_id}&audits={south_id}")
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data))["CQC self-assessment"]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0][:2] == ["Quality statement code", "Quality statement"]
+    assert values[2][1:] == ["2. Supporting people to live healthier lives", 2, 3]
