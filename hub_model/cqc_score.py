@@ -89,19 +89,19 @@ def suggest(evidence: Iterable[Evidence]) -> Suggestion:
     held = {item.category for item in found}
     gaps = tuple(c for c in Category if c not in held)
     if len(gaps) > MOST_GAPS:
+        where = "any" if len(gaps) == len(Category) else f"{len(gaps)}"
         return Suggestion(
-            None, gaps, (), f"No suggestion: no evidence in {len(gaps)} of the 5 categories."
+            None, gaps, (), f"No suggestion: no evidence in {where} of the 5 categories."
         )
     readings = [item.reading for item in found if item.reading is not None]
     if not readings:
         return Suggestion(None, gaps, (), "No suggestion: none of the evidence gives a score.")
     lowest = min(readings)
     weakest = tuple(item for item in found if item.reading == lowest)
-    count = len(weakest)
+    pieces = f"{len(readings)} piece{'s' if len(readings) != 1 else ''}"
     return Suggestion(
         lowest,
         gaps,
         weakest,
-        f"{lowest}: the lowest score read from {len(readings)} piece"
-        f"{'s' if len(readings) != 1 else ''} of evidence ({count} at {lowest}).",
+        f"The lowest score read from {pieces} of evidence; held down by:",
     )

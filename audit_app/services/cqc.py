@@ -177,7 +177,8 @@ class _Collector:
                     words += f", {label(Maturity(rating.maturity)).lower()}"
                 by_intervention[code].append((names[group], reading, words))
         for intervention in self.hub.interventions:
-            cells = by_intervention.get(intervention.code)
+            # The weakest groups first: they are what a suggestion rests on.
+            cells = sorted(by_intervention.get(intervention.code, []), key=lambda c: c[1])
             if cells:
                 self.add(
                     LinkKind.INTERVENTION,
@@ -200,7 +201,7 @@ class _Collector:
                 for (code, group), cell in sorted(cells.items())
                 if code == sub.code
             ]
-            rows = [row for row in rows if row[1] is not None]
+            rows = sorted((row for row in rows if row[1] is not None), key=lambda r: r[1] or 0)
             if rows:
                 self.add(
                     LinkKind.SUB_OUTCOME,

@@ -258,7 +258,7 @@ def test_suggestion_is_the_weakest_link():
     assert suggestion.score == 2
     assert suggestion.gaps == ()
     assert [e.label for e in suggestion.weakest] == ["2b – all carers: partly in place"]
-    assert suggestion.why.startswith("2: the lowest score read from 3 pieces of evidence")
+    assert suggestion.why == "The lowest score read from 3 pieces of evidence; held down by:"
 
 
 def test_one_gap_still_gives_a_suggestion_and_names_the_gap():
@@ -297,6 +297,7 @@ def test_no_evidence_at_all_lists_every_category_as_a_gap():
     suggestion = suggest([])
     assert suggestion.score is None
     assert suggestion.gaps == tuple(Category)
+    assert suggestion.why == "No suggestion: no evidence in any of the 5 categories."
 
 
 def test_a_reading_outside_the_scale_is_refused():
