@@ -20,7 +20,14 @@ from audit_app.cycles.forms import CompareAreasForm, ConfirmForm, EarlierAuditFo
 from audit_app.messages import INFORMATION, SUCCESS
 from audit_app.models.audit import LEAD
 from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD, COMMISSIONER
-from audit_app.services import benchmarking, cqc_comparison, cycle_comparison, cycles, judgements
+from audit_app.services import (
+    benchmarking,
+    cqc,
+    cqc_comparison,
+    cycle_comparison,
+    cycles,
+    judgements,
+)
 from audit_app.services.access import (
     account_role_required,
     audit_or_404,
@@ -102,12 +109,15 @@ def next_cycle(audit_id: int) -> BaseResponse | str:
 def to_confirm(audit_id: int) -> str:
     audit, _ = audit_or_404(audit_id, roles=(LEAD,))
     ratings, cells = cycles.needing_confirmation(audit)
+    scores = cqc.needing_confirmation(audit)
     grades = judgements.rating_grid(audit)
     return render_template(
         "cycles/to_confirm.html",
         audit=audit,
         ratings=ratings,
         cells=cells,
+        scores=scores,
+        cqc_framework=cqc.framework(),
         framework=grades.framework,
         groups={g.code: g for g, _ in grades.framework.groups_flat()},
     )

@@ -297,6 +297,11 @@ def test_the_next_cycle_carries_the_scores_to_confirm_and_saving_confirms(
         )
         new_id = new.id
     assert _saved(app, new_id) == {"equity": (2, "N", True)}
+    overview = as_lead.get(f"/audits/{new_id}")
+    assert "1 judgement carried from the last cycle needs confirming" in overview.text
+    waiting = as_lead.get(f"/audits/{new_id}/to-confirm")
+    table = waiting.soup.select_one("#cqc-to-confirm")
+    assert table is not None and "3. Equity in experience and outcomes" in table.get_text()
     page = as_lead.get(f"/audits/{new_id}/cqc")
     assert "Carried forward from the last cycle" in _section(page, "equity")
     form = _form(as_lead, new_id, "equity")
@@ -304,6 +309,7 @@ def test_the_next_cycle_carries_the_scores_to_confirm_and_saving_confirms(
     as_lead.submit(form)
     assert _saved(app, new_id) == {"equity": (2, "N", False)}
     assert "Carried forward" not in _section(as_lead.get(f"/audits/{new_id}/cqc"), "equity")
+    assert as_lead.get(f"/audits/{new_id}/to-confirm").soup.select_one("#cqc-to-confirm") is None
 
 
 def test_the_report_and_the_workbook_carry_the_self_assessment(
