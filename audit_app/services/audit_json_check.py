@@ -231,12 +231,16 @@ def _cqc_problem(table: str, column: str, value: Any) -> str | None:
     if table != "cqc_judgement" or value is None:
         return None
     if column == "score" and value not in SCORES:
-        return f"is {str(value)[:40]!r}, which is not a score from 1 to 4"
+        return f"is {str(value)[:40]}, which is not a score from 1 to 4"
     return None
 
 
+# Tables whose name does not read as words by itself.
+TABLE_WORDS = {"cqc_judgement": "CQC score"}
+
+
 def _label(table: str, number: int | None = None) -> str:
-    words = table.replace("_", " ").capitalize()
+    words = TABLE_WORDS.get(table) or table.replace("_", " ").capitalize()
     return words if number is None else f"{words} {number}"
 
 

@@ -392,3 +392,30 @@ def test_the_scores_compare_across_cycles_and_areas(app: Flask, visitor: Visitor
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0][:2] == ["Quality statement code", "Quality statement"]
     assert values[2][1:] == ["2. Supporting people to live healthier lives", 2, 3]
+
+
+def test_an_imported_audit_keeps_its_scores_and_a_score_out_of_range_is_refused(
+    app: Flask, visitor: Visitor
+) -> None:
+    import copy
+
+    from tests.web.test_exports_import import _demo, _import_or_refuse
+
+    document, area_id = _demo(app, visitor)
+    scores = document["tables"]["cqc_judgement"]
+    assert {row["statement"]: row["score"] for row in scores} == {
+        "assessing_needs": 3,
+        "healthier_lives": 2,
+        "care_provision": 3,
+        "partnerships": 3,
+        "safe_systems": 2,
+    }
+    tampered = copy.deepcopy(document)
+    tampered["tables"]["cqc_judgement"][0]["score"] = 7
+    where = "CQC score 1: score is 7, which is not a score from 1 to 4"
+    assert _import_or_refuse(app, visitor, tampered, area_id, where) == []
+    assert _import_or_refuse(app, visitor, document, area_id, "no refusal expected") == []
+    with app.app_context():
+        copied = db.session.scalar(select(Audit.id).where(Audit.title == "Tampered copy"))
+    assert copied is not None
+    assert _saved(app, copied)["partnerships"][0] == 3
