@@ -9,8 +9,10 @@ framework was tailored simply has fewer of the codes it links from.
 Who sees what follows the pages the evidence comes from: the page is made of the
 lead's judgements (404 for partners on a draft: access.audit_with_judgements_or_404);
 survey figures are for those who read questionnaire results (the lead and
-commissioners), so partners see that survey evidence is held, without its figures;
-evidence returns follow their own rule (services.evidence).
+commissioners), so partners see that survey evidence is held, without its figures
+or the score read from them; evidence returns follow their own rule
+(services.evidence). The suggestion is worked out from the evidence the person
+sees, so it never rests on a figure they may not read.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from flask import abort
 from sqlalchemy import select
 
 from audit_app.extensions import db
@@ -40,8 +43,8 @@ from hub_model.cqc import (
     load_cqc,
     load_crosswalk,
 )
+from hub_model.cqc_score import RULE as SCORE_RULE
 from hub_model.cqc_score import (
-    RULE,
     Evidence,
     Suggestion,
     checklist_reading,
@@ -55,9 +58,8 @@ from hub_model.framework_schema import Framework
 from hub_model.scales import ChecklistStatus, Maturity, Rag, Rag4, label
 from questionnaires import definition_paths
 
-ENTITY = "self-assessment"
-SCORES = (1, 2, 3, 4)
-__all__ = ["RULE", "ENTITY", "SCORES"]
+ENTITY = "self-assessment"  # the audit trail's name for a lead's CQC score
+RULE = SCORE_RULE  # the suggested score's rule, for the pages that state it
 
 
 def framework() -> CqcFramework:
@@ -103,8 +105,6 @@ def judgements_of(audit: Audit) -> dict[str, CqcJudgement]:
 
 
 def statement_or_404(code: str) -> Statement:
-    from flask import abort
-
     if code not in {s.code for s in framework().statements}:
         abort(404)
     return framework().statement(code)
