@@ -377,6 +377,11 @@ def test_the_scores_compare_across_cycles_and_areas(app: Flask, visitor: Visitor
         "Not scored",
         "Not comparable",
     ]
+    report = visitor.get(f"/audits/{audit_id}/exports/report")
+    last = report.soup.select_one("#last-cycle-cqc")
+    assert last is not None
+    first = [c.get_text(strip=True) for c in last.select("tbody tr")[0].select("th, td")]
+    assert first == ["1. Assessing needs", "2", "3", "Up by 1"]
     areas = visitor.get(f"/compare-areas?audits={audit_id}&audits={south_id}")
     table = areas.soup.select_one("#cqc-scores-table")
     assert table is not None
