@@ -142,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
     from audit_app.admin.views import bp as admin_bp
     from audit_app.audits.views import bp as audits_bp
     from audit_app.auth.views import bp as auth_bp
+    from audit_app.cqc.views import bp as cqc_bp
     from audit_app.cycles.views import bp as cycles_bp
     from audit_app.evidence.views import bp as evidence_bp
     from audit_app.exports.views import bp as exports_bp
@@ -173,6 +174,7 @@ def _register_blueprints(app: Flask) -> None:
         cycles_bp,
         indicators_bp,
         quality_of_life_bp,
+        cqc_bp,
         questionnaires_bp,
         exports_bp,
     ):

@@ -10,6 +10,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from audit_app import demo_cqc
+from audit_app.demo_cqc import add_demo_cqc_scores
 from audit_app.demo_indicators import (
     EARLIER_INDICATORS,
     EARLIER_QUARTERS,
@@ -18,7 +20,11 @@ from audit_app.demo_indicators import (
     SOUTHSHIRE_QUARTERS,
     add_demo_indicators,
 )
-from audit_app.demo_questionnaires import add_demo_published_figure, add_demo_questionnaires
+from audit_app.demo_questionnaires import (
+    add_demo_published_figure,
+    add_demo_questionnaires,
+    add_demo_stakeholder_views,
+)
 from audit_app.extensions import db
 from audit_app.models import Audit, AuditMembership, Organisation, User
 from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER, PUBLISHED
@@ -107,6 +113,8 @@ def load_demo() -> bool:
         dementia, users["lead@demo.test"], [users["partner@demo.test"], users["partner2@demo.test"]]
     )
     add_demo_published_figure(dementia, users["lead@demo.test"])
+    add_demo_stakeholder_views(dementia, users["lead@demo.test"])
+    add_demo_cqc_scores(dementia, users["lead@demo.test"], demo_cqc.THIS_YEAR)
     _rate(whole, users["lead@demo.test"], WHOLE_AREA_RATINGS)
     _add_cycles_and_areas(dementia, snapshot, users, organisations)
     return True
@@ -807,6 +815,8 @@ def _add_cycles_and_areas(
         south, south_lead, SOUTHSHIRE_INDICATORS, SOUTHSHIRE_QUARTERS, SOUTHSHIRE_OWNER
     )
     add_demo_indicators(earlier, lead, EARLIER_INDICATORS, EARLIER_QUARTERS)
+    add_demo_cqc_scores(earlier, lead, demo_cqc.LAST_YEAR)
+    add_demo_cqc_scores(south, south_lead, demo_cqc.SOUTHSHIRE)
 
 
 def _judge_checklist(

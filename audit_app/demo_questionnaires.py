@@ -164,3 +164,25 @@ def add_demo_questionnaires(audit: Audit, lead: User, partners: list[User]) -> N
             },
             partner,
         )
+
+
+def add_demo_stakeholder_views(audit: Audit, lead: User) -> None:
+    """Six answers to the stakeholder views questionnaire from providers and decision
+    makers: the audit's feedback from staff and leaders."""
+    today = date.today()
+    views = service.open_questionnaire(
+        audit, "stakeholder_views", today - timedelta(days=30), today + timedelta(days=10), lead
+    )
+    said = [
+        ("provider", ["wellbeing", "own_life", "expert_partner", "money"], ["breaks"]),
+        ("provider", ["own_life", "wellbeing", "money", "expert_partner"], ["breaks", "advocacy"]),
+        ("decision_maker", ["expert_partner", "wellbeing", "own_life", "money"], ["information"]),
+        ("decision_maker", ["wellbeing", "expert_partner", "money", "own_life"], ["health"]),
+        ("provider", ["own_life", "money", "wellbeing", "expert_partner"], ["breaks"]),
+        ("decision_maker", ["money", "wellbeing", "own_life", "expert_partner"], []),
+    ]
+    for kind, ranking, supports in said:
+        answers: dict[str, object] = {"stakeholder_kind": kind, "outcomes_rank": ranking}
+        if supports:  # an optional question left unanswered is absent, not an empty list
+            answers["supports_that_work"] = supports
+        service.submit(views, answers, None)

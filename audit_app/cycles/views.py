@@ -20,7 +20,14 @@ from audit_app.cycles.forms import CompareAreasForm, ConfirmForm, EarlierAuditFo
 from audit_app.messages import INFORMATION, SUCCESS
 from audit_app.models.audit import LEAD
 from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD, COMMISSIONER
-from audit_app.services import benchmarking, cycle_comparison, cycles, judgements
+from audit_app.services import (
+    benchmarking,
+    cqc,
+    cqc_comparison,
+    cycle_comparison,
+    cycles,
+    judgements,
+)
 from audit_app.services.access import (
     account_role_required,
     audit_or_404,
@@ -103,12 +110,15 @@ def next_cycle(audit_id: int) -> BaseResponse | str:
 def to_confirm(audit_id: int) -> str:
     audit, _ = audit_or_404(audit_id, roles=(LEAD,))
     ratings, cells = cycles.needing_confirmation(audit)
+    scores = cqc.needing_confirmation(audit)
     grades = judgements.rating_grid(audit)
     return render_template(
         "cycles/to_confirm.html",
         audit=audit,
         ratings=ratings,
         cells=cells,
+        scores=scores,
+        cqc_framework=cqc.framework(),
         framework=grades.framework,
         groups={g.code: g for g, _ in grades.framework.groups_flat()},
     )
@@ -185,10 +195,14 @@ def compare(audit_id: int) -> str:
     audit, role = audit_with_judgements_or_404(audit_id)
     form, earlier = _chosen_earlier(audit)
 
-    def compared() -> tuple[cycle_comparison.Comparison, str]:
+    def compared() -> tuple[cycle_comparison.Comparison, str, list[cqc_comparison.ScoreRow]]:
         assert earlier is not None
         comparison = cycle_comparison.compare_audits(earlier, audit)
-        return comparison, cycle_comparison.cached_changes_chart(comparison)
+        return (
+            comparison,
+            cycle_comparison.cached_changes_chart(comparison),
+            cqc_comparison.score_rows([earlier, audit]),
+        )
 
     # The comparison depends on the two audits alone: its part of the page is
     # rendered once per pair of revisions (the later audit's cache, named after the
@@ -201,6 +215,7 @@ def compare(audit_id: int) -> str:
         earlier_key=None if earlier is None else revision_key(earlier),
         compared=compared,
         changes=cycle_comparison.CHANGES,
+        cqc_rule=cqc_comparison.CYCLE_RULE,
     )
 
 

@@ -3,7 +3,7 @@
 from audit_app.models.audit import Audit, AuditMembership, Invitation
 from audit_app.models.evidence import EvidenceAttachment, EvidenceReturn
 from audit_app.models.indicators import Indicator, IndicatorValue
-from audit_app.models.judgements import ChecklistJudgement, Rating, RatingProposal
+from audit_app.models.judgements import ChecklistJudgement, CqcJudgement, Rating, RatingProposal
 from audit_app.models.needs import Finding, GatheringMethod, OutcomePriority, PlanningAnswer
 from audit_app.models.organisation import Organisation
 from audit_app.models.plan import (
@@ -56,6 +56,7 @@ __all__ = [
     "AuditMembership",
     "ChangeEvent",
     "ChecklistJudgement",
+    "CqcJudgement",
     "EvidenceAttachment",
     "EvidenceReturn",
     "Indicator",

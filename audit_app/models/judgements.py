@@ -90,3 +90,19 @@ class RatingProposal(db.Model):  # type: ignore[name-defined]
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     proposed_by: Mapped[User] = relationship()
+
+
+class CqcJudgement(Tracked, db.Model):  # type: ignore[name-defined]
+    """The lead's own score (1 to 4, CQC's scale) and narrative for one CQC quality
+    statement (hub_model.cqc), kept like the other judgements and carried to the next
+    cycle to be confirmed."""
+
+    __tablename__ = "cqc_judgement"
+    __table_args__ = (UniqueConstraint("audit_id", "statement"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id", ondelete="CASCADE"), index=True)
+    statement: Mapped[str] = mapped_column(String(40))
+    score: Mapped[int | None]
+    narrative: Mapped[str | None] = mapped_column(Text)
+    needs_confirmation: Mapped[bool] = mapped_column(default=False)

@@ -12,7 +12,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from audit_app.extensions import db
-from audit_app.models import Action, Audit, ChecklistJudgement, EvidenceReturn, Rating, User
+from audit_app.models import (
+    Action,
+    Audit,
+    ChecklistJudgement,
+    CqcJudgement,
+    EvidenceReturn,
+    Rating,
+    User,
+)
 from audit_app.models.audit import LEAD
 from audit_app.services import evidence, proposals
 from hub_model import action_plan
@@ -48,7 +56,13 @@ def _to_confirm(audit: Audit) -> int:
             ChecklistJudgement.audit_id == audit.id, ChecklistJudgement.needs_confirmation.is_(True)
         )
     )
-    return db.session.scalar(select(ratings.scalar_subquery() + cells.scalar_subquery())) or 0
+    scores = (
+        select(func.count())
+        .select_from(CqcJudgement)
+        .where(CqcJudgement.audit_id == audit.id, CqcJudgement.needs_confirmation.is_(True))
+    )
+    total = ratings.scalar_subquery() + cells.scalar_subquery() + scores.scalar_subquery()
+    return db.session.scalar(select(total)) or 0
 
 
 def overdue_actions(audit: Audit, today: date) -> int:

@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, Numeric, String, Table
 
 from audit_app.extensions import db
+from hub_model.cqc import load_cqc
 from hub_model.figures import FigureRange
 from hub_model.framework import Framework, builtin_frameworks, load_builtin, parse_framework
 from hub_model.framework_reader import FrameworkError
@@ -50,6 +51,7 @@ from hub_model.scales import ChecklistStatus, Maturity, Polarity, Rag, Rag4, Uni
 MAX_DEPTH = 32  # a real export nests about 8 deep (the framework snapshot)
 LARGEST_INTEGER = 2**31 - 1  # INTEGER on PostgreSQL
 SHOWN = 20  # problems listed on the page; the rest are counted
+SCORES = (1, 2, 3, 4)  # CQC's scores of a quality statement
 
 # A JSON string (possessive, so a long one costs no backtracking memory) or a bracket.
 _TOKEN = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"|[\[\]{}]', re.DOTALL)
@@ -67,7 +69,9 @@ CODE_COLUMNS = {
     "outcome": "outcomes",
     "outcomes": "outcomes",
     "scope": "groups",
+    "statement": "cqc_statements",
 }
+KIND_WORDS = {"cqc_statements": "CQC's quality statements"}
 # Text columns holding a grade or setting the pages read through hub_model's enums
 # (a value outside them stops every page that draws a grid, map or chart).
 SCALE_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
@@ -222,8 +226,21 @@ def _scale_problem(table: str, column: str, value: Any) -> str | None:
     return f"is {str(value)[:40]!r}, which is not one of {allowed}"
 
 
+def _cqc_problem(table: str, column: str, value: Any) -> str | None:
+    """A CQC score is 1 to 4, or none (its statement is checked with the codes)."""
+    if table != "cqc_judgement" or value is None:
+        return None
+    if column == "score" and value not in SCORES:
+        return f"is {str(value)[:40]}, which is not a score from 1 to 4"
+    return None
+
+
+# Tables whose name does not read as words by itself.
+TABLE_WORDS = {"cqc_judgement": "CQC score"}
+
+
 def _label(table: str, number: int | None = None) -> str:
-    words = table.replace("_", " ").capitalize()
+    words = TABLE_WORDS.get(table) or table.replace("_", " ").capitalize()
     return words if number is None else f"{words} {number}"
 
 
@@ -246,8 +263,10 @@ def _rows(table: Table, rows: Any) -> Iterator[Problem]:
                 if not (column.nullable or column.default is not None) or column.primary_key:
                     yield Problem(where, f"{name} is missing")
                 continue
-            problem = column_problem(table, column, row[name]) or _scale_problem(
-                table.name, name, row[name]
+            problem = (
+                column_problem(table, column, row[name])
+                or _scale_problem(table.name, name, row[name])
+                or _cqc_problem(table.name, name, row[name])
             )
             if problem:
                 yield Problem(where, f"{name} {problem}")
@@ -300,6 +319,7 @@ def _codes(framework: Framework) -> dict[str, set[str]]:
         "interventions": {intervention.code for intervention in framework.interventions},
         "sub_outcomes": {sub.code for sub in framework.checklist},
         "outcomes": {outcome.code for outcome in framework.outcomes},
+        "cqc_statements": {statement.code for statement in load_cqc().statements},
     }
 
 
@@ -319,8 +339,8 @@ def _unknown_codes(
                     if code is not None and code not in known[kind]:
                         yield Problem(
                             _label(name, number),
-                            f"{column} names {str(code)[:60]!r}, which is not one of the "
-                            f"framework's {kind.replace('_', '-')}",
+                            f"{column} names {str(code)[:60]!r}, which is not one of "
+                            + KIND_WORDS.get(kind, f"the framework's {kind.replace('_', '-')}"),
                         )
 
 

@@ -1,11 +1,11 @@
 """Cross-area benchmarking: published audits of several areas side by side.
 
-Each table is built by one function in KEPT_BUILDERS or FRESH_BUILDERS from the
-chosen audits' grades; the page, the XLSX and the CSVs all render those same
-tables. Add a builder by appending to KEPT_BUILDERS if its table holds only words,
-numbers and grades (it is kept per set of audits at their revisions, and may be
-pickled into Redis), else to FRESH_BUILDERS; its table may be a GradeTable or any
-other BenchmarkTable (see benchmark_tables).
+Each table is built by one function in TABLE_BUILDERS from the chosen audits'
+grades; the page, the XLSX and the CSVs all render those same tables. Add a
+builder by appending to TABLE_BUILDERS; if its table holds database records, list
+it in FRESH_BUILDERS too (the others are kept per set of audits at their revisions,
+and may be pickled into Redis). Its table may be a GradeTable or any other
+BenchmarkTable (see benchmark_tables).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from audit_app.services.audit_grades import AuditGrades, grades_of
 from audit_app.services.benchmark_tables import REGION, BenchmarkTable, GradeTable, Row, Spread
 from audit_app.services.benchmarking_indicators import indicators_table
 from audit_app.services.chart_cache import cached, revision_key
+from audit_app.services.cqc_comparison import cqc_table
 from hub_model.checklist import CHECKLIST_RULE, ChecklistCell, summarise_cells
 from hub_model.ratings import RULE, SPREAD_RULE, frame_from_grids, levels, summarise_many
 from hub_model.scales import ChecklistStatus, Rag
@@ -149,13 +150,16 @@ def outcome_indicator_table(grades: Sequence[AuditGrades], columns: list[str]) -
     return _outcomes_table(grades, columns, "indicator", Rag)
 
 
-# The extension point: each builder turns the chosen audits into one table. Tables
-# of words and grades only are kept per set of audits at their revisions; a table
-# that holds database records (the indicators) is built on every request.
-KEPT_BUILDERS: list[TableBuilder] = [
+# The extension point: each builder turns the chosen audits into one table, in this
+# order. Tables of words, numbers and grades only are kept per set of audits at their
+# revisions; a table that holds database records (the indicators) is built afresh on
+# every request, listed in FRESH_BUILDERS too.
+TABLE_BUILDERS: list[TableBuilder] = [
     interventions_table,
     outcome_status_table,
     outcome_indicator_table,
+    indicators_table,
+    cqc_table,
 ]
 FRESH_BUILDERS: list[TableBuilder] = [indicators_table]
 
@@ -166,8 +170,18 @@ def benchmark(audits: Sequence[Audit]) -> list[BenchmarkTable]:
     name = "benchmark:" + "|".join(
         f"{revision_key(audit)}={column}" for audit, column in zip(audits, columns, strict=True)
     )
-    kept = cached(audits[0], name, lambda: [build(grades, columns) for build in KEPT_BUILDERS])
-    return [*kept, *(build(grades, columns) for build in FRESH_BUILDERS)]
+
+    def kept_tables() -> dict[int, BenchmarkTable]:
+        return {
+            n: build(grades, columns)
+            for n, build in enumerate(TABLE_BUILDERS)
+            if build not in FRESH_BUILDERS
+        }
+
+    kept = cached(audits[0], name, kept_tables)
+    return [
+        kept[n] if n in kept else build(grades, columns) for n, build in enumerate(TABLE_BUILDERS)
+    ]
 
 
 def workbook(audits: Sequence[Audit], tables: Sequence[BenchmarkTable]) -> bytes:

@@ -18,7 +18,7 @@ from typing import Any
 
 from audit_app.models import Audit, User
 from audit_app.models.indicators import Indicator
-from audit_app.services import benchmarking, cycle_comparison, indicator_peers, maps
+from audit_app.services import benchmarking, cqc_comparison, cycle_comparison, indicator_peers, maps
 from audit_app.services import indicators as step3
 from audit_app.services.access import member_role, sees_judgements
 from audit_app.services.benchmark_tables import NOT_IN_AUDIT, GradeTable
@@ -153,6 +153,8 @@ def last_cycle_context(ctx: ExportContext) -> dict[str, Any]:
         found["comparison"] = comparison
         found["changes"] = cycle_comparison.CHANGES
         found["words"] = cycle_comparison.CHANGE_WORDS
+        found["cqc_rows"] = cqc_comparison.score_rows([earlier, ctx.audit])
+        found["cqc_rule"] = cqc_comparison.CYCLE_RULE
     return found
 
 

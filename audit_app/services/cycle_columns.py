@@ -25,6 +25,7 @@ from audit_app.models import (
     ChangeEvent,
     ChecklistJudgement,
     CommissionerComment,
+    CqcJudgement,
     EvidenceAttachment,
     EvidenceReturn,
     FeedbackItem,
@@ -89,6 +90,7 @@ COPIED: dict[type, tuple[str, ...]] = {
         "uploaded_by_id",
         "uploaded_at",
     ),
+    CqcJudgement: ("statement", "score", "narrative", *_TRACKED),
     ChecklistJudgement: (
         "sub_outcome",
         "group_code",
@@ -161,6 +163,7 @@ NOT_COPIED: dict[type, dict[str, str]] = {
         "stored_name": "a new name, hard-linked to the same stored file",
     },
     ChecklistJudgement: {**_OWN, "needs_confirmation": "set by carry_forward"},
+    CqcJudgement: {**_OWN, "needs_confirmation": "set by carry_forward"},
     Rating: {**_OWN, "needs_confirmation": "set by carry_forward"},
     Action: {**_OWN, "objective_id": "the carried objective"},
     IndicatorValue: {**_OWN, "indicator_id": "the carried indicator"},

@@ -24,6 +24,7 @@ from audit_app.models import (
     AuditMembership,
     ChangeEvent,
     ChecklistJudgement,
+    CqcJudgement,
     EvidenceAttachment,
     EvidenceReturn,
     Finding,
@@ -223,7 +224,8 @@ def _carry_evidence(
 def _carry_judgements(
     source: Audit, audit: Audit, evidence: dict[int, EvidenceReturn], carry_forward: bool
 ) -> int:
-    """Ratings and checklist cells with their evidence links; how many were carried."""
+    """Ratings and checklist cells with their evidence links, and the lead's CQC
+    scores; how many were carried."""
     count = 0
     for model in (Rating, ChecklistJudgement):
         for old in _rows(model, source):
@@ -236,6 +238,16 @@ def _carry_judgements(
             new.evidence = [evidence[e.id] for e in old.evidence if e.id in evidence]
             db.session.add(new)
             count += 1
+    for old in _rows(CqcJudgement, source):
+        db.session.add(
+            _copy(
+                CqcJudgement,
+                old,
+                audit_id=audit.id,
+                needs_confirmation=True if carry_forward else old.needs_confirmation,
+            )
+        )
+        count += 1
     return count
 
 

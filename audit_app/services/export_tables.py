@@ -533,5 +533,45 @@ def carers_quality_of_life(ctx: ExportContext) -> tuple[tuple[str, ...], list[tu
     return headers, rows
 
 
+@table("cqc_self_assessment", "CQC self-assessment", judgements=True)
+def cqc_self_assessment(ctx: ExportContext) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    """Each CQC quality statement: how many evidence categories hold evidence, the
+    gaps, the suggested score and the lead's own score and narrative (scores as
+    numbers), as on the page."""
+    from audit_app.services import cqc
+
+    headers = (
+        "Number",
+        "Quality statement",
+        "Theme",
+        "Categories with evidence",
+        "Categories without evidence",
+        "Suggested score",
+        "Why this suggestion",
+        "Lead's score",
+        "Lead's score in words",
+        "Lead's narrative",
+    )
+    framework = cqc.framework()
+    rows: list[tuple[Cell, ...]] = []
+    for view in cqc.statement_views(ctx.audit, ctx.user, ctx.role, lead_view=True):
+        score = view.judgement.score if view.judgement else None
+        rows.append(
+            (
+                view.statement.number,
+                view.statement.name,
+                view.theme,
+                view.categories_held,
+                "; ".join(framework.category(c).name for c in view.suggestion.gaps),
+                view.suggestion.score,
+                view.suggestion.why,
+                score,
+                framework.words(score) if score else "Not scored",
+                view.judgement.narrative if view.judgement else None,
+            )
+        )
+    return headers, rows
+
+
 # The comparisons with the last cycle and with other areas come after these tables.
 from audit_app.services import comparisons  # noqa: E402, F401

@@ -151,7 +151,7 @@ def _decimal(value: float) -> Decimal:
     return Decimal(str(round(value, 6)))
 
 
-def _local_figure(local: Local, code: str) -> tuple[Interval | None, int | None]:
+def local_figure(local: Local, code: str) -> tuple[Interval | None, int | None]:
     """The local figure of measure ``code``, on the published scale (a percentage 0-100)."""
     if code == local.result.scoring.code:
         everyone = local.result.everyone
@@ -176,7 +176,7 @@ def comparisons(audit: Audit, locals_: Sequence[Local] | None = None) -> list[Co
     for figure in published(audit):
         if figure.measure not in found.measure_codes():
             continue
-        local, base = _local_figure(latest[0], figure.measure) if latest else (None, None)
+        local, base = local_figure(latest[0], figure.measure) if latest else (None, None)
         out.append(
             Comparison(
                 figure,

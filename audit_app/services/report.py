@@ -273,6 +273,21 @@ def _quality_of_life(ctx: ExportContext) -> dict[str, Any]:
     }
 
 
+@section("cqc", "CQC self-assessment", judgements=True)
+def _cqc(ctx: ExportContext) -> dict[str, Any]:
+    # The page's content, for the same person: survey figures for readers of results.
+    from audit_app.services import cqc
+    from hub_model.cqc import Category
+
+    framework = cqc.framework()
+    return {
+        "views": cqc.statement_views(ctx.audit, ctx.user, ctx.role, lead_view=True),
+        "framework": framework,
+        "categories": [framework.category(c) for c in Category],
+        "rule": cqc.RULE,
+    }
+
+
 # --- rendering -------------------------------------------------------------------
 
 
@@ -287,6 +302,7 @@ ORDER = (
     "plan",
     "last_cycle",
     "other_areas",
+    "cqc",
     "wheels",
     "maps",
 )

@@ -27,7 +27,14 @@ from tests.visit import Visitor
 from tests.web.access_seed import PEOPLE, Seed
 
 # Values of URL arguments that name no record: one real value each.
-FIXED = {"slug": "rag_map", "kind": "rag", "scale": "rag", "fmt": "svg", "subject": "plan"}
+FIXED = {
+    "statement": "partnerships",
+    "slug": "rag_map",
+    "kind": "rag",
+    "scale": "rag",
+    "fmt": "svg",
+    "subject": "plan",
+}
 # A route's <token> is the link of the invitation, survey or summary it opens.
 TOKENS = {
     "auth": "invitation_token",
@@ -124,6 +131,7 @@ BLANK_JUDGEMENTS = (
     " (SELECT id FROM rating WHERE audit_id = :audit)",
     "DELETE FROM checklist_evidence WHERE judgement_id IN"
     " (SELECT id FROM checklist_judgement WHERE audit_id = :audit)",
+    "DELETE FROM cqc_judgement WHERE audit_id = :audit",
 )
 
 

@@ -24,6 +24,7 @@ from audit_app.models import (
     Audit,
     AuditMembership,
     ChecklistJudgement,
+    CqcJudgement,
     EvidenceAttachment,
     EvidenceReturn,
     FeedbackItem,
@@ -140,7 +141,11 @@ def _write_secret_judgements(audit: Audit, lead: User) -> None:
     )
     judgement.status, judgement.indicator = "not_in_place", "red"
     judgement.rationale = f"{SECRET} rationale of the lead's checklist judgement"
-    db.session.add_all([rating, judgement])
+    score = _one(CqcJudgement, audit, CqcJudgement.statement == "partnerships")
+    score = score or CqcJudgement(audit_id=audit.id, statement="partnerships")
+    score.score, score.narrative = 1, f"{SECRET} narrative of the lead's CQC score"
+    score.updated_by = lead
+    db.session.add_all([rating, judgement, score])
     db.session.flush()
 
 

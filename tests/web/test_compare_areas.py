@@ -155,6 +155,7 @@ def test_the_same_tables_download_as_xlsx(
         "Outcomes - in place",
         "Outcomes - indicator",
         "Indicators",
+        "CQC self-assessment",
     ]
     sheet = book["Interventions"]
     head = [c.value for c in sheet[1]]

@@ -285,7 +285,7 @@ def test_the_xlsx_has_the_indicators_sheet(
     response = as_commissioner.client.get(f"/compare-areas.xlsx?{_query(region)}")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames[-1] == "Indicators"
+    assert book.sheetnames[-2:] == ["Indicators", "CQC self-assessment"]
     sheet = book["Indicators"]
     head = [cell.value for cell in sheet[1]]
     assert head[:8] == [

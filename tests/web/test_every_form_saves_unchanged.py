@@ -27,7 +27,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from audit_app.extensions import db
-from audit_app.models import Audit, ChecklistJudgement, EvidenceReturn, Rating
+from audit_app.models import Audit, ChecklistJudgement, CqcJudgement, EvidenceReturn, Rating
 from audit_app.models.audit import DRAFT, PUBLISHED
 from audit_app.models.indicators import Indicator, IndicatorValue
 from audit_app.models.plan import Action, ActionPlan, FundingContribution, Objective, Priority
@@ -174,6 +174,12 @@ def _checklist(audit: Audit) -> Target:
     judgement.evidence = [e for e in _evidence(audit) if e.status != "draft"][:2]
     url = f"{_base(audit)}/checklist/{judgement.sub_outcome}/{judgement.group_code}"
     return Target(url, record=judgement)
+
+
+@form("cqc.statement")
+def _cqc_score(audit: Audit) -> Target:
+    record = _first(CqcJudgement, audit, CqcJudgement.statement == "partnerships")
+    return Target(f"{_base(audit)}/cqc/{record.statement}", record=record)
 
 
 @form("ratings.grid")

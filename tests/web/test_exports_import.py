@@ -25,7 +25,13 @@ from audit_app.extensions import db
 from audit_app.models import Audit, ChangeEvent, EvidenceReturn, Rating
 from audit_app.models.types import UTCDateTime
 from audit_app.services import audit_json, exports
-from audit_app.services.audit_json_check import CODE_COLUMNS, MAX_DEPTH, SCALE_COLUMNS, too_deep
+from audit_app.services.audit_json_check import (
+    CODE_COLUMNS,
+    MAX_DEPTH,
+    SCALE_COLUMNS,
+    TABLE_WORDS,
+    too_deep,
+)
 from tests.visit import Page, Visitor
 from tests.web.conftest import Cast
 from tests.web.test_exports import _audit_count, _exported, _import
@@ -276,7 +282,8 @@ def _imported_tables(document: dict[str, Any]) -> list[str]:
 
 
 def _label(table: str, number: int = 1) -> str:
-    return f"{table.replace('_', ' ').capitalize()} {number}"
+    words = TABLE_WORDS.get(table) or table.replace("_", " ").capitalize()
+    return f"{words} {number}"
 
 
 def _demo(app: Flask, visitor: Visitor) -> tuple[dict[str, Any], int]:

@@ -1,0 +1,1 @@
+"""The CQC self-assessment: the quality statements, their evidence and the lead's scores."""
