@@ -424,6 +424,23 @@ def _fill_dementia_audit(
         ),
         (
             EvidenceReturn(
+                audit_id=audit.id, organisation=centre, author=users["partner@demo.test"]
+            ),
+            {
+                "service_name": "Carers' emergency card and contingency plans",
+                "interventions": ["emergency_support", "caring_support_training"],
+                "groups_reached": ["dementia", "carers_65_plus"],
+                "groups_not_reached": ["working_age_carers"],
+                "numbers_reached": 180,
+                "satisfaction": "Every card holder whose card was used said the person they "
+                "care for was looked after (n=23)",
+                "status": "accepted",
+            },
+            "evidence",
+            "Carers' emergency card and contingency plans",
+        ),
+        (
+            EvidenceReturn(
                 audit_id=audit.id, organisation=memory, author=users["partner2@demo.test"]
             ),
             {

@@ -237,7 +237,7 @@ def test_evidence_is_sorted_into_categories_with_the_gaps_and_a_suggestion(
     assert "No evidence in two or more of the five categories: no suggestion." in page.text
 
 
-def test_the_demo_audit_lists_all_nine_statements_with_evidence_in_several_categories(
+def test_the_demo_audit_lists_all_nine_statements_with_evidence_in_three_categories_or_more(
     app: Flask, visitor: Visitor
 ) -> None:
     from audit_app.demo import load_demo
@@ -261,8 +261,7 @@ def test_the_demo_audit_lists_all_nine_statements_with_evidence_in_several_categ
         "learning",
     ]
     held = {str(r["data-statement"]): int(_cell(r.select("td")[0])) for r in rows}
-    assert all(count >= 2 for count in held.values()), held
-    assert sum(count >= 3 for count in held.values()) >= 7, held
+    assert all(count >= 3 for count in held.values()), held  # the bar: all nine
     # Every category holds evidence somewhere on the page.
     categories = {str(ul["data-category"]) for ul in page.soup.select("ul.app-cqc-evidence")}
     assert categories == {
