@@ -231,7 +231,7 @@ def test_evidence_is_sorted_into_categories_with_the_gaps_and_a_suggestion(
     assert row is not None
     assert [_cell(td) for td in row.select("td")] == [
         "1",
-        "None",
+        "No suggestion",
         "Not scored",
     ]
     assert "No evidence in two or more of the five categories: no suggestion." in page.text
@@ -275,7 +275,7 @@ def test_the_demo_audit_lists_all_nine_statements_with_evidence_in_three_categor
     assert "Most carers of people with dementia are offered" in _section(page, "assessing_needs")
     scored = [r for r in rows if _cell(r.select("td")[2]) != "Not scored"]
     assert len(scored) == 5
-    assert any(_cell(r.select("td")[1]) != "None" for r in rows)
+    assert any(_cell(r.select("td")[1]) != "No suggestion" for r in rows)
 
 
 def test_the_next_cycle_carries_the_scores_to_confirm_and_saving_confirms(
