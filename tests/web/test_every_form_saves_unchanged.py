@@ -222,8 +222,12 @@ def _indicator(audit: Audit) -> Target:
 @form("indicators.edit_value")
 def _indicator_value(audit: Audit) -> Target:
     indicator = _first(Indicator, audit)
+    # The first period, which the demo gives last year's result ("previous"): asked
+    # for in order, which PostgreSQL does not keep otherwise.
     record = db.session.scalars(
-        select(IndicatorValue).where(IndicatorValue.indicator_id == indicator.id)
+        select(IndicatorValue)
+        .where(IndicatorValue.indicator_id == indicator.id)
+        .order_by(IndicatorValue.period_end, IndicatorValue.id)
     ).first()
     assert record is not None
     record.benchmark = record.benchmark or Decimal("12.5")
