@@ -65,14 +65,15 @@ def data_uri(body: bytes, mimetype: str) -> str:
 
 
 def image_src(
-    ctx: ExportContext, body: Callable[[], bytes], mimetype: str, endpoint: str, **values: Any
+    ctx: ExportContext, printed: Callable[[], bytes], endpoint: str, **values: Any
 ) -> str:
-    """An image of the report: embedded (a ``data:`` URI) in the PDF, which fetches
-    nothing; on the page, the address of the same image, which the browser fetches
-    (and keeps) by itself. Embedding the 25 images of a full audit made the page
-    3 MB of HTML and 10 times slower (bench/page_latency.py, issue #21)."""
+    """An image of the report: in the PDF, which fetches nothing, ``printed()`` (the
+    chart drawn for A4, services.print_charts) embedded as a ``data:`` URI; on the
+    page, the address of the screen's image, which the browser fetches (and keeps)
+    by itself. Embedding the 25 images of a full audit made the page 3 MB of HTML
+    and 10 times slower (bench/page_latency.py, issue #21)."""
     if ctx.for_pdf:
-        return data_uri(body(), mimetype)
+        return data_uri(printed(), "image/png")
     return url_for(endpoint, audit_id=ctx.audit.id, **values)
 
 
@@ -93,20 +94,18 @@ def _summary(ctx: ExportContext) -> dict[str, Any]:
 
 @section("wheels", "Hub wheels", judgements=True)
 def _wheels(ctx: ExportContext) -> dict[str, Any]:
-    # SVG on the page (sharp on screen and when printed); PNG in the PDF, which
-    # WeasyPrint draws about 2 s faster per wheel than matplotlib's SVG paths.
-    fmt = "png" if ctx.for_pdf else "svg"
+    # SVG on the page (sharp on screen and when printed); PNG drawn for A4 in the
+    # PDF, which WeasyPrint draws about 2 s faster per wheel than matplotlib's SVG paths.
     return {
         "wheels": [
             (
                 heading,
                 image_src(
                     ctx,
-                    lambda scale=scale: maps.wheel_chart(ctx.audit, scale, fmt),
-                    maps.IMAGE_FORMATS[fmt],
+                    lambda scale=scale: maps.print_wheel_chart(ctx.audit, scale),
                     "maps.wheel_image",
                     scale=scale,
-                    fmt=fmt,
+                    fmt="svg",
                 ),
                 rule,
             )
@@ -118,7 +117,9 @@ def _wheels(ctx: ExportContext) -> dict[str, Any]:
     }
 
 
-@section("maps", "Maps", landscape=True, judgements=True)
+# Portrait: each map is drawn for A4's text column; its table prints on a landscape
+# page of its own (report.css, .app-report-map__table).
+@section("maps", "Maps", judgements=True)
 def _maps(ctx: ExportContext) -> dict[str, Any]:
     shown = (
         ("rag", "RAG map", "rag_map", maps.RAG_RULE),
@@ -131,8 +132,7 @@ def _maps(ctx: ExportContext) -> dict[str, Any]:
                 title,
                 image_src(
                     ctx,
-                    lambda kind=kind: maps.map_chart(ctx.audit, kind),
-                    "image/png",
+                    lambda kind=kind: maps.print_map_chart(ctx.audit, kind),
                     "maps.map_image",
                     kind=kind,
                 ),
@@ -181,7 +181,7 @@ def _indicators(ctx: ExportContext) -> dict[str, Any]:
     """Every indicator's report card (seed 004), each field as on its page."""
     from audit_app.services import indicators as step3
     from audit_app.services.chart_cache import cached
-    from audit_app.services.indicator_chart import report_card_chart
+    from audit_app.services.indicator_chart import print_report_card_chart
     from audit_app.services.indicator_dashboard import report_card
     from hub_model.indicator_trend import DEFAULT_AHEAD, FORECAST_RULE
 
@@ -193,9 +193,8 @@ def _indicators(ctx: ExportContext) -> dict[str, Any]:
             src = image_src(
                 ctx,
                 lambda i=indicator: cached(
-                    ctx.audit, f"report-card-{i.id}.png", lambda: report_card_chart(i, "png")
+                    ctx.audit, f"print-report-card-{i.id}.png", lambda: print_report_card_chart(i)
                 ),
-                "image/png",
                 "indicators.report_card_png",
                 indicator_id=indicator.id,
             )
