@@ -74,7 +74,7 @@ def report_card_chart(indicator: Indicator, fmt: str = "svg") -> bytes:
 
 # The report card chart in the PDF: beside the curve's table, at the size it prints
 # (services.print_charts), so that a card keeps to one A4 page.
-PRINT_SIZE_MM = (100, 62)
+PRINT_SIZE_MM = (100, 54)
 
 
 def print_report_card_chart(indicator: Indicator) -> bytes:

@@ -122,6 +122,7 @@ def _measurer() -> RendererAgg:
 # --- the grid maps, for print ----------------------------------------------------------
 
 PAD = 0.05  # inches inside a cell, each side
+MIN_ROW = 0.3  # inches: a one-line row still has room around its words
 LINE = 1.22  # line height, in font sizes
 
 
@@ -158,7 +159,7 @@ def grid_figure(data: MapData, kind: str) -> Figure:
         lines = max([_lines(row_label)] + [_lines(t) for _, t in row_cells])
         labels.append(row_label)
         cells.append(row_cells)
-        heights.append(_height(lines, MIN_PT) + 2 * PAD)
+        heights.append(max(_height(lines, MIN_PT) + 2 * PAD, MIN_ROW))
     note = wrap(measure, charts.GRID_NOTE, PRINT_WIDTH - 0.1, body)
 
     title_h = _height(_lines(title), MIN_PT + 1) + 0.08
