@@ -308,9 +308,34 @@ def render(ctx: ExportContext, layout: str) -> str:
         audit=ctx.audit,
         role=ctx.role,
         sections=parts,
+        pages=section_pages(parts),
         stylesheet=Markup(stylesheet()),  # noqa: S704  (our own file)
         now=utcnow(),
     )
+
+
+def is_brief(context: dict[str, Any]) -> bool:
+    """A comparison section with nothing to compare (its context says why there is
+    none, and holds no comparison): a sentence, not worth a page of its own."""
+    return "none" in context and not context.get("comparison")
+
+
+@dataclass(frozen=True)
+class SectionPage:
+    new_page: bool  # starts a new page (a brief section prints on after the one before)
+    landscape: bool
+
+
+def section_pages(parts: list[tuple[Section, dict[str, Any]]]) -> dict[str, SectionPage]:
+    """How each section prints: on a new page, portrait or landscape as it says; a brief
+    section on the page before it, in that page's orientation."""
+    pages: dict[str, SectionPage] = {}
+    landscape = False
+    for section, context in parts:
+        brief = is_brief(context) and bool(pages)
+        landscape = landscape if brief else section.landscape
+        pages[section.slug] = SectionPage(not brief, landscape)
+    return pages
 
 
 PDF_LAYOUT = "exports/pdf_layout.html"
