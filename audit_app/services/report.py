@@ -3,15 +3,15 @@
 Each :class:`Section` names a template under ``exports/sections/`` and a
 function that gives it its context from the :class:`ExportContext`; the page
 and the PDF render the same template (``exports/report.html``), the PDF
-through WeasyPrint with every image embedded as a ``data:`` URI and a URL
-fetcher that refuses anything else, so making a PDF never touches the network.
+through WeasyPrint with every image handed over from memory (``report-image:``
+addresses, :func:`report_fetcher`) and a URL fetcher that refuses anything but
+those and ``data:`` URIs, so making a PDF never touches the network.
 A later area (indicators, report cards) adds a section with one
 :func:`section` call and one template.
 """
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -60,20 +60,24 @@ def section(
     return register
 
 
-def data_uri(body: bytes, mimetype: str) -> str:
-    return f"data:{mimetype};base64,{base64.b64encode(body).decode('ascii')}"
+IMAGE_SCHEME = "report-image:"
 
 
 def image_src(
     ctx: ExportContext, printed: Callable[[], bytes], endpoint: str, **values: Any
 ) -> str:
     """An image of the report: in the PDF, which fetches nothing, ``printed()`` (the
-    chart drawn for A4, services.print_charts) embedded as a ``data:`` URI; on the
-    page, the address of the screen's image, which the browser fetches (and keeps)
-    by itself. Embedding the 25 images of a full audit made the page 3 MB of HTML
-    and 10 times slower (bench/page_latency.py, issue #21)."""
+    chart drawn for A4, services.print_charts) kept in ``ctx.images`` under a
+    ``report-image:`` address that :func:`report_fetcher` hands to WeasyPrint (as
+    ``data:`` URIs, the PNGs were 3 MB of base64 that WeasyPrint's HTML parser read
+    character by character: 0.13 s of each PDF); on the page, the address of the
+    screen's image, which the browser fetches (and keeps) by itself. Embedding the 25
+    images of a full audit made the page 3 MB of HTML and 10 times slower
+    (bench/page_latency.py, issue #21)."""
     if ctx.for_pdf:
-        return data_uri(printed(), "image/png")
+        address = f"{IMAGE_SCHEME}{len(ctx.images)}"
+        ctx.images[address] = printed()
+        return address
     return url_for(endpoint, audit_id=ctx.audit.id, **values)
 
 
@@ -345,20 +349,32 @@ def stylesheet() -> str:
     return Path(current_app.static_folder or "", "report.css").read_text("utf-8")
 
 
-def data_only_fetcher() -> Any:
-    """WeasyPrint's URL fetcher allowing data: URIs only: the PDF fetches nothing."""
+def report_fetcher(images: dict[str, bytes] | None = None) -> Any:
+    """WeasyPrint's URL fetcher for the PDF: the report's own images from memory
+    (``images``, by their ``report-image:`` address, all PNG), ``data:`` URIs, and
+    nothing else: the PDF fetches nothing."""
+    known = images or {}
     try:
-        from weasyprint.urls import URLFetcher  # WeasyPrint 68 and later
+        from weasyprint.urls import URLFetcher, URLFetcherResponse  # WeasyPrint 68 and later
     except ImportError:  # pragma: no cover  (older WeasyPrint: a plain function)
         from weasyprint.urls import default_url_fetcher
 
         def fetch(url: str, *args: Any, **kwargs: Any) -> Any:
+            if url in known:
+                return {"string": known[url], "mime_type": "image/png"}
             if not url.startswith("data:"):
                 raise ValueError(f"the PDF fetches nothing: {url[:80]}")
             return default_url_fetcher(url, *args, **kwargs)
 
         return fetch
-    return URLFetcher(allowed_protocols={"data"}, timeout=1)
+
+    class ReportFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url in known:
+                return URLFetcherResponse(url, known[url], {"Content-Type": "image/png"})
+            return super().fetch(url, headers)
+
+    return ReportFetcher(allowed_protocols={"data"}, timeout=1)
 
 
 def pdf_bytes(ctx: ExportContext) -> bytes:
@@ -366,7 +382,8 @@ def pdf_bytes(ctx: ExportContext) -> bytes:
 
     ctx.for_pdf = True
     html = render(ctx, PDF_LAYOUT)
-    document = HTML(string=html, base_url="about:blank", url_fetcher=data_only_fetcher())
+    fetcher = report_fetcher(ctx.images)
+    document = HTML(string=html, base_url="about:blank", url_fetcher=fetcher)
     result = document.write_pdf()
     assert result is not None
     return bytes(result)

@@ -384,8 +384,12 @@ def test_pdf_has_a_page_per_section_with_its_title_and_draft_on_every_page(
     assert round(float(pdf.pages[0].mediabox.width)) == 595  # A4 portrait, in points
 
 
-def test_pdf_fetches_nothing_but_data_uris(app: Flask) -> None:
-    fetcher = report.data_only_fetcher()
+def test_pdf_fetches_nothing_but_its_own_images_and_data_uris(app: Flask) -> None:
+    fetcher = report.report_fetcher({"report-image:0": b"\x89PNG chart"})
+    assert fetcher.fetch("report-image:0").read() == b"\x89PNG chart"
+    with pytest.raises(ValueError, match="disallowed protocol"):
+        fetcher.fetch("report-image:1")  # not one of this report's
+    fetcher = report.report_fetcher()
     with pytest.raises(ValueError, match="disallowed protocol"):
         fetcher.fetch("http://example.org/tracker.png")
     with pytest.raises(ValueError, match="disallowed protocol"):
