@@ -58,7 +58,7 @@ def style(scale: str, value: str) -> Style:
     return STYLES[(scale, value)]
 
 
-def _patch_style(s: Style) -> dict[str, object]:
+def patch_style(s: Style) -> dict[str, object]:
     dark = s.text == "#ffffff"
     return {
         "facecolor": s.face,
@@ -70,7 +70,7 @@ def _patch_style(s: Style) -> dict[str, object]:
     }
 
 
-def _label_box(s: Style) -> dict[str, object]:
+def label_box(s: Style) -> dict[str, object]:
     """A solid box behind a grade's word, so hatching never hides it."""
     return {"boxstyle": "round,pad=0.15", "facecolor": s.face, "edgecolor": "none"}
 
@@ -82,7 +82,28 @@ OUTCOME_SHADES = ("#f3f2f1", "#dedcda")
 MIN_SLOTS = 4
 
 
-def _legend(fig: Figure, scale: str, y: float) -> None:
+@dataclass(frozen=True)
+class WheelLayout:
+    """A wheel's size (inches) and type sizes (points): one for the screen, one for print."""
+
+    size: tuple[float, float]
+    reach: float  # the axes show -reach..reach around the centre
+    label_pt: float
+    label_wrap: int
+    outcome_pt: float
+    outcome_wrap: int
+    title_pt: float
+    note_pt: float
+    legend_pt: float
+    radii: tuple[float, float, float] = (INNER, RING, OUTER)  # outcomes, ring start, rim
+    outcome_weight: str = "bold"
+    outcome_at: float = 0.2  # how far from the centre an outcome's name sits
+
+
+SCREEN_WHEEL = WheelLayout((10, 11), 1.45, 9, 22, 9, 13, 13, 10, 11)
+
+
+def _legend(fig: Figure, scale: str, y: float, fontsize: float = 11) -> None:
     levels = [lvl for lvl in SCALES[scale] if (scale, lvl.value) in STYLES]
     width = 1 / (len(levels) + 0.5)
     for n, level in enumerate(levels):
@@ -90,16 +111,16 @@ def _legend(fig: Figure, scale: str, y: float) -> None:
         x = 0.04 + n * width
         ax = fig.add_axes((x, y, 0.035, 0.03))
         ax.set_axis_off()
-        ax.add_patch(Rectangle((0, 0), 1, 1, **_patch_style(s)))  # type: ignore[arg-type]
-        fig.text(x + 0.045, y + 0.015, label(level), va="center", fontsize=11)
+        ax.add_patch(Rectangle((0, 0), 1, 1, **patch_style(s)))  # type: ignore[arg-type]
+        fig.text(x + 0.045, y + 0.015, label(level), va="center", fontsize=fontsize)
 
 
-def _wheel_figure(data: MapData, scale: str) -> Figure:
+def wheel_figure(data: MapData, scale: str, layout: WheelLayout = SCREEN_WHEEL) -> Figure:
     summaries = data.rag_summaries if scale == "rag" else data.maturity_summaries
-    fig = Figure(figsize=(10, 11))
+    fig = Figure(figsize=layout.size)
     ax = fig.add_axes((0.0, 0.1, 1.0, 0.86))
-    ax.set_xlim(-1.45, 1.45)
-    ax.set_ylim(-1.45, 1.45)
+    ax.set_xlim(-layout.reach, layout.reach)
+    ax.set_ylim(-layout.reach, layout.reach)
     ax.set_aspect("equal")
     ax.set_axis_off()
     rows = data.wheel_rows()
@@ -111,28 +132,29 @@ def _wheel_figure(data: MapData, scale: str) -> Figure:
         span = unit * weights[n]
         step = span / max(len(codes), 1)
         start, end = angle - span, angle
+        inner, _, outer = layout.radii
         ax.add_patch(
-            Wedge((0, 0), INNER, start, end, facecolor=OUTCOME_SHADES[n % 2], edgecolor="#0b0c0c")
+            Wedge((0, 0), inner, start, end, facecolor=OUTCOME_SHADES[n % 2], edgecolor="#0b0c0c")
         )
         middle = math.radians((start + end) / 2)
-        text = f"Outcome {outcome.code}\n" + textwrap.fill(outcome.short_title, 13)
+        text = f"Outcome {outcome.code}\n" + textwrap.fill(outcome.short_title, layout.outcome_wrap)
         ax.text(
-            0.2 * math.cos(middle),
-            0.2 * math.sin(middle),
+            layout.outcome_at * math.cos(middle),
+            layout.outcome_at * math.sin(middle),
             text,
             ha="center",
             va="center",
-            fontsize=9,
-            fontweight="bold",
+            fontsize=layout.outcome_pt,
+            fontweight=layout.outcome_weight,
         )
         # A heavy line from the centre to the rim marks where each outcome's group begins.
         edge = math.radians(end)
-        ax.plot([0, OUTER * math.cos(edge)], [0, OUTER * math.sin(edge)], color="#0b0c0c", lw=3)
+        ax.plot([0, outer * math.cos(edge)], [0, outer * math.sin(edge)], color="#0b0c0c", lw=3)
         for k, code in enumerate(codes):
             theta2 = end - k * step
             theta1 = theta2 - step
             _intervention_segment(
-                ax, data, scale, code, summaries[code].grade.value, theta1, theta2
+                ax, data, scale, code, summaries[code].grade.value, (theta1, theta2), layout
             )
         angle -= span
     kind = "red, amber, green" if scale == "rag" else "maturity"
@@ -141,7 +163,7 @@ def _wheel_figure(data: MapData, scale: str) -> Figure:
         0.975,
         f"Hub wheel ({kind}): outcomes in the middle, interventions around them",
         ha="center",
-        fontsize=13,
+        fontsize=layout.title_pt,
         fontweight="bold",
     )
     rule = (
@@ -154,45 +176,53 @@ def _wheel_figure(data: MapData, scale: str) -> Figure:
         0.085,
         rule,
         ha="center",
-        fontsize=10,
+        fontsize=layout.note_pt,
     )
-    _legend(fig, scale, 0.03)
+    _legend(fig, scale, 0.03, layout.legend_pt)
     return fig
 
 
 def _intervention_segment(
-    ax: object, data: MapData, scale: str, code: str, value: str, theta1: float, theta2: float
+    ax: object,
+    data: MapData,
+    scale: str,
+    code: str,
+    value: str,
+    thetas: tuple[float, float],
+    layout: WheelLayout,
 ) -> None:
+    theta1, theta2 = thetas
+    _, ring, outer = layout.radii
     s = style(scale, value)
     ax.add_patch(  # type: ignore[attr-defined]
-        Wedge((0, 0), OUTER, theta1, theta2, width=OUTER - RING, **_patch_style(s))  # type: ignore[arg-type]
+        Wedge((0, 0), outer, theta1, theta2, width=outer - ring, **patch_style(s))  # type: ignore[arg-type]
     )
     middle = (theta1 + theta2) / 2
     rad = math.radians(middle)
     rotation = middle if -90 <= ((middle + 180) % 360) - 180 <= 90 else middle + 180
     ax.text(  # type: ignore[attr-defined]
-        (RING + OUTER) / 2 * math.cos(rad),
-        (RING + OUTER) / 2 * math.sin(rad),
+        (ring + outer) / 2 * math.cos(rad),
+        (ring + outer) / 2 * math.sin(rad),
         s.short,
         ha="center",
         va="center",
         rotation=rotation,
         rotation_mode="anchor",
-        fontsize=9,
+        fontsize=layout.label_pt,
         fontweight="bold",
         color=s.text,
-        bbox=_label_box(s),
+        bbox=label_box(s),
     )
     left = math.cos(rad) < 0
     ax.text(  # type: ignore[attr-defined]
-        (OUTER + 0.03) * math.cos(rad),
-        (OUTER + 0.03) * math.sin(rad),
-        textwrap.fill(data.intervention_name(code), 22),
+        (outer + 0.03) * math.cos(rad),
+        (outer + 0.03) * math.sin(rad),
+        textwrap.fill(data.intervention_name(code), layout.label_wrap),
         ha="right" if left else "left",
         va="center",
         rotation=rotation,
         rotation_mode="anchor",
-        fontsize=9,
+        fontsize=layout.label_pt,
     )
 
 
@@ -200,17 +230,9 @@ def _intervention_segment(
 
 
 def _grid_figure(data: MapData, kind: str) -> Figure:
-    if kind == "checklist":
-        rows = [
-            (s.code, _shorten(f"{s.code} {s.name}", 64))
-            for o in data.outcomes
-            for s in o.sub_outcomes
-        ]
-        scale = "checklist"
-    else:
-        rows = [(i.code, i.name) for i in data.interventions]
-        scale = kind
-    columns = [("__summary__", "Summary")] + [(g.code, g.name) for g in data.groups]
+    scale = kind  # the grid's kind names its scale
+    rows = grid_rows(data, kind)
+    columns = grid_columns(data)
     cell_w, cell_h, head_w, head_h = 1.5, 0.62, 3.2, 1.0
     width = head_w + cell_w * len(columns) + 0.1
     height = cell_h * len(rows) + head_h
@@ -231,13 +253,12 @@ def _grid_figure(data: MapData, kind: str) -> Figure:
         )
     for r, (code, name) in enumerate(rows):
         y = head_h + r * cell_h
+        # Whole, never cut: a sub-outcome's outcome indicator runs to four lines here.
         ax.text(0.05, y + cell_h / 2, textwrap.fill(name, 34), va="center", fontsize=8)
         for c, (group, _) in enumerate(columns):
-            value, extra = _cell_value(data, kind, code, group)
-            s = style(scale, value)
+            s, text = cell_words(data, kind, code, group)
             x = head_w + c * cell_w
-            ax.add_patch(Rectangle((x, y), cell_w, cell_h, **_patch_style(s)))  # type: ignore[arg-type]
-            text = s.short + (f"\n{extra}" if extra else "")
+            ax.add_patch(Rectangle((x, y), cell_w, cell_h, **patch_style(s)))  # type: ignore[arg-type]
             ax.text(
                 x + cell_w / 2,
                 y + cell_h / 2,
@@ -247,27 +268,41 @@ def _grid_figure(data: MapData, kind: str) -> Figure:
                 fontsize=7.5,
                 color=s.text,
                 fontweight="bold",
-                bbox=_label_box(s),
+                bbox=label_box(s),
             )
-    titles = {
-        "rag": "RAG map: interventions by carer group",
-        "maturity": "Maturity map: interventions by carer group",
-        "checklist": "Appendix A map: sub-outcomes by carer group",
-    }
-    fig.text(0.5, 0.96, f"{titles[kind]} ({data.title})", ha="center", fontsize=11, weight="bold")
     fig.text(
-        0.5,
-        0.07,
-        "Summary: the weakest judged carer group; not rated is counted apart, never as red.",
-        ha="center",
-        fontsize=9,
+        0.5, 0.96, f"{GRID_TITLES[kind]} ({data.title})", ha="center", fontsize=11, weight="bold"
     )
+    fig.text(0.5, 0.07, GRID_NOTE, ha="center", fontsize=9)
     _legend(fig, scale, 0.015)
     return fig
 
 
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+GRID_TITLES = {
+    "rag": "RAG map: interventions by carer group",
+    "maturity": "Maturity map: interventions by carer group",
+    "checklist": "Appendix A map: sub-outcomes by carer group",
+}
+GRID_NOTE = "Summary: the weakest judged carer group; not rated is counted apart, never as red."
+
+
+def grid_rows(data: MapData, kind: str) -> list[tuple[str, str]]:
+    """A grid map's rows: (code, label) of each sub-outcome (the Appendix A map, labelled
+    with its code and whole outcome indicator) or each intervention."""
+    if kind == "checklist":
+        return [(s.code, f"{s.code} {s.name}") for o in data.outcomes for s in o.sub_outcomes]
+    return [(i.code, i.name) for i in data.interventions]
+
+
+def grid_columns(data: MapData) -> list[tuple[str, str]]:
+    return [("__summary__", "Summary")] + [(g.code, g.name) for g in data.groups]
+
+
+def cell_words(data: MapData, kind: str, row: str, group: str) -> tuple[Style, str]:
+    """A grid cell's style and its words (the grade, and the indicator's on Appendix A)."""
+    value, extra = _cell_value(data, kind, row, group)
+    s = style(kind, value)
+    return s, s.short + (f"\n{extra}" if extra else "")
 
 
 def _cell_value(data: MapData, kind: str, row: str, group: str) -> tuple[str, str]:
@@ -326,7 +361,7 @@ def wheel(data: MapData, scale: str, fmt: str) -> bytes:
         + ", ".join(f"{data.intervention_name(c)} {summaries[c].text}" for c in codes)
         for outcome, codes in data.wheel_rows()
     )
-    return _bytes(_wheel_figure(data, scale), fmt, f"Hub wheel ({name}) for {data.title}", desc)
+    return _bytes(wheel_figure(data, scale), fmt, f"Hub wheel ({name}) for {data.title}", desc)
 
 
 def grid_map(data: MapData, kind: str) -> bytes:

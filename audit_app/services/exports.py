@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
@@ -48,6 +48,7 @@ class ExportContext:
     user: User
     role: str
     for_pdf: bool = False  # sections may pick lighter images for the PDF
+    images: dict[str, bytes] = field(default_factory=dict)  # the PDF's, by address
 
     @cached_property
     def framework(self) -> Framework:

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from audit_app.models.indicators import Indicator
 from audit_app.services import indicators as step3
 from hub_model.indicator_trend import DEFAULT_AHEAD, forecast, months
 from hub_model.scales import Unit
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
 RESULT_COLOUR = "#0072B2"
@@ -67,6 +72,18 @@ def report_card_chart(indicator: Indicator, fmt: str = "svg") -> bytes:
     return curve_chart(curve_of(step3.rows_of(indicator)), fmt)
 
 
+# The report card chart in the PDF: beside the curve's table, at the size it prints
+# (services.print_charts), so that a card keeps to one A4 page.
+PRINT_SIZE_MM = (100, 54)
+
+
+def print_report_card_chart(indicator: Indicator) -> bytes:
+    """The report card chart drawn for the PDF, as PNG bytes."""
+    from audit_app.services import print_charts
+
+    return print_charts.png(curve_figure(curve_of(step3.rows_of(indicator)), printed=True))
+
+
 def curve_chart(curve: Curve, fmt: str = "svg") -> bytes:
     """The chart as ``fmt`` ("svg" or "png") bytes."""
     if fmt not in {"svg", "png"}:
@@ -81,9 +98,25 @@ def curve_chart(curve: Curve, fmt: str = "svg") -> bytes:
 
 
 def _draw(curve: Curve, fmt: str) -> bytes:
+    figure = curve_figure(curve)
+    buffer = io.BytesIO()
+    metadata = {"Date": None} if fmt == "svg" else {}
+    figure.savefig(buffer, format=fmt, metadata=metadata)
+    return csp_safe_svg(buffer.getvalue()) if fmt == "svg" else buffer.getvalue()
+
+
+def curve_figure(curve: Curve, printed: bool = False) -> Figure:
+    """The chart as a figure: for the screen, or ``printed`` at its size in the PDF
+    (:data:`PRINT_SIZE_MM`, every word 8 pt, the periods' names wrapped, not slanted)."""
     from matplotlib.figure import Figure  # object API: no pyplot, no backend to choose
 
-    figure = Figure(figsize=(7.2, 3.8), dpi=100)
+    if printed:
+        width, height = PRINT_SIZE_MM
+        figure = Figure(figsize=(width / 25.4, height / 25.4), dpi=100)
+    else:
+        figure = Figure(figsize=(7.2, 3.8), dpi=100)
+    words = 8 if printed else 9
+    line, mark = (1.8, 5.0) if printed else (2.5, 7.0)  # at its printed size, thinner
     axes = figure.subplots()
     labels = list(curve.periods) + list(curve.forecast_periods)
     steps = list(curve.positions) if curve.positions else [float(n) for n in range(len(labels))]
@@ -93,9 +126,9 @@ def _draw(curve: Curve, fmt: str) -> bytes:
             *zip(*known, strict=True),
             color=RESULT_COLOUR,
             linestyle="-",
-            linewidth=2.5,
+            linewidth=line,
             marker="o",
-            markersize=7,
+            markersize=mark,
             label="Result",
         )
     targets = [(steps[i], float(v)) for i, v in enumerate(curve.targets) if v is not None]
@@ -104,9 +137,9 @@ def _draw(curve: Curve, fmt: str) -> bytes:
             *zip(*targets, strict=True),
             color=TARGET_COLOUR,
             linestyle="--",
-            linewidth=1.5,
+            linewidth=line * 0.6,
             marker="s",
-            markersize=5,
+            markersize=mark * 5 / 7,
             markerfacecolor="white",
             label="Target",
         )
@@ -119,25 +152,44 @@ def _draw(curve: Curve, fmt: str) -> bytes:
             *zip(*points, strict=True),
             color=FORECAST_COLOUR,
             linestyle=":",
-            linewidth=2.5,
+            linewidth=line,
             marker="^",
-            markersize=7,
+            markersize=mark,
             markevery=list(range(1, len(points))),  # not over the last result's circle
             label="Forecast if nothing changes",
         )
-    # Right-aligned, slanted labels stay inside the figure however long the last one is.
-    axes.set_xticks(steps, labels, fontsize=9, rotation=20, ha="right", rotation_mode="anchor")
+    if printed:
+        # Narrow: each period's name on up to three short lines under its point.
+        wrapped = [textwrap.fill(text, 11) for text in labels]
+        axes.set_xticks(steps, wrapped, fontsize=words)
+    else:
+        # Right-aligned, slanted labels stay inside the figure however long the last one is.
+        axes.set_xticks(steps, labels, fontsize=9, rotation=20, ha="right", rotation_mode="anchor")
+    axes.tick_params(axis="y", labelsize=words)
     if curve.unit_suffix:
         axes.yaxis.set_major_formatter(lambda value, _pos: f"{value:g}{curve.unit_suffix}")
     axes.grid(axis="y", color="#b1b4b6", linewidth=0.6)
     axes.spines[["top", "right"]].set_visible(False)
-    if known or targets:
+    if (known or targets) and printed:
+        # Above the plot, in a row: never over a line.
+        axes.legend(
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncols=3,
+            fontsize=words,
+            frameon=False,
+            handlelength=1.6,
+            columnspacing=1.0,
+        )
+    elif known or targets:
         axes.legend(loc="best", fontsize=9, frameon=False)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    metadata = {"Date": None} if fmt == "svg" else {}
-    figure.savefig(buffer, format=fmt, metadata=metadata)
-    return csp_safe_svg(buffer.getvalue()) if fmt == "svg" else buffer.getvalue()
+    if printed:
+        # Twice: the first fit can change the ticks (and the width of their labels).
+        figure.tight_layout(pad=0.3)
+        figure.tight_layout(pad=0.3)
+    else:
+        figure.tight_layout()
+    return figure
 
 
 _STYLE_ATTRIBUTE = re.compile(rb'style="([^"]*)"')

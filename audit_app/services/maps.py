@@ -4,7 +4,8 @@
 the hub_model rules and caches the result per audit revision
 (services.chart_cache); the chart functions below render from it and are
 cached the same way. The export pages import :func:`wheel_chart` and
-:func:`map_chart`, which return image bytes.
+:func:`map_chart`, which return image bytes; the PDF, :func:`print_wheel_chart`
+and :func:`print_map_chart` (drawn for A4, cached under names of their own).
 """
 
 from __future__ import annotations
@@ -262,6 +263,29 @@ def map_chart(audit: Audit, kind: str) -> bytes:
     if kind not in MAP_KINDS:
         raise ValueError(f"no {kind} map")
     return cached(audit, f"map-{kind}.png", lambda: charts.grid_map(audit_maps(audit), kind))
+
+
+def print_wheel_chart(audit: Audit, scale: str) -> bytes:
+    """The hub wheel drawn for the PDF (services.print_charts) as PNG bytes, cached
+    apart from the screen's."""
+    from audit_app.services import print_charts
+
+    if scale not in WHEEL_SCALES:
+        raise ValueError(f"no {scale} wheel")
+    return cached(
+        audit, f"print-wheel-{scale}.png", lambda: print_charts.wheel_png(audit_maps(audit), scale)
+    )
+
+
+def print_map_chart(audit: Audit, kind: str) -> bytes:
+    """A grid map drawn for the PDF as PNG bytes, cached apart from the screen's."""
+    from audit_app.services import print_charts
+
+    if kind not in MAP_KINDS:
+        raise ValueError(f"no {kind} map")
+    return cached(
+        audit, f"print-map-{kind}.png", lambda: print_charts.grid_png(audit_maps(audit), kind)
+    )
 
 
 # --- a cell, read-only ---------------------------------------------------------

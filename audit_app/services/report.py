@@ -3,15 +3,15 @@
 Each :class:`Section` names a template under ``exports/sections/`` and a
 function that gives it its context from the :class:`ExportContext`; the page
 and the PDF render the same template (``exports/report.html``), the PDF
-through WeasyPrint with every image embedded as a ``data:`` URI and a URL
-fetcher that refuses anything else, so making a PDF never touches the network.
+through WeasyPrint with every image handed over from memory (``report-image:``
+addresses, :func:`report_fetcher`) and a URL fetcher that refuses anything but
+those and ``data:`` URIs, so making a PDF never touches the network.
 A later area (indicators, report cards) adds a section with one
 :func:`section` call and one template.
 """
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -60,19 +60,24 @@ def section(
     return register
 
 
-def data_uri(body: bytes, mimetype: str) -> str:
-    return f"data:{mimetype};base64,{base64.b64encode(body).decode('ascii')}"
+IMAGE_SCHEME = "report-image:"
 
 
 def image_src(
-    ctx: ExportContext, body: Callable[[], bytes], mimetype: str, endpoint: str, **values: Any
+    ctx: ExportContext, printed: Callable[[], bytes], endpoint: str, **values: Any
 ) -> str:
-    """An image of the report: embedded (a ``data:`` URI) in the PDF, which fetches
-    nothing; on the page, the address of the same image, which the browser fetches
-    (and keeps) by itself. Embedding the 25 images of a full audit made the page
-    3 MB of HTML and 10 times slower (bench/page_latency.py, issue #21)."""
+    """An image of the report: in the PDF, which fetches nothing, ``printed()`` (the
+    chart drawn for A4, services.print_charts) kept in ``ctx.images`` under a
+    ``report-image:`` address that :func:`report_fetcher` hands to WeasyPrint (as
+    ``data:`` URIs, the PNGs were 3 MB of base64 that WeasyPrint's HTML parser read
+    character by character: 0.13 s of each PDF); on the page, the address of the
+    screen's image, which the browser fetches (and keeps) by itself. Embedding the 25
+    images of a full audit made the page 3 MB of HTML and 10 times slower
+    (bench/page_latency.py, issue #21)."""
     if ctx.for_pdf:
-        return data_uri(body(), mimetype)
+        address = f"{IMAGE_SCHEME}{len(ctx.images)}"
+        ctx.images[address] = printed()
+        return address
     return url_for(endpoint, audit_id=ctx.audit.id, **values)
 
 
@@ -93,20 +98,18 @@ def _summary(ctx: ExportContext) -> dict[str, Any]:
 
 @section("wheels", "Hub wheels", judgements=True)
 def _wheels(ctx: ExportContext) -> dict[str, Any]:
-    # SVG on the page (sharp on screen and when printed); PNG in the PDF, which
-    # WeasyPrint draws about 2 s faster per wheel than matplotlib's SVG paths.
-    fmt = "png" if ctx.for_pdf else "svg"
+    # SVG on the page (sharp on screen and when printed); PNG drawn for A4 in the
+    # PDF, which WeasyPrint draws about 2 s faster per wheel than matplotlib's SVG paths.
     return {
         "wheels": [
             (
                 heading,
                 image_src(
                     ctx,
-                    lambda scale=scale: maps.wheel_chart(ctx.audit, scale, fmt),
-                    maps.IMAGE_FORMATS[fmt],
+                    lambda scale=scale: maps.print_wheel_chart(ctx.audit, scale),
                     "maps.wheel_image",
                     scale=scale,
-                    fmt=fmt,
+                    fmt="svg",
                 ),
                 rule,
             )
@@ -118,7 +121,9 @@ def _wheels(ctx: ExportContext) -> dict[str, Any]:
     }
 
 
-@section("maps", "Maps", landscape=True, judgements=True)
+# Portrait: each map is drawn for A4's text column; its table prints on a landscape
+# page of its own (report.css, .app-report-map__table).
+@section("maps", "Maps", judgements=True)
 def _maps(ctx: ExportContext) -> dict[str, Any]:
     shown = (
         ("rag", "RAG map", "rag_map", maps.RAG_RULE),
@@ -131,8 +136,7 @@ def _maps(ctx: ExportContext) -> dict[str, Any]:
                 title,
                 image_src(
                     ctx,
-                    lambda kind=kind: maps.map_chart(ctx.audit, kind),
-                    "image/png",
+                    lambda kind=kind: maps.print_map_chart(ctx.audit, kind),
                     "maps.map_image",
                     kind=kind,
                 ),
@@ -181,7 +185,7 @@ def _indicators(ctx: ExportContext) -> dict[str, Any]:
     """Every indicator's report card (seed 004), each field as on its page."""
     from audit_app.services import indicators as step3
     from audit_app.services.chart_cache import cached
-    from audit_app.services.indicator_chart import report_card_chart
+    from audit_app.services.indicator_chart import print_report_card_chart
     from audit_app.services.indicator_dashboard import report_card
     from hub_model.indicator_trend import DEFAULT_AHEAD, FORECAST_RULE
 
@@ -193,9 +197,8 @@ def _indicators(ctx: ExportContext) -> dict[str, Any]:
             src = image_src(
                 ctx,
                 lambda i=indicator: cached(
-                    ctx.audit, f"report-card-{i.id}.png", lambda: report_card_chart(i, "png")
+                    ctx.audit, f"print-report-card-{i.id}.png", lambda: print_report_card_chart(i)
                 ),
-                "image/png",
                 "indicators.report_card_png",
                 indicator_id=indicator.id,
             )
@@ -325,9 +328,34 @@ def render(ctx: ExportContext, layout: str) -> str:
         audit=ctx.audit,
         role=ctx.role,
         sections=parts,
+        pages=section_pages(parts),
         stylesheet=Markup(stylesheet()),  # noqa: S704  (our own file)
         now=utcnow(),
     )
+
+
+def is_brief(context: dict[str, Any]) -> bool:
+    """A comparison section with nothing to compare (its context says why there is
+    none, and holds no comparison): a sentence, not worth a page of its own."""
+    return "none" in context and not context.get("comparison")
+
+
+@dataclass(frozen=True)
+class SectionPage:
+    new_page: bool  # starts a new page (a brief section prints on after the one before)
+    landscape: bool
+
+
+def section_pages(parts: list[tuple[Section, dict[str, Any]]]) -> dict[str, SectionPage]:
+    """How each section prints: on a new page, portrait or landscape as it says; a brief
+    section on the page before it, in that page's orientation."""
+    pages: dict[str, SectionPage] = {}
+    landscape = False
+    for section, context in parts:
+        brief = is_brief(context) and bool(pages)
+        landscape = landscape if brief else section.landscape
+        pages[section.slug] = SectionPage(not brief, landscape)
+    return pages
 
 
 PDF_LAYOUT = "exports/pdf_layout.html"
@@ -337,20 +365,32 @@ def stylesheet() -> str:
     return Path(current_app.static_folder or "", "report.css").read_text("utf-8")
 
 
-def data_only_fetcher() -> Any:
-    """WeasyPrint's URL fetcher allowing data: URIs only: the PDF fetches nothing."""
+def report_fetcher(images: dict[str, bytes] | None = None) -> Any:
+    """WeasyPrint's URL fetcher for the PDF: the report's own images from memory
+    (``images``, by their ``report-image:`` address, all PNG), ``data:`` URIs, and
+    nothing else: the PDF fetches nothing."""
+    known = images or {}
     try:
-        from weasyprint.urls import URLFetcher  # WeasyPrint 68 and later
+        from weasyprint.urls import URLFetcher, URLFetcherResponse  # WeasyPrint 68 and later
     except ImportError:  # pragma: no cover  (older WeasyPrint: a plain function)
         from weasyprint.urls import default_url_fetcher
 
         def fetch(url: str, *args: Any, **kwargs: Any) -> Any:
+            if url in known:
+                return {"string": known[url], "mime_type": "image/png"}
             if not url.startswith("data:"):
                 raise ValueError(f"the PDF fetches nothing: {url[:80]}")
             return default_url_fetcher(url, *args, **kwargs)
 
         return fetch
-    return URLFetcher(allowed_protocols={"data"}, timeout=1)
+
+    class ReportFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url in known:
+                return URLFetcherResponse(url, known[url], {"Content-Type": "image/png"})
+            return super().fetch(url, headers)
+
+    return ReportFetcher(allowed_protocols={"data"}, timeout=1)
 
 
 def pdf_bytes(ctx: ExportContext) -> bytes:
@@ -358,7 +398,8 @@ def pdf_bytes(ctx: ExportContext) -> bytes:
 
     ctx.for_pdf = True
     html = render(ctx, PDF_LAYOUT)
-    document = HTML(string=html, base_url="about:blank", url_fetcher=data_only_fetcher())
+    fetcher = report_fetcher(ctx.images)
+    document = HTML(string=html, base_url="about:blank", url_fetcher=fetcher)
     result = document.write_pdf()
     assert result is not None
     return bytes(result)
