@@ -8,9 +8,14 @@ peak for each build, and the process's maximum resident size).
 
 With a Redis URL (``--redis-url`` or REDIS_URL) it also times the PDF as a job:
 the request that queues it ("Make the PDF", through the test client, with no
-worker listening) and the job itself (``report_pdfs.pdf_job`` run here, as a
-worker runs it: its own app, from the environment, then the PDF). Use a Redis
-database no RQ worker listens on: the bench empties the "reports" queue it uses.
+worker listening), the job itself run here (``report_pdfs.pdf_job`` with its own
+app, built from the environment, in this process, where everything is imported
+already), then the time from queued to made by two RQ workers it starts in turn,
+each forking a process for each job as in production: the README's
+(``rq worker -w audit_app.worker.AppWorker``, which builds the app before it
+forks) and a bare ``rq worker`` (each job builds its app: the cold path). Use a
+Redis database no other RQ worker listens on: the bench empties the "reports"
+queue it uses.
 
     .venv/bin/python -m bench.report_bench [--runs 5] [--redis-url redis://127.0.0.1:6379/5]
 """
@@ -21,11 +26,14 @@ import argparse
 import os
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask_login import login_user
@@ -53,12 +61,11 @@ def timed(work: Callable[[], bytes], runs: int) -> tuple[float, float, int, int]
 
 def queued_pdf(app: Flask, audit_id: int, redis_url: str, runs: int) -> None:
     """Time "Make the PDF" with a queue configured (the request only queues the job),
-    then the job itself; each run starts from no PDF, so each request queues one."""
+    then the job: in this process, then made by each kind of RQ worker. Each run
+    starts from no PDF, so each request queues one."""
     from redis import Redis
     from rq import Queue
 
-    from audit_app.extensions import db
-    from audit_app.models import ReportPdf
     from audit_app.services import report_pdfs
 
     reports = Queue(report_pdfs.QUEUE, connection=Redis.from_url(redis_url))
@@ -68,25 +75,97 @@ def queued_pdf(app: Flask, audit_id: int, redis_url: str, runs: int) -> None:
         "/sign-in", data={"email": "lead@demo.test", "password": "demo-password"}
     )
     assert signed_in.status_code == 302, signed_in.status_code
-    requests, jobs = [], []
+    requests, in_process = [], []
     for _ in range(runs):
-        with app.app_context():
-            db.session.execute(delete(ReportPdf))
-            db.session.commit()
         started = time.perf_counter()
-        response = client.post(f"/audits/{audit_id}/exports/pdf")
+        pdf_id = _make_the_pdf(app, client, audit_id)
         requests.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 302 and reports.count == 1, response.status_code
-        reports.empty()  # no worker here: the bench runs the job itself
-        pdf_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+        assert reports.count == 1, reports.count
+        reports.empty()  # no worker yet: the bench runs the job itself
         started = time.perf_counter()
         report_pdfs.pdf_job(pdf_id)
-        jobs.append((time.perf_counter() - started) * 1000)
-        with app.app_context():
-            made = db.session.get(ReportPdf, pdf_id)
-            assert made is not None and made.status == report_pdfs.DONE, made and made.failure
-    for name, times in (("PDF job: request", requests), ("PDF job: the job", jobs)):
-        print(f"{name:<16} median {statistics.median(times):8.1f} ms  first {times[0]:8.1f} ms")
+        in_process.append((time.perf_counter() - started) * 1000)
+        _assert_made(app, pdf_id)
+    _print("PDF job: request", requests)
+    _print("PDF job: the job in this process (its own app, warm imports)", in_process)
+    for name, worker_class in (
+        ("PDF job: queued to made, AppWorker (the README's worker)", "audit_app.worker.AppWorker"),
+        ("PDF job: queued to made, bare rq worker (cold: app built in each job)", None),
+    ):
+        _print(name, by_worker(app, client, audit_id, reports, redis_url, runs, worker_class))
+
+
+def by_worker(
+    app: Flask,
+    client: Any,
+    audit_id: int,
+    reports: Any,
+    redis_url: str,
+    runs: int,
+    worker_class: str | None,
+) -> list[float]:
+    """Each run's time from the request's answer (the job queued) to the PDF recorded
+    as made, by an RQ worker started here (``rq worker``, ``-w worker_class`` if
+    given), which forks a process for each job, as in production."""
+    from rq import Worker
+
+    command = [str(Path(sys.executable).with_name("rq")), "worker", "--quiet", "--url", redis_url]
+    if worker_class:
+        command += ["-w", worker_class]
+    worker = subprocess.Popen([*command, reports.name], env=os.environ)  # noqa: S603
+    try:
+        deadline = time.monotonic() + 120
+        while Worker.count(connection=reports.connection, queue=reports) == 0:
+            assert worker.poll() is None and time.monotonic() < deadline, "the worker did not start"
+            time.sleep(0.1)
+        times = []
+        for _ in range(runs):
+            pdf_id = _make_the_pdf(app, client, audit_id)
+            started = time.perf_counter()
+            while _status(app, pdf_id) not in {"done", "failed"}:
+                assert worker.poll() is None, "the worker stopped"
+                time.sleep(0.01)
+            times.append((time.perf_counter() - started) * 1000)
+            _assert_made(app, pdf_id)
+        return times
+    finally:
+        worker.terminate()
+        worker.wait(60)
+
+
+def _make_the_pdf(app: Flask, client: Any, audit_id: int) -> int:
+    """Press "Make the PDF" after deleting every PDF made: the new PDF's id."""
+    from audit_app.extensions import db
+    from audit_app.models import ReportPdf
+
+    with app.app_context():
+        db.session.execute(delete(ReportPdf))
+        db.session.commit()
+    response = client.post(f"/audits/{audit_id}/exports/pdf")
+    assert response.status_code == 302, response.status_code
+    return int(response.headers["Location"].rstrip("/").split("/")[-1])
+
+
+def _status(app: Flask, pdf_id: int) -> str | None:
+    from audit_app.extensions import db
+    from audit_app.models import ReportPdf
+
+    with app.app_context():
+        return db.session.scalar(select(ReportPdf.status).where(ReportPdf.id == pdf_id))
+
+
+def _assert_made(app: Flask, pdf_id: int) -> None:
+    from audit_app.extensions import db
+    from audit_app.models import ReportPdf
+    from audit_app.services import report_pdfs
+
+    with app.app_context():
+        made = db.session.get(ReportPdf, pdf_id)
+        assert made is not None and made.status == report_pdfs.DONE, made and made.failure
+
+
+def _print(name: str, times: list[float]) -> None:
+    print(f"{name}\n{'':<16} median {statistics.median(times):8.1f} ms  first {times[0]:8.1f} ms")
 
 
 def main() -> None:

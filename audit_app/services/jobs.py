@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 
 from audit_app.models.types import utcnow
 
@@ -22,6 +22,27 @@ log = logging.getLogger(__name__)
 
 NO_WORKER_AFTER = timedelta(minutes=2)
 STUCK_AFTER = timedelta(minutes=10)
+
+
+_worker_app: Flask | None = None
+
+
+def use_app(app: Flask) -> None:
+    """Run every job of this process in ``app``: the worker's (audit_app.worker),
+    built once before it forks a process for each job."""
+    global _worker_app  # noqa: PLW0603 (one app per worker process)
+    _worker_app = app
+
+
+def job_app() -> Flask:
+    """The app a job runs in: the worker's, when it built one (:func:`use_app`), else
+    a new one from the environment (a bare ``rq worker``, a SimpleWorker, the bench).
+    A new app in each job costs its first PDF's imports and templates: about 3 s."""
+    if _worker_app is not None:
+        return _worker_app
+    from audit_app import create_app
+
+    return create_app()
 
 
 class QueueUnreachable(Exception):

@@ -132,10 +132,8 @@ def _queued(message: Message, intervals: list[int]) -> bool:
 
 def send_job(fields: dict[str, str]) -> None:
     """The RQ job: send once with the worker's own settings; raising makes RQ try again."""
-    from audit_app import create_app
-
     message = Message(**fields)
-    server = server_of(create_app().config)
+    server = server_of(jobs.job_app().config)
     if server is None:
         log.warning("MAIL_SERVER is not set for the worker: email to %s not sent", message.to)
         return

@@ -190,10 +190,8 @@ def restart(started: QuestionnaireImport, here_and_now: bool) -> bool:
 
 
 def import_job(import_id: int) -> None:
-    """The RQ job: an app context of its own, then :func:`run`."""
-    from audit_app import create_app
-
-    with create_app().app_context():
+    """The RQ job: the worker's app (:func:`jobs.job_app`), then :func:`run`."""
+    with jobs.job_app().app_context():
         run(import_id)
 
 

@@ -393,13 +393,26 @@ def report_fetcher(images: dict[str, bytes] | None = None) -> Any:
     return ReportFetcher(allowed_protocols={"data"}, timeout=1)
 
 
-def pdf_bytes(ctx: ExportContext) -> bytes:
+@dataclass(frozen=True)
+class Pdf:
+    body: bytes
+    pages: int
+
+
+def pdf(ctx: ExportContext) -> Pdf:
+    """The report as a PDF, and its number of pages (from WeasyPrint's laid-out
+    document: reading the finished PDF back with pypdf cost 0.04 s, 0.4 s in a fresh
+    worker, which imports pypdf for it)."""
     from weasyprint import HTML
 
     ctx.for_pdf = True
     html = render(ctx, PDF_LAYOUT)
     fetcher = report_fetcher(ctx.images)
-    document = HTML(string=html, base_url="about:blank", url_fetcher=fetcher)
+    document = HTML(string=html, base_url="about:blank", url_fetcher=fetcher).render()
     result = document.write_pdf()
     assert result is not None
-    return bytes(result)
+    return Pdf(bytes(result), len(document.pages))
+
+
+def pdf_bytes(ctx: ExportContext) -> bytes:
+    return pdf(ctx).body

@@ -16,7 +16,6 @@ later change to the audit offers a new one. Each person keeps only the newest
 
 from __future__ import annotations
 
-import io
 import logging
 from dataclasses import dataclass
 
@@ -103,10 +102,8 @@ def queue(pdf: ReportPdf) -> None:
 
 
 def pdf_job(pdf_id: int) -> None:
-    """The RQ job: an app context of its own, then :func:`run`."""
-    from audit_app import create_app
-
-    with create_app().app_context():
+    """The RQ job: the worker's app (:func:`jobs.job_app`), then :func:`run`."""
+    with jobs.job_app().app_context():
         try:
             run(pdf_id)
         finally:
@@ -129,16 +126,15 @@ def run(pdf_id: int) -> None:
     db.session.commit()
     try:
         ctx = _context(pdf, audit, user)
-        body = report.pdf_bytes(ctx)
-        pages = page_count(body)
+        made = report.pdf(ctx)
     except Exception as error:  # noqa: BLE001 (whatever broke, the page says so and offers a retry)
         db.session.rollback()
         log.exception("PDF %s of audit %s could not be made", pdf_id, pdf.audit_id)
         _finish(pdf, FAILED, _reason(error))
         return
-    pdf.content = body
-    pdf.pages = pages
-    pdf.size = len(body)
+    pdf.content = made.body
+    pdf.pages = made.pages
+    pdf.size = len(made.body)
     pdf.filename = exports.filename(ctx, "report.pdf")
     _finish(pdf, DONE)
 
@@ -210,12 +206,6 @@ def prune(audit_id: int, user_id: int) -> int:
         db.session.execute(delete(ReportPdf).where(ReportPdf.id.in_(older)))
         db.session.commit()
     return len(older)
-
-
-def page_count(body: bytes) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(body)).pages)
 
 
 def pdf_or_404(audit: Audit, pdf_id: int, user: User) -> ReportPdf:

@@ -78,16 +78,16 @@ def quick_pdf(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     built: list[int] = []
 
-    def blank(ctx: Any) -> bytes:
+    def blank(ctx: Any) -> report.Pdf:
         built.append(ctx.audit.id)
         writer = PdfWriter()
         for _ in range(2):
             writer.add_blank_page(width=595, height=842)
         out = io.BytesIO()
         writer.write(out)
-        return out.getvalue()
+        return report.Pdf(out.getvalue(), 2)
 
-    monkeypatch.setattr(report, "pdf_bytes", blank)
+    monkeypatch.setattr(report, "pdf", blank)
     return built
 
 
@@ -229,11 +229,11 @@ def test_asking_for_the_same_audit_as_someone_else_makes_a_pdf_of_ones_own(
 def test_a_failing_weasyprint_says_why_and_trying_again_works(
     app: Flask, cast: Cast, as_lead: Visitor, monkeypatch: pytest.MonkeyPatch, quick_pdf: list[int]
 ) -> None:
-    def broken(ctx: Any) -> bytes:
+    def broken(ctx: Any) -> report.Pdf:
         raise OSError("cannot load library 'libpango-1.0-0'")
 
-    working = report.pdf_bytes
-    monkeypatch.setattr(report, "pdf_bytes", broken)
+    working = report.pdf
+    monkeypatch.setattr(report, "pdf", broken)
     failed_id, page = _make(as_lead, cast.dementia)
     assert page.soup.title.get_text().startswith("PDF of the report: Not made")
     assert page.soup.select_one("#pdf-status").get_text(strip=True) == (
@@ -255,7 +255,7 @@ def test_a_failing_weasyprint_says_why_and_trying_again_works(
     [failed] = _pdfs(app)
     assert failed.status == "failed" and failed.content is None and failed.finished_at
 
-    monkeypatch.setattr(report, "pdf_bytes", working)
+    monkeypatch.setattr(report, "pdf", working)
     assert page.soup.select_one("#try-again").get_text(strip=True) == "Try again"
     retried, page = _make(as_lead, cast.dementia)  # the button posts "Make the PDF" again
     assert retried != failed_id
@@ -425,6 +425,43 @@ def test_with_redis_the_view_queues_a_job_that_a_real_rq_worker_runs(
     assert page.soup.select_one("#pdf-status").get_text(strip=True) == "Your PDF is ready."
     download = _download(as_lead, page)
     assert len(PdfReader(io.BytesIO(download.data)).pages) == made.pages
+
+
+def test_the_app_worker_builds_its_app_once_and_runs_each_job_in_it(
+    app: Flask,
+    cast: Cast,
+    as_lead: Visitor,
+    fake_redis: fakeredis.FakeRedis,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The README's worker (audit_app.worker.AppWorker): its app, with the report's
+    templates compiled, is made before any job; a job builds no app of its own. (It
+    runs here as a SimpleWorker does, in this process: a forked job's process would
+    not share the fake Redis; bench/report_bench.py runs the real, forking one.)"""
+    import audit_app
+    from audit_app.services import jobs
+    from audit_app.worker import AppWorker
+
+    monkeypatch.setattr(jobs, "_worker_app", None)
+    pdf_id, _ = _make(as_lead, cast.dementia)
+    reports = Queue(report_pdfs.QUEUE, connection=fake_redis)
+
+    worker = type("InProcessAppWorker", (AppWorker, SimpleWorker), {})(
+        [reports], connection=fake_redis
+    )
+    assert jobs.job_app() is worker.app is not app
+    cached = {name for _, name in worker.app.jinja_env.cache or {}}
+    assert {"exports/report.html", "exports/pdf_layout.html"} <= cached
+
+    def no_new_app(*args: Any) -> Flask:
+        raise AssertionError("a job built an app of its own")
+
+    monkeypatch.setattr(audit_app, "create_app", no_new_app)
+    assert worker.work(burst=True)
+
+    [made] = _pdfs(app)
+    assert (made.id, made.status, made.failure) == (pdf_id, "done", None)
+    assert made.content and len(PdfReader(io.BytesIO(made.content)).pages) == made.pages
 
 
 def test_with_redis_unreachable_the_pdf_fails_with_a_message(
