@@ -130,7 +130,11 @@ def by_worker(
         return times
     finally:
         worker.terminate()
-        worker.wait(60)
+        try:
+            worker.wait(10)
+        except subprocess.TimeoutExpired:  # an idle RQ worker may hang on leaving (rq#1613)
+            worker.kill()
+            worker.wait()
 
 
 def _make_the_pdf(app: Flask, client: Any, audit_id: int) -> int:
