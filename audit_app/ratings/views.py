@@ -56,7 +56,7 @@ def their_rows(form: Any, record: Any) -> list[tuple[str, str, bool]]:
     answered are left out."""
     rows = []
     for field in form:
-        if field.name in {"csrf_token", "version", "submit"}:
+        if field.name in BUTTONS | {"csrf_token", "version"}:
             continue
         choices = dict(getattr(field, "choices", None) or [])
         if field.name == "evidence":
@@ -73,6 +73,22 @@ def their_rows(form: Any, record: Any) -> list[tuple[str, str, bool]]:
 
 
 NOT_RATED = Rag.NOT_RATED.value
+BUTTONS = {"submit", "add_evidence"}
+
+
+def _cited(form: Any) -> list[int]:
+    """Evidence the lead has just written for this judgement (``?cite=``), ticked for
+    them to save: only what the list offers."""
+    offered = {value for value, _ in form.evidence.choices}
+    return [value for value in request.args.getlist("cite", type=int) if value in offered]
+
+
+def _after_saving(audit: Any, form: Any, grid: str, anchor: str) -> Response:
+    """Back to the grid's row; or, with "Save and add evidence of your own", on to a
+    new evidence return that comes back to this page."""
+    if form.add_evidence.data:
+        return redirect(url_for("evidence.new", audit_id=audit.id, next=request.path))
+    return redirect(url_for(grid, audit_id=audit.id) + f"#row-{anchor}")
 
 
 def _not_rated_by_default(form: Any) -> None:
@@ -98,7 +114,7 @@ def _lead_edit(
     form = form_class(obj=record if request.method == "GET" else None)
     form.evidence.choices = _evidence_choices(audit, role)
     if request.method == "GET":
-        form.evidence.data = [e.id for e in record.evidence]
+        form.evidence.data = [e.id for e in record.evidence] + _cited(form)
         form.version.data = record.version if record.id else None
         _not_rated_by_default(form)
         return form, None, False
@@ -107,7 +123,7 @@ def _lead_edit(
     values = {
         field.name: field.data or None
         for field in form
-        if field.name not in {"csrf_token", "evidence", "version", "submit"}
+        if field.name not in BUTTONS | {"csrf_token", "evidence", "version"}
     }
     try:
         judgements.save_judgement(
@@ -267,7 +283,7 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
                 + (" Partners' proposals for it no longer wait." if answered else ""),
                 SUCCESS,
             )
-            return redirect(url_for("ratings.grid", audit_id=audit.id) + f"#row-{intervention}")
+            return _after_saving(audit, form, "ratings.grid", intervention)
         used = _use_proposal(audit, intervention, group, form)
     elif role == PARTNER and not audit.is_published:
         form = ProposalForm()
@@ -372,7 +388,7 @@ def checklist_cell(audit_id: int, sub_outcome: str, group: str) -> Response | st
         form, stale, saved = _lead_edit(audit, judgement, ChecklistForm, name, role)
         if saved:
             flash(f"Checklist saved: {name}.", SUCCESS)
-            return redirect(url_for("ratings.checklist", audit_id=audit.id) + f"#row-{sub_outcome}")
+            return _after_saving(audit, form, "ratings.checklist", sub_outcome)
     return render_template(
         "ratings/checklist_cell.html",
         audit=audit,
