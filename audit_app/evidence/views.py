@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -64,7 +65,10 @@ def index(audit_id: int) -> str:
 def new(audit_id: int) -> Response | str:
     audit, role = editable_audit_or_404(audit_id, roles=(LEAD, PARTNER))
     form = EvidenceForm().use_framework(framework_of(audit))
-    back_to = _judgement_page(audit, request.values.get("next")) if role == LEAD else None
+    came_from = _judgement_page(audit, request.values.get("next")) if role == LEAD else None
+    back_to = came_from[0] if came_from else None
+    if request.method == "GET" and came_from and "intervention" in came_from[1]:
+        form.interventions.data = [came_from[1]["intervention"]]  # the rating's own
     if form.validate_on_submit():
         try:
             record = evidence.create(audit, form.values(), current_user, role)
@@ -91,9 +95,9 @@ def new(audit_id: int) -> Response | str:
     return _render_form(audit, form, None, back_to=back_to, role=role)
 
 
-def _judgement_page(audit: Audit, target: str | None) -> str | None:
-    """``target`` if it is one of this audit's rating or checklist cell pages: where
-    the lead came from to add evidence of their own, and goes back to."""
+def _judgement_page(audit: Audit, target: str | None) -> tuple[str, dict[str, Any]] | None:
+    """``target``'s path and arguments if it is one of this audit's rating or checklist
+    cell pages: where the lead came from to add evidence of their own, and goes back to."""
     local = local_path(target)
     if local is None:
         return None
@@ -104,7 +108,7 @@ def _judgement_page(audit: Audit, target: str | None) -> str | None:
         return None
     if endpoint not in JUDGEMENT_PAGES or args.get("audit_id") != audit.id:
         return None
-    return path
+    return path, args
 
 
 @bp.route("/<int:evidence_id>/edit", methods=["GET", "POST"])

@@ -56,6 +56,8 @@ def test_the_lead_saves_writes_own_evidence_and_comes_back_with_it_ticked(
 
     form_page = as_lead.get(left.response.location)
     assert form_page.soup.select_one("#own-evidence") is not None
+    ticked = [box["value"] for box in form_page.soup.select('input[name="interventions"][checked]')]
+    assert ticked == (["breaks"] if kind == "rating" else [])  # the rating's intervention
     assert form_page.soup.select_one(".govuk-back-link")["href"] == cell  # type: ignore[index]
     back = as_lead.post(
         left.response.location,
