@@ -157,12 +157,16 @@ def _judged(audit: Audit) -> tuple[tuple[str, str], tuple[str, str]]:
     )
 
 
-def _evidence(counts: dict[str, int]) -> tuple[str, str]:
+def _evidence(counts: dict[str, int], published: bool) -> tuple[str, str]:
     """Counted over the returns this person may see (a partner: their own, and what is
-    shared with them)."""
+    shared with them). A published version is fixed: a return still undecided there
+    no longer waits (it can be decided in a new version)."""
     sent, waiting = counts["evidence_sent"], counts["evidence_waiting"]
     if sent == 0:
         return NOT_STARTED, "No evidence submitted yet."
+    if published:
+        undecided = f", {waiting} not decided before publishing" if waiting else ""
+        return COMPLETED, f"{sent} submitted{undecided}."
     return (
         IN_PROGRESS if waiting else COMPLETED,
         f"{sent} submitted, {waiting} waiting for a decision.",
@@ -256,7 +260,7 @@ def _all_steps(audit: Audit, user: User | None, role: str, indicators: int) -> l
     ranked, priorities, actions = counts["ranked"], counts["priorities"], counts["actions"]
     stakeholder_status, stakeholder_rule = _stakeholders(audit, counts)
     (rating_status, rating_rule), (check_status, check_rule) = _judged(audit)
-    evidence_status, evidence_rule = _evidence(counts)
+    evidence_status, evidence_rule = _evidence(counts, audit.is_published)
     indicator_status, indicator_rule = _indicators(audit, indicators)
     questionnaire_status, questionnaire_rule = _questionnaires(counts)
     everyone = (LEAD, PARTNER, COMMISSIONER)
