@@ -10,6 +10,7 @@ its last cycle, and Southshire's published audit given to the commissioner).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -30,6 +31,7 @@ from tests.web.test_board_pack_comparisons import BOARD, _rows, _text, cycles
 from tests.web.test_cycles import _rate
 from tests.web.test_evidence import MULTIPART
 from tests.web.test_evidence import _form as _evidence_form
+from tests.web.test_query_counts import counting, demo, grow
 from tests.web.test_questionnaires import (
     _answer,
     _answer_all,
@@ -38,7 +40,7 @@ from tests.web.test_questionnaires import (
     _open,
 )
 
-__all__ = ["cycles"]  # the fixture, used by name
+__all__ = ["cycles", "demo"]  # the fixtures, used by name
 
 
 @pytest.fixture(autouse=True)
@@ -377,3 +379,37 @@ def test_the_sections_are_made_again_on_a_new_day(
     monkeypatch.setattr(report, "today", lambda: day + timedelta(days=1))
     _report(as_lead, cast.dementia.id)
     assert seen == [day, day + timedelta(days=1)]
+
+
+# --- the report made afresh -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("email", "which"),
+    [("lead@demo.test", "draft"), ("commissioner@demo.test", "published")],
+)
+def test_a_report_made_afresh_makes_no_more_queries_for_a_bigger_audit(
+    app: Flask, visitor: Visitor, demo: tuple[int, int], email: str, which: str
+) -> None:
+    """test_query_counts counts a second request, which finds the sections kept: this
+    counts the request that makes them, so that no section loads records one by one.
+    Each statement is counted apart (its list of ids as one): the total moves either
+    way as the audit grows (fewer reads of a bigger audit's grades where they are
+    kept), which could hide a statement sent once per record."""
+    audit_id = demo[0] if which == "draft" else demo[1]
+    visitor.sign_in(email, "demo-password")
+    url = f"/audits/{audit_id}/exports/report"
+
+    def count() -> Counter[str]:
+        app.extensions.pop("chart_cache", None)
+        visitor.get(url)  # the process's own caches (frameworks, templates) warmed
+        app.extensions.pop("chart_cache", None)
+        with counting(app) as statements:
+            visitor.get(url)
+        return Counter(re.sub(r"IN \([?, ]+\)", "IN (?)", " ".join(s.split())) for s in statements)
+
+    before = count()
+    grow(app, audit_id)
+    after = count()
+    grew = {s[:120]: (before[s], n) for s, n in after.items() if n > before[s]}
+    assert not grew, f"statements sent more often (before, after) for a bigger audit: {grew}"
