@@ -34,6 +34,11 @@ def earlier_audits(audit: Audit, user: Any = None) -> list[Audit]:
     """Audits of the same area and scope that began before ``audit``, newest first,
     that ``user`` (by default the current user) may open: one query, with the user's
     role in each."""
+    return [earlier for earlier, _ in earlier_audits_and_roles(audit, user)]
+
+
+def earlier_audits_and_roles(audit: Audit, user: Any = None) -> list[tuple[Audit, str]]:
+    """:func:`earlier_audits`, each with the user's role in it (from the same query)."""
     user = current_user if user is None else user
     candidates = db.session.execute(
         select(Audit, role_column(user))
@@ -46,7 +51,7 @@ def earlier_audits(audit: Audit, user: Any = None) -> list[Audit]:
     )
     scope = sorted(audit.scope or [])
     return [
-        earlier
+        (earlier, role)
         for earlier, role in candidates
         if sorted(earlier.scope or []) == scope and can_see(user, earlier, role)
     ]
