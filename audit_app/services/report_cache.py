@@ -25,7 +25,7 @@ from audit_app.services.exports import ExportContext
 from audit_app.services.report import RenderedSection, Section
 
 
-def report_key(ctx: ExportContext) -> str:
+def report_key(ctx: ExportContext, by_day: bool = True) -> str:
     """What the report's sections show, for this reader, as a short key: every input
     of every section that the audit's revision alone does not name.
 
@@ -47,7 +47,8 @@ def report_key(ctx: ExportContext) -> str:
       Carers answer the public survey with no new revision (tests/web/revision_guard.py,
       NOT_KEPT); a named questionnaire answered again replaces the answers with a new
       row. The questionnaires, quality of life and CQC sections show them.
-    - Today (report.today): the dashboard counts actions overdue by it.
+    - Today (report.today): the dashboard counts actions overdue by it. A PDF's key
+      leaves it out (``by_day=False``): the PDF says the day it was made.
 
     The summary also shows the minute it was made ("Exported on"): it is kept within
     that minute only (Section.minute, :func:`kept_sections`). Not inputs, because the
@@ -72,7 +73,7 @@ def report_key(ctx: ExportContext) -> str:
         ("other areas", tuple((revision_key(a), a.area.name) for a in others)),
         ("last cycle", revision_key(earlier) if earlier else None),
         ("survey answers", tuple(answers)),
-        ("today", report.today().isoformat()),
+        ("today", report.today().isoformat() if by_day else None),
     )
     return hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]
 
