@@ -334,29 +334,43 @@ def _use_proposal(audit: Audit, intervention: str, group: str, form: Any) -> Any
 @login_required
 def checklist(audit_id: int) -> Response | str:
     audit, role = audit_with_judgements_or_404(audit_id)
-    view = grids.checklist_grid_view(
-        audit, role, request.form if request.method == "POST" else None
+    if request.method != "POST" or not may_edit(audit, role):
+        return _checklist_page(audit, role)  # only the lead saves the grid
+    view = grids.checklist_grid_view(audit, role, request.form)
+    return _save_grid_page(
+        audit,
+        role,
+        view,
+        grids.save_checklist_grid,
+        lambda: grids.checklist_grid_view(audit, role, None),
+        "ratings/checklist.html",
+        "ratings.checklist",
+        "checklist",
+        {},
     )
-    if request.method == "POST" and view.form is not None:
-        return _save_grid_page(
-            audit,
-            role,
-            view,
-            grids.save_checklist_grid,
-            lambda: grids.checklist_grid_view(audit, role, None),
-            "ratings/checklist.html",
-            "ratings.checklist",
-            "checklist",
-            {},
+
+
+def _checklist_page(audit: Audit, role: str) -> str:
+    """The checklist grid as shown before any change: like the ratings grid's, its
+    tables depend only on the audit's revision and the viewer's editing rights, so
+    they are rendered once for each (the lead's holds a few hundred selects)."""
+    editing = may_edit(audit, role)
+
+    def tables() -> str:
+        view = grids.checklist_grid_view(audit, role, None)
+        return render_template(
+            "ratings/_checklist_table.html", audit=audit, role=role, view=view, form=view.form
         )
+
+    html = cached(audit, f"checklist-grid-rows-{role}-{editing}.html", tables)
     return render_template(
         "ratings/checklist.html",
         audit=audit,
         role=role,
-        view=view,
         conflicts=[],
         unsaved=[],
-        form=view.form,
+        form=GridButtonForm() if editing else None,
+        table_html=Markup(html),  # noqa: S704 (our own template's output)
     )
 
 
