@@ -73,9 +73,12 @@ def _init_templates(app: Flask) -> None:
     from audit_app.select_options import select_options
     from audit_app.services.chart_cache import cached_markup
     from audit_app.tables import govuk_table
+    from audit_app.task_list import govuk_tag, govuk_task_list
 
     app.add_template_global(error_summary)
     app.add_template_global(govuk_table, "govukTable")
+    app.add_template_global(govuk_tag, "govukTag")
+    app.add_template_global(govuk_task_list, "govukTaskList")
     app.add_template_global(select_options)
     app.add_template_global(cached_markup, "revision_cached")
     app.add_template_global(layout.header, "layout_header")
