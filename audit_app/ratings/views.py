@@ -189,12 +189,13 @@ def _save_grid_page(
     return redirect(url_for(endpoint, audit_id=audit.id) + (f"#row-{only}" if only else ""))
 
 
-def _waiting(audit: Audit, role: str) -> dict[str, Any]:
-    """The lead's proposals waiting, for the grid: by cell, and as a list above it."""
+def _waiting(audit: Audit, role: str, by_cell: bool = True) -> dict[str, Any]:
+    """The lead's proposals waiting, for the grid: by cell (unless ``by_cell`` is
+    False: only the table shows them so), and as a list above it."""
     if role != LEAD:
         return {"waiting": {}, "waiting_list": [], "waiting_rule": ""}
     return {
-        "waiting": proposals.waiting_by_cell(audit),
+        "waiting": proposals.waiting_by_cell(audit) if by_cell else {},
         "waiting_list": proposals.waiting(audit),
         "waiting_rule": proposals.RULE,
     }
@@ -213,7 +214,8 @@ def _grid_page(audit: Audit, role: str) -> str:
     editing = may_edit(audit, role)
 
     hidden = not sees_judgements(audit, role)
-    waiting = _waiting(audit, role)
+    # The proposals by cell are marked in the table alone: asked only when it is made.
+    waiting = _waiting(audit, role, by_cell=False)
 
     def table() -> str:
         view = grids.rating_grid_view(audit, role, None)
@@ -224,7 +226,7 @@ def _grid_page(audit: Audit, role: str) -> str:
             view=view,
             form=view.form,
             hidden=hidden,
-            **waiting,
+            **_waiting(audit, role),
         )
 
     html = cached(audit, f"ratings-grid-rows-{role}-{editing}.html", table)
