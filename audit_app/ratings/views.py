@@ -205,12 +205,13 @@ def _save_grid_page(
     return redirect(url_for(endpoint, audit_id=audit.id) + (f"#row-{only}" if only else ""))
 
 
-def _waiting(audit: Audit, role: str) -> dict[str, Any]:
-    """The lead's proposals waiting, for the grid: by cell, and as a list above it."""
+def _waiting(audit: Audit, role: str, by_cell: bool = True) -> dict[str, Any]:
+    """The lead's proposals waiting, for the grid: by cell (unless ``by_cell`` is
+    False: only the table shows them so), and as a list above it."""
     if role != LEAD:
         return {"waiting": {}, "waiting_list": [], "waiting_rule": ""}
     return {
-        "waiting": proposals.waiting_by_cell(audit),
+        "waiting": proposals.waiting_by_cell(audit) if by_cell else {},
         "waiting_list": proposals.waiting(audit),
         "waiting_rule": proposals.RULE,
     }
@@ -229,7 +230,8 @@ def _grid_page(audit: Audit, role: str) -> str:
     editing = may_edit(audit, role)
 
     hidden = not sees_judgements(audit, role)
-    waiting = _waiting(audit, role)
+    # The proposals by cell are marked in the table alone: asked only when it is made.
+    waiting = _waiting(audit, role, by_cell=False)
 
     def table() -> str:
         view = grids.rating_grid_view(audit, role, None)
@@ -240,7 +242,7 @@ def _grid_page(audit: Audit, role: str) -> str:
             view=view,
             form=view.form,
             hidden=hidden,
-            **waiting,
+            **_waiting(audit, role),
         )
 
     html = cached(audit, f"ratings-grid-rows-{role}-{editing}.html", table)
@@ -350,29 +352,43 @@ def _use_proposal(audit: Audit, intervention: str, group: str, form: Any) -> Any
 @login_required
 def checklist(audit_id: int) -> Response | str:
     audit, role = audit_with_judgements_or_404(audit_id)
-    view = grids.checklist_grid_view(
-        audit, role, request.form if request.method == "POST" else None
+    if request.method != "POST" or not may_edit(audit, role):
+        return _checklist_page(audit, role)  # only the lead saves the grid
+    view = grids.checklist_grid_view(audit, role, request.form)
+    return _save_grid_page(
+        audit,
+        role,
+        view,
+        grids.save_checklist_grid,
+        lambda: grids.checklist_grid_view(audit, role, None),
+        "ratings/checklist.html",
+        "ratings.checklist",
+        "checklist",
+        {},
     )
-    if request.method == "POST" and view.form is not None:
-        return _save_grid_page(
-            audit,
-            role,
-            view,
-            grids.save_checklist_grid,
-            lambda: grids.checklist_grid_view(audit, role, None),
-            "ratings/checklist.html",
-            "ratings.checklist",
-            "checklist",
-            {},
+
+
+def _checklist_page(audit: Audit, role: str) -> str:
+    """The checklist grid as shown before any change: like the ratings grid's, its
+    tables depend only on the audit's revision and the viewer's editing rights, so
+    they are rendered once for each (the lead's holds a few hundred selects)."""
+    editing = may_edit(audit, role)
+
+    def tables() -> str:
+        view = grids.checklist_grid_view(audit, role, None)
+        return render_template(
+            "ratings/_checklist_table.html", audit=audit, role=role, view=view, form=view.form
         )
+
+    html = cached(audit, f"checklist-grid-rows-{role}-{editing}.html", tables)
     return render_template(
         "ratings/checklist.html",
         audit=audit,
         role=role,
-        view=view,
         conflicts=[],
         unsaved=[],
-        form=view.form,
+        form=GridButtonForm() if editing else None,
+        table_html=Markup(html),  # noqa: S704 (our own template's output)
     )
 
 
