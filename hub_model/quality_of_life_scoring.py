@@ -5,7 +5,9 @@ questionnaire it scores, the score's domains (one single-choice question each, i
 three answers scored 2, 1 and 0, the most to the best), the score's maximum (the
 sum of the domains' best), the other measures (a share of those answering a
 question: the answers that count, and the answers that leave a person out of the
-base), and the source of each fact. :func:`parse_scoring` raises
+base), and the source of each fact: ``source`` for a measure's definition,
+``ascof_source`` for its ASCOF number and name, each source marked ``checked`` (the
+fact was seen in a copy of it) or not. :func:`parse_scoring` raises
 :class:`ScoringError` naming the file, the path and what is wrong.
 """
 
@@ -30,6 +32,7 @@ class Source:
     code: str
     title: str
     url: str
+    checked: bool  # False: the facts citing it were not seen in a copy of it
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class Measure:
     counts: tuple[str, ...]
     left_out: tuple[str, ...]
     source: Source
+    ascof_source: Source
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class Scoring:
     score_title: str
     maximum: int
     source: Source
+    ascof_source: Source
     domains: tuple[Domain, ...]
     measures: tuple[Measure, ...]
     sources: tuple[Source, ...]
@@ -117,7 +122,9 @@ def _read(node: Node, questionnaire: Questionnaire) -> Scoring:
             f"scores {fields.text('questionnaire')!r}, not the questionnaire {questionnaire.id!r}",
         )
     sources = {code: _source(code, item) for code, item in fields["sources"].entries()}
-    score = fields["score"].fields(["code", "ascof", "title", "maximum", "source", "domains"])
+    score = fields["score"].fields(
+        ["code", "ascof", "ascof_source", "title", "maximum", "source", "domains"]
+    )
     domains = tuple(_domain(item, questionnaire) for item in score.items("domains"))
     if not domains:
         raise _error(score["domains"], "needs at least one domain")
@@ -141,6 +148,7 @@ def _read(node: Node, questionnaire: Questionnaire) -> Scoring:
         score_title=score.text("title"),
         maximum=maximum,
         source=_named(score, sources),
+        ascof_source=_named(score, sources, "ascof_source"),
         domains=domains,
         measures=measures,
         sources=tuple(sources.values()),
@@ -148,17 +156,17 @@ def _read(node: Node, questionnaire: Questionnaire) -> Scoring:
 
 
 def _source(code: str, node: Node) -> Source:
-    fields = node.fields(["title", "url"])
+    fields = node.fields(["title", "url", "checked"])
     url = fields.text("url")
     if not url.startswith(("https://", "http://")):
         raise _error(fields["url"], f"{url!r} is not a web address")
-    return Source(code, fields.text("title"), url)
+    return Source(code, fields.text("title"), url, fields.flag("checked"))
 
 
-def _named(fields: Fields, sources: Mapping[str, Source]) -> Source:
-    code = fields.text("source")
+def _named(fields: Fields, sources: Mapping[str, Source], key: str = "source") -> Source:
+    code = fields.text(key)
     if code not in sources:
-        raise _error(fields["source"], f"unknown source {code!r} (listed: {', '.join(sources)})")
+        raise _error(fields[key], f"unknown source {code!r} (listed: {', '.join(sources)})")
     return sources[code]
 
 
@@ -198,7 +206,9 @@ def _domain(node: Node, questionnaire: Questionnaire) -> Domain:
 
 
 def _measure(node: Node, questionnaire: Questionnaire, sources: Mapping[str, Source]) -> Measure:
-    fields = node.fields(["code", "ascof", "title", "question", "counts", "left_out", "source"])
+    fields = node.fields(
+        ["code", "ascof", "ascof_source", "title", "question", "counts", "left_out", "source"]
+    )
     code = _single_choice(fields["question"], questionnaire)
     question = questionnaire.question(code)
     assert question is not None
@@ -221,6 +231,7 @@ def _measure(node: Node, questionnaire: Questionnaire, sources: Mapping[str, Sou
         counts=tuple(counts),
         left_out=tuple(left_out),
         source=_named(fields, sources),
+        ascof_source=_named(fields, sources, "ascof_source"),
     )
 
 

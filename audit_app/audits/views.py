@@ -119,7 +119,8 @@ def overview(audit_id: int) -> str:
         last_changed_text=task_list.last_changed_text,
         cycle=cycles.overview_facts(audit, role),
         versions=publishing.versions(audit),
-        button=ButtonForm(formdata=None),
+        # Its CSRF token only where it is shown: a form is not free to make.
+        button=ButtonForm(formdata=None) if audit.is_published and role == LEAD else None,
         sees_judgements=sees_judgements(audit, role),
         attention=attention.items(audit, current_user, utcnow().date()) if role == LEAD else None,
         indicators=indicators,

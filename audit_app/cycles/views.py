@@ -261,12 +261,14 @@ def _chosen_areas() -> tuple[CompareAreasForm, list[Any] | None]:
 @account_role_required(COMMISSIONER, CARERS_LEAD, ADMINISTRATOR)
 def compare_areas() -> str:
     form, chosen = _chosen_areas()
-    tables = benchmarking.benchmark(chosen) if chosen else []
+    # The tables are rendered once per set of audits at their revisions (the page's
+    # tables_body, kept under benchmarking.kept_name): built only when not kept.
     return render_template(
         "cycles/compare_areas.html",
         form=form,
         chosen=chosen or [],
-        tables=tables,
+        tables=lambda: benchmarking.benchmark(chosen) if chosen else [],
+        kept_name=benchmarking.kept_name(chosen) if chosen else "",
         query=[("audits", audit.id) for audit in chosen or []],
     )
 

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from flask import current_app
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -16,6 +17,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
+from markupsafe import Markup
 from werkzeug.datastructures import FileStorage
 from wtforms import (
     HiddenField,
@@ -381,6 +383,24 @@ class StatusFilterForm(Form):
 
     def chosen(self) -> str | None:
         return self.status.data if self.status.data in EVIDENCE_STATUSES else None
+
+    def controls(self) -> Markup:
+        """The filter's select and button. They differ only by the status shown, so
+        each app renders them once for each status offered (through govuk-frontend-wtf
+        that was a tenth of the list's time); anything else typed into the address is
+        rendered afresh, never kept."""
+        shown = self.status.data
+        if shown is not None and shown != "" and shown not in EVIDENCE_STATUSES:
+            return self._render_controls()
+        kept: dict[str | None, Markup] = current_app.extensions.setdefault("evidence-filter", {})
+        if shown not in kept:
+            kept[shown] = self._render_controls()
+        return kept[shown]
+
+    def _render_controls(self) -> Markup:
+        select = self.status(params={"formGroup": {"classes": "govuk-!-margin-bottom-3"}})
+        button = self.submit(params={"classes": "govuk-button--secondary", "name": False})
+        return Markup(f"{select}\n  {button}")  # noqa: S704 (the widgets' own markup)
 
 
 def _list(framework: Any, name: str) -> list[tuple[str, str]]:

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user, login_required
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from audit_app.auth.next_page import local_path
 from audit_app.evidence.forms import DecisionForm, EvidenceForm, StatusFilterForm, SubmitForm
 from audit_app.messages import INFORMATION, SUCCESS
 from audit_app.models import Audit, EvidenceReturn
@@ -21,6 +36,8 @@ bp = Blueprint("evidence", __name__, url_prefix="/audits/<int:audit_id>/evidence
 
 STALE_MESSAGE = "Someone else changed this evidence return while you were editing"
 SAVE_FAILED = "Sorry, your changes could not be saved. Try again."
+# The lead's judgement pages that offer "Save and add evidence of your own".
+JUDGEMENT_PAGES = {"ratings.cell", "ratings.checklist_cell"}
 
 
 @bp.route("/")
@@ -48,16 +65,50 @@ def index(audit_id: int) -> str:
 def new(audit_id: int) -> Response | str:
     audit, role = editable_audit_or_404(audit_id, roles=(LEAD, PARTNER))
     form = EvidenceForm().use_framework(framework_of(audit))
+    came_from = _judgement_page(audit, request.values.get("next")) if role == LEAD else None
+    back_to = came_from[0] if came_from else None
+    if request.method == "GET" and came_from and "intervention" in came_from[1]:
+        form.interventions.data = [came_from[1]["intervention"]]  # the rating's own
     if form.validate_on_submit():
         try:
-            record = evidence.create(audit, form.values(), current_user)
+            record = evidence.create(audit, form.values(), current_user, role)
         except SaveFailed:
-            return _render_form(audit, form, None, problem=SAVE_FAILED)
+            return _render_form(audit, form, None, problem=SAVE_FAILED, back_to=back_to, role=role)
         else:
             _keep_file(audit, record, form)
-            flash(f"Evidence return ‘{record.service_name}’ saved as a draft.", SUCCESS)
+            if role != LEAD:
+                flash(f"Evidence return ‘{record.service_name}’ saved as a draft.", SUCCESS)
+                return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
+            if back_to:
+                flash(
+                    f"Your evidence ‘{record.service_name}’ is saved and ticked below. "
+                    "Save this page to cite it.",
+                    SUCCESS,
+                )
+                return redirect(f"{back_to}?cite={record.id}#evidence")
+            flash(
+                f"Your evidence ‘{record.service_name}’ is saved. As your own, it needs no "
+                "review: any rating or checklist judgement can cite it now.",
+                SUCCESS,
+            )
             return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
-    return _render_form(audit, form, None)
+    return _render_form(audit, form, None, back_to=back_to, role=role)
+
+
+def _judgement_page(audit: Audit, target: str | None) -> tuple[str, dict[str, Any]] | None:
+    """``target``'s path and arguments if it is one of this audit's rating or checklist
+    cell pages: where the lead came from to add evidence of their own, and goes back to."""
+    local = local_path(target)
+    if local is None:
+        return None
+    path = urlsplit(local).path  # its own address, without a query of its own
+    try:
+        endpoint, args = current_app.url_map.bind("").match(path)
+    except HTTPException:
+        return None
+    if endpoint not in JUDGEMENT_PAGES or args.get("audit_id") != audit.id:
+        return None
+    return path, args
 
 
 @bp.route("/<int:evidence_id>/edit", methods=["GET", "POST"])
@@ -78,14 +129,14 @@ def edit(audit_id: int, evidence_id: int) -> Response | str:
         except StaleEdit as stale:
             form.version.data = str(record.version)
             theirs = evidence.summary_rows(stale.current, framework)
-            return _render_form(audit, form, record, theirs=theirs)
+            return _render_form(audit, form, record, theirs=theirs, role=role)
         except SaveFailed:
-            return _render_form(audit, form, record, problem=SAVE_FAILED)
+            return _render_form(audit, form, record, problem=SAVE_FAILED, role=role)
         else:
             _keep_file(audit, record, form)
             flash(f"Evidence return ‘{record.service_name}’ saved.", SUCCESS)
             return redirect(url_for(".show", audit_id=audit.id, evidence_id=record.id))
-    return _render_form(audit, form, record)
+    return _render_form(audit, form, record, role=role)
 
 
 def _keep_file(audit: Audit, record: EvidenceReturn, form: EvidenceForm) -> None:
@@ -106,6 +157,8 @@ def _render_form(
     record: EvidenceReturn | None,
     theirs: list[tuple[str, str]] | None = None,
     problem: str | None = None,
+    back_to: str | None = None,
+    role: str | None = None,
 ) -> str:
     return render_template(
         "evidence/form.html",
@@ -114,8 +167,11 @@ def _render_form(
         record=record,
         theirs=theirs,
         problem=problem,
+        back_to=back_to,
+        role=role,
         stale_message=STALE_MESSAGE,
-        can_delete_files=record is not None and evidence.can_delete_files(record, current_user),
+        can_delete_files=record is not None
+        and evidence.can_delete_files(record, current_user, role),
     )
 
 
@@ -148,7 +204,8 @@ def _render_show(
         today=utcnow().date(),
         can_edit=evidence.can_edit(record, current_user, role) and not audit.is_published,
         can_submit=evidence.can_submit(record, current_user, role) and not audit.is_published,
-        can_delete_files=evidence.can_delete_files(record, current_user) and not audit.is_published,
+        can_delete_files=evidence.can_delete_files(record, current_user, role)
+        and not audit.is_published,
         can_decide=evidence.can_decide(record, role) and not audit.is_published,
         submit_form=submit_form,
         decision_form=decision_form,
@@ -243,7 +300,7 @@ def attachment(audit_id: int, evidence_id: int, attachment_id: int) -> Response:
 def delete_attachment(audit_id: int, evidence_id: int, attachment_id: int) -> Response:
     audit, role = audit_or_404(audit_id, roles=(LEAD, PARTNER))
     record = evidence.get_visible_or_404(audit, evidence_id, current_user, role)
-    if not evidence.can_delete_files(record, current_user):
+    if not evidence.can_delete_files(record, current_user, role):
         abort(403)
     item = evidence.attachment_or_404(record, attachment_id)
     filename = item.filename

@@ -110,7 +110,10 @@ def pdf_status(audit_id: int, pdf_id: int) -> str:
         finished=pdf.status in report_pdfs.FINISHED,
         labels=report_pdfs.STATUS_LABELS,
         stuck=report_pdfs.is_stuck(pdf),
-        out_of_date=report_pdfs.is_out_of_date(pdf, audit),
+        out_of_date=pdf.status == report_pdfs.DONE
+        and report_pdfs.is_out_of_date(
+            pdf, audit, report_pdfs.inputs_key(audit, current_user, role)
+        ),
         download_text=report_pdfs.download_text(pdf) if pdf.status == report_pdfs.DONE else "",
         failure=report_pdfs.failure_of(pdf) if pdf.status == report_pdfs.FAILED else None,
         download_url=url_for(

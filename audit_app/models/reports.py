@@ -31,6 +31,10 @@ class ReportPdf(db.Model):  # type: ignore[name-defined]
     status: Mapped[str] = mapped_column(String(10))
     # The audit's revision the PDF shows (set again when the job reads the audit).
     audit_revision: Mapped[int] = mapped_column(Integer)
+    # Everything else the report shows, as services.report_cache.report_key names it
+    # (the other areas and last cycle compared with, the evidence the requester sees,
+    # the carers' answers); empty on PDFs made before it was recorded.
+    inputs_key: Mapped[str | None] = mapped_column(String(32))
     filename: Mapped[str | None] = mapped_column(String(200))
     # Deferred: status pages poll the record and must not load the file each time.
     content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from audit_app.messages import SUCCESS
@@ -30,6 +31,7 @@ from audit_app.record_pages import SAVE_FAILED, Kind, confirm_delete, edit_page,
 from audit_app.services import plan as step4
 from audit_app.services.access import audit_or_404, editable_audit_or_404, may_edit
 from audit_app.services.changes import SaveFailed
+from audit_app.services.chart_cache import cached
 from audit_app.services.frameworks import framework_of
 
 bp = Blueprint("plan", __name__, url_prefix="/audits/<int:audit_id>/plan")
@@ -98,23 +100,36 @@ def priorities(audit_id: int) -> str:
 @login_required
 def index(audit_id: int) -> str:
     audit, role = audit_or_404(audit_id, roles=READERS)
-    objectives = step4.objectives(audit)
-    actions = step4.actions(audit)
-    contributions = step4.funding(audit)
+    can_edit = may_edit(audit, role)
+    today = date.today()
+
+    def body() -> str:
+        objectives = step4.objectives(audit)
+        actions = step4.actions(audit)
+        contributions = step4.funding(audit)
+        return render_template(
+            "plan/_body.html",
+            audit=audit,
+            can_edit=can_edit,
+            framework=framework_of(audit),
+            header=step4.header(audit),
+            objectives=objectives,
+            unfiled=[action for action in actions if action.objective_id is None],
+            funding=contributions,
+            funding_total=step4.funding_total(contributions),
+            breaks_total=step4.breaks_total(contributions),
+            progress=step4.progress(actions, today),
+            rule=step4.PROGRESS_RULE,
+            step4=step4,
+        )
+
+    # The plan's records give the audit a new revision when they change; what is
+    # overdue changes with the day; the lead's links with the right to edit.
+    html = cached(audit, f"plan/_body.html:{can_edit}:{today.isoformat()}", body)
     return render_template(
         "plan/index.html",
         audit=audit,
-        can_edit=may_edit(audit, role),
-        framework=framework_of(audit),
-        header=step4.header(audit),
-        objectives=objectives,
-        unfiled=[action for action in actions if action.objective_id is None],
-        funding=contributions,
-        funding_total=step4.funding_total(contributions),
-        breaks_total=step4.breaks_total(contributions),
-        progress=step4.progress(actions, date.today()),
-        rule=step4.PROGRESS_RULE,
-        step4=step4,
+        body_html=Markup(html),  # noqa: S704 (our own template's output)
     )
 
 

@@ -63,6 +63,11 @@ def _version_or_none(value: Any) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
+# The lead's second button on a judgement's page: save what was typed, then write
+# evidence of their own and come back with it ticked.
+ADD_EVIDENCE = "Save and add evidence of your own"
+
+
 class RatingForm(Form):
     rag = RadioField(
         "Red, amber or green",
@@ -99,6 +104,7 @@ class RatingForm(Form):
     )
     version = HiddenField(filters=[_version_or_none])
     submit = SubmitField("Save rating", widget=GovSubmitInput())
+    add_evidence = SubmitField(ADD_EVIDENCE, widget=GovSubmitInput())
 
     def validate_evidence(self, field: Any) -> None:
         allowed = {value for value, _ in field.choices}
@@ -152,6 +158,7 @@ class ChecklistForm(Form):
     )
     version = HiddenField(filters=[_version_or_none])
     submit = SubmitField("Save", widget=GovSubmitInput())
+    add_evidence = SubmitField(ADD_EVIDENCE, widget=GovSubmitInput())
 
     validate_evidence = RatingForm.validate_evidence
 

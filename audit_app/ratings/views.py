@@ -56,7 +56,7 @@ def their_rows(form: Any, record: Any) -> list[tuple[str, str, bool]]:
     answered are left out."""
     rows = []
     for field in form:
-        if field.name in {"csrf_token", "version", "submit"}:
+        if field.name in BUTTONS | {"csrf_token", "version"}:
             continue
         choices = dict(getattr(field, "choices", None) or [])
         if field.name == "evidence":
@@ -73,6 +73,22 @@ def their_rows(form: Any, record: Any) -> list[tuple[str, str, bool]]:
 
 
 NOT_RATED = Rag.NOT_RATED.value
+BUTTONS = {"submit", "add_evidence"}
+
+
+def _cited(form: Any) -> list[int]:
+    """Evidence the lead has just written for this judgement (``?cite=``), ticked for
+    them to save: only what the list offers."""
+    offered = {value for value, _ in form.evidence.choices}
+    return [value for value in request.args.getlist("cite", type=int) if value in offered]
+
+
+def _after_saving(audit: Any, form: Any, grid: str, anchor: str) -> Response:
+    """Back to the grid's row; or, with "Save and add evidence of your own", on to a
+    new evidence return that comes back to this page."""
+    if form.add_evidence.data:
+        return redirect(url_for("evidence.new", audit_id=audit.id, next=request.path))
+    return redirect(url_for(grid, audit_id=audit.id) + f"#row-{anchor}")
 
 
 def _not_rated_by_default(form: Any) -> None:
@@ -98,7 +114,7 @@ def _lead_edit(
     form = form_class(obj=record if request.method == "GET" else None)
     form.evidence.choices = _evidence_choices(audit, role)
     if request.method == "GET":
-        form.evidence.data = [e.id for e in record.evidence]
+        form.evidence.data = [e.id for e in record.evidence] + _cited(form)
         form.version.data = record.version if record.id else None
         _not_rated_by_default(form)
         return form, None, False
@@ -107,7 +123,7 @@ def _lead_edit(
     values = {
         field.name: field.data or None
         for field in form
-        if field.name not in {"csrf_token", "evidence", "version", "submit"}
+        if field.name not in BUTTONS | {"csrf_token", "evidence", "version"}
     }
     try:
         judgements.save_judgement(
@@ -189,12 +205,13 @@ def _save_grid_page(
     return redirect(url_for(endpoint, audit_id=audit.id) + (f"#row-{only}" if only else ""))
 
 
-def _waiting(audit: Audit, role: str) -> dict[str, Any]:
-    """The lead's proposals waiting, for the grid: by cell, and as a list above it."""
+def _waiting(audit: Audit, role: str, by_cell: bool = True) -> dict[str, Any]:
+    """The lead's proposals waiting, for the grid: by cell (unless ``by_cell`` is
+    False: only the table shows them so), and as a list above it."""
     if role != LEAD:
         return {"waiting": {}, "waiting_list": [], "waiting_rule": ""}
     return {
-        "waiting": proposals.waiting_by_cell(audit),
+        "waiting": proposals.waiting_by_cell(audit) if by_cell else {},
         "waiting_list": proposals.waiting(audit),
         "waiting_rule": proposals.RULE,
     }
@@ -213,7 +230,8 @@ def _grid_page(audit: Audit, role: str) -> str:
     editing = may_edit(audit, role)
 
     hidden = not sees_judgements(audit, role)
-    waiting = _waiting(audit, role)
+    # The proposals by cell are marked in the table alone: asked only when it is made.
+    waiting = _waiting(audit, role, by_cell=False)
 
     def table() -> str:
         view = grids.rating_grid_view(audit, role, None)
@@ -224,7 +242,7 @@ def _grid_page(audit: Audit, role: str) -> str:
             view=view,
             form=view.form,
             hidden=hidden,
-            **waiting,
+            **_waiting(audit, role),
         )
 
     html = cached(audit, f"ratings-grid-rows-{role}-{editing}.html", table)
@@ -267,7 +285,7 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
                 + (" Partners' proposals for it no longer wait." if answered else ""),
                 SUCCESS,
             )
-            return redirect(url_for("ratings.grid", audit_id=audit.id) + f"#row-{intervention}")
+            return _after_saving(audit, form, "ratings.grid", intervention)
         used = _use_proposal(audit, intervention, group, form)
     elif role == PARTNER and not audit.is_published:
         form = ProposalForm()
@@ -334,29 +352,43 @@ def _use_proposal(audit: Audit, intervention: str, group: str, form: Any) -> Any
 @login_required
 def checklist(audit_id: int) -> Response | str:
     audit, role = audit_with_judgements_or_404(audit_id)
-    view = grids.checklist_grid_view(
-        audit, role, request.form if request.method == "POST" else None
+    if request.method != "POST" or not may_edit(audit, role):
+        return _checklist_page(audit, role)  # only the lead saves the grid
+    view = grids.checklist_grid_view(audit, role, request.form)
+    return _save_grid_page(
+        audit,
+        role,
+        view,
+        grids.save_checklist_grid,
+        lambda: grids.checklist_grid_view(audit, role, None),
+        "ratings/checklist.html",
+        "ratings.checklist",
+        "checklist",
+        {},
     )
-    if request.method == "POST" and view.form is not None:
-        return _save_grid_page(
-            audit,
-            role,
-            view,
-            grids.save_checklist_grid,
-            lambda: grids.checklist_grid_view(audit, role, None),
-            "ratings/checklist.html",
-            "ratings.checklist",
-            "checklist",
-            {},
+
+
+def _checklist_page(audit: Audit, role: str) -> str:
+    """The checklist grid as shown before any change: like the ratings grid's, its
+    tables depend only on the audit's revision and the viewer's editing rights, so
+    they are rendered once for each (the lead's holds a few hundred selects)."""
+    editing = may_edit(audit, role)
+
+    def tables() -> str:
+        view = grids.checklist_grid_view(audit, role, None)
+        return render_template(
+            "ratings/_checklist_table.html", audit=audit, role=role, view=view, form=view.form
         )
+
+    html = cached(audit, f"checklist-grid-rows-{role}-{editing}.html", tables)
     return render_template(
         "ratings/checklist.html",
         audit=audit,
         role=role,
-        view=view,
         conflicts=[],
         unsaved=[],
-        form=view.form,
+        form=GridButtonForm() if editing else None,
+        table_html=Markup(html),  # noqa: S704 (our own template's output)
     )
 
 
@@ -372,7 +404,7 @@ def checklist_cell(audit_id: int, sub_outcome: str, group: str) -> Response | st
         form, stale, saved = _lead_edit(audit, judgement, ChecklistForm, name, role)
         if saved:
             flash(f"Checklist saved: {name}.", SUCCESS)
-            return redirect(url_for("ratings.checklist", audit_id=audit.id) + f"#row-{sub_outcome}")
+            return _after_saving(audit, form, "ratings.checklist", sub_outcome)
     return render_template(
         "ratings/checklist_cell.html",
         audit=audit,

@@ -23,6 +23,7 @@ from audit_app.models import (
 )
 from audit_app.models.audit import LEAD
 from audit_app.services import evidence, proposals
+from audit_app.services.chart_cache import cached
 from hub_model import action_plan
 from hub_model.scales import Rag4
 
@@ -132,7 +133,19 @@ def items(audit: Audit, user: User, today: date) -> list[Item]:
 
     A published audit is read-only: its returns waiting for review, proposals and
     carried judgements can no longer be answered there (a new version can), so they
-    are not listed."""
+    are not listed.
+
+    Everything counted is the audit's own records, each written with a new revision
+    (tests/web/revision_guard.py), so the list is kept per revision, day and reader
+    (the returns the lead sees follow their id and organisation)."""
+    return cached(
+        audit,
+        f"attention:{user.id}:{user.organisation_id}:{audit.is_published}:{today.isoformat()}",
+        lambda: _items(audit, user, today),
+    )
+
+
+def _items(audit: Audit, user: User, today: date) -> list[Item]:
     found = [
         _item(
             "returns",

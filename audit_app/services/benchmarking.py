@@ -152,8 +152,9 @@ def outcome_indicator_table(grades: Sequence[AuditGrades], columns: list[str]) -
 
 # The extension point: each builder turns the chosen audits into one table, in this
 # order. Tables of words, numbers and grades only are kept per set of audits at their
-# revisions; a table that holds database records (the indicators) is built afresh on
-# every request, listed in FRESH_BUILDERS too.
+# revisions (the indicators table too: its cells are words and figures, not records);
+# a table that holds database records would be built afresh on every request, listed
+# in FRESH_BUILDERS too.
 TABLE_BUILDERS: list[TableBuilder] = [
     interventions_table,
     outcome_status_table,
@@ -161,15 +162,22 @@ TABLE_BUILDERS: list[TableBuilder] = [
     indicators_table,
     cqc_table,
 ]
-FRESH_BUILDERS: list[TableBuilder] = [indicators_table]
+FRESH_BUILDERS: list[TableBuilder] = []
+
+
+def kept_name(audits: Sequence[Audit]) -> str:
+    """What the tables of ``audits`` are made of, as a name to keep them under: each
+    audit at its revision, in order, with its column's label."""
+    columns = column_labels(audits)
+    return "benchmark:" + "|".join(
+        f"{revision_key(audit)}={column}" for audit, column in zip(audits, columns, strict=True)
+    )
 
 
 def benchmark(audits: Sequence[Audit]) -> list[BenchmarkTable]:
     grades = [grades_of(audit) for audit in audits]
     columns = column_labels(audits)
-    name = "benchmark:" + "|".join(
-        f"{revision_key(audit)}={column}" for audit, column in zip(audits, columns, strict=True)
-    )
+    name = kept_name(audits)
 
     def kept_tables() -> dict[int, BenchmarkTable]:
         return {

@@ -72,56 +72,62 @@ def _figure(value: Decimal | None, definition: IndicatorDefinition) -> FlatValue
 
 @dataclass(frozen=True)
 class AreaIndicator:
-    """One area's indicator: its latest period with a result, if it has one."""
+    """One area's indicator: its latest period with a result, if it has one, in words
+    and figures. Plain data, no database record: the table is kept per set of audits
+    at their revisions (services.benchmarking) and may be pickled into Redis."""
 
-    indicator: Indicator
-    latest: step3.Row | None
+    unit: Unit
+    reported: bool  # has a period with a result
+    period_text: str
+    result_text: str
+    target_text: str
+    rag_text: str
+    tag_class: str
+    rag_set_by_hand: bool
+    direction_text: str
+    figures: tuple[FlatValue, ...]  # period, result, target, RAG, direction (AREA_FIELDS)
 
-    @property
-    def unit(self) -> Unit:
-        return Unit(self.indicator.unit)
-
-    @property
-    def period_text(self) -> str:
-        return self.latest.value.period_label if self.latest else NO_RESULT
-
-    @property
-    def result_text(self) -> str:
-        return self.latest.assessment.result_text if self.latest else ""
-
-    @property
-    def target_text(self) -> str:
-        return self.latest.assessment.target_text if self.latest else ""
-
-    @property
-    def rag_text(self) -> str:
-        return label(self.latest.assessment.rag) if self.latest else ""
-
-    @property
-    def tag_class(self) -> str:
-        rag = self.latest.assessment.rag.value if self.latest else ""
-        return step3.RAG_TAGS.get(rag, "govuk-tag--grey")
-
-    @property
-    def rag_set_by_hand(self) -> bool:
-        return bool(self.latest and self.latest.assessment.rag_set_by_hand)
-
-    @property
-    def direction_text(self) -> str:
-        return label(self.latest.assessment.direction) if self.latest else ""
+    @classmethod
+    def of(cls, indicator: Indicator, latest: step3.Row | None) -> AreaIndicator:
+        unit = Unit(indicator.unit)
+        if latest is None:
+            return cls(
+                unit,
+                False,
+                NO_RESULT,
+                "",
+                "",
+                "",
+                "govuk-tag--grey",
+                False,
+                "",
+                (NO_RESULT, "", "", "", ""),
+            )
+        a = latest.assessment
+        rag = label(a.rag)
+        direction = label(a.direction)
+        return cls(
+            unit,
+            True,
+            latest.value.period_label,
+            a.result_text,
+            a.target_text,
+            rag,
+            step3.RAG_TAGS.get(a.rag.value, "govuk-tag--grey"),
+            bool(a.rag_set_by_hand),
+            direction,
+            (
+                latest.value.period_label,
+                _figure(a.result, a.definition),
+                _figure(a.value.target, a.definition),
+                rag,
+                direction,
+            ),
+        )
 
     def flat(self) -> list[FlatValue]:
         """Period, result, target, RAG and direction of travel, as in AREA_FIELDS."""
-        if self.latest is None:
-            return [NO_RESULT, "", "", "", ""]
-        a = self.latest.assessment
-        return [
-            self.period_text,
-            _figure(a.result, a.definition),
-            _figure(a.value.target, a.definition),
-            self.rag_text,
-            self.direction_text,
-        ]
+        return list(self.figures)
 
 
 @dataclass(frozen=True)
@@ -223,16 +229,17 @@ def indicators_table(grades: Sequence[AuditGrades], columns: list[str]) -> Indic
     names = _names(grades, areas)
     rows = []
     for key, name in names.items():
+        latest = {n: latest_reported(area[key]) for n, area in enumerate(areas) if key in area}
         cells = [
-            AreaIndicator(area[key], latest_reported(area[key])) if key in area else None
-            for area in areas
+            AreaIndicator.of(area[key], latest[n]) if key in area else None
+            for n, area in enumerate(areas)
         ]
         reported = [
-            Reported(cell.latest.value.period_end, cell.latest.assessment)
-            for cell in cells
-            if cell is not None and cell.latest is not None
+            Reported(row.value.period_end, row.assessment)
+            for row in latest.values()
+            if row is not None
         ]
-        first = next(cell.indicator for cell in cells if cell is not None)
+        first = next(area[key] for area in areas if key in area)
         code = key[1] if key[0] == "catalogue" else first.ref
         rows.append(IndicatorRow(code, name, cells, regional_picture(len(grades), reported)))
     rows.sort(key=lambda row: (row.code.casefold(), row.name.casefold()))

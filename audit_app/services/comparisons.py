@@ -20,7 +20,7 @@ from audit_app.models import Audit, User
 from audit_app.models.indicators import Indicator
 from audit_app.services import benchmarking, cqc_comparison, cycle_comparison, indicator_peers, maps
 from audit_app.services import indicators as step3
-from audit_app.services.access import member_role, sees_judgements
+from audit_app.services.access import sees_judgements
 from audit_app.services.benchmark_tables import NOT_IN_AUDIT, GradeTable
 from audit_app.services.benchmarking_indicators import latest_reported
 from audit_app.services.export_tables import indicator_figure
@@ -59,8 +59,8 @@ def last_cycle(audit: Audit, user: User) -> Audit | None:
     """The cycle before ``audit`` by :data:`LAST_CYCLE_RULE`, or None."""
     choices = [
         earlier
-        for earlier in cycle_comparison.earlier_audits(audit, user)
-        if sees_judgements(earlier, member_role(user, earlier) or "")
+        for earlier, role in cycle_comparison.earlier_audits_and_roles(audit, user)
+        if sees_judgements(earlier, role)
     ]
     return cycle_comparison.default_earlier(audit, choices)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import load_only
 
 from audit_app.extensions import db
 from audit_app.models import Audit
@@ -30,12 +31,20 @@ CHANGES = tuple(Change)
 CHANGE_WORDS = {change: label(change) for change in Change} | {Change.REMOVED: "Dropped"}
 
 
-def earlier_audits(audit: Audit, user: Any = None) -> list[Audit]:
+def earlier_audits(audit: Audit, user: Any = None, brief: bool = False) -> list[Audit]:
     """Audits of the same area and scope that began before ``audit``, newest first,
     that ``user`` (by default the current user) may open: one query, with the user's
-    role in each."""
+    role in each. ``brief``: only whether there are any is wanted, so their frameworks
+    (a few tens of KB of JSON each) are not read."""
+    return [earlier for earlier, _ in earlier_audits_and_roles(audit, user, brief)]
+
+
+def earlier_audits_and_roles(
+    audit: Audit, user: Any = None, brief: bool = False
+) -> list[tuple[Audit, str]]:
+    """:func:`earlier_audits`, each with the user's role in it (from the same query)."""
     user = current_user if user is None else user
-    candidates = db.session.execute(
+    query = (
         select(Audit, role_column(user))
         .where(
             Audit.area_id == audit.area_id,
@@ -44,9 +53,12 @@ def earlier_audits(audit: Audit, user: Any = None) -> list[Audit]:
         )
         .order_by(Audit.period_start.desc(), Audit.id.desc())
     )
+    if brief:
+        query = query.options(load_only(Audit.id, Audit.scope, Audit.status))
+    candidates = db.session.execute(query)
     scope = sorted(audit.scope or [])
     return [
-        earlier
+        (earlier, role)
         for earlier, role in candidates
         if sorted(earlier.scope or []) == scope and can_see(user, earlier, role)
     ]

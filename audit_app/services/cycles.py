@@ -333,7 +333,7 @@ def overview_facts(audit: Audit, role: str) -> CycleFacts:
 
     return CycleFacts(
         # The comparison is of the lead's judgements: not for a partner on a draft.
-        can_compare=sees_judgements(audit, role) and bool(earlier_audits(audit)),
+        can_compare=sees_judgements(audit, role) and bool(earlier_audits(audit, brief=True)),
         # A next cycle carries a finished year forward: from a published audit only.
         can_start_next=role == LEAD and audit.is_published,
     )

@@ -195,11 +195,13 @@ def can_edit(record: EvidenceReturn, user: User, role: str) -> bool:
     return role == PARTNER and is_own(record, user) and record.status in EDITABLE_BY_AUTHOR
 
 
-def can_delete_files(record: EvidenceReturn, user: User) -> bool:
+def can_delete_files(record: EvidenceReturn, user: User, role: str | None = None) -> bool:
     """Files are deleted only by the organisation that attached them, and only while
-    the return is theirs to change (a draft, or returned to them): never by the lead
-    from a return a partner has submitted."""
-    return is_own(record, user) and record.status in EDITABLE_BY_AUTHOR
+    the return is theirs to change (a draft, or returned to them; the lead's own return
+    always): never by the lead from a return a partner has submitted."""
+    if not is_own(record, user):
+        return False
+    return record.status in EDITABLE_BY_AUTHOR or role == LEAD
 
 
 def returned_to(user: User, audit_ids: list[int]) -> dict[int, int]:
@@ -245,16 +247,25 @@ def label(record: EvidenceReturn) -> str:
     return (f"{text} ({organisation})" if organisation else text)[:300]
 
 
-def create(audit: Audit, values: Mapping[str, Any], user: User) -> EvidenceReturn:
-    """A new draft return from the user's organisation; raises SaveFailed."""
+def create(
+    audit: Audit, values: Mapping[str, Any], user: User, role: str | None = None
+) -> EvidenceReturn:
+    """A new return from the user's organisation; raises SaveFailed.
+
+    A partner's starts as a draft, to submit to the carers lead. The lead's own is
+    accepted at once (they are the one who would review it), so a rating or the
+    checklist can cite it straight away."""
+    status = ACCEPTED if role == LEAD else DRAFT
     record = EvidenceReturn(
         audit_id=audit.id,
         organisation_id=user.organisation_id,
         organisation=user.organisation,
         author_id=user.id,
-        status=DRAFT,
+        status=status,
     )
-    values = {**_only_fields(values), "status": DRAFT}
+    values = {**_only_fields(values), "status": status}
+    if status == ACCEPTED:
+        values |= {"submitted_at": utcnow(), "decided_at": utcnow()}
     record.service_name = values["service_name"]
     saved: EvidenceReturn = save(Change(audit, record, values, ENTITY, label(record)), user)
     return saved

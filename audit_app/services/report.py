@@ -39,13 +39,14 @@ class Section:
     context: Callable[[ExportContext], dict[str, Any]]
     landscape: bool = False  # wide tables print on a landscape page
     judgements: bool = False  # made of the lead's judgements (ExportContext.sees_judgements)
+    minute: bool = False  # shows the time to the minute: kept no longer (report_cache)
 
 
 SECTIONS: list[Section] = []
 
 
 def section(
-    slug: str, title: str, landscape: bool = False, judgements: bool = False
+    slug: str, title: str, landscape: bool = False, judgements: bool = False, minute: bool = False
 ) -> Callable[
     [Callable[[ExportContext], dict[str, Any]]], Callable[[ExportContext], dict[str, Any]]
 ]:
@@ -55,7 +56,9 @@ def section(
         context: Callable[[ExportContext], dict[str, Any]],
     ) -> Callable[[ExportContext], dict[str, Any]]:
         SECTIONS.append(
-            Section(slug, title, f"exports/sections/{slug}.html", context, landscape, judgements)
+            Section(
+                slug, title, f"exports/sections/{slug}.html", context, landscape, judgements, minute
+            )
         )
         return context
 
@@ -83,10 +86,17 @@ def image_src(
     return url_for(endpoint, audit_id=ctx.audit.id, **values)
 
 
+def today() -> date:
+    """The day the report is made: its dashboard counts actions overdue by it, so the
+    page's kept sections are kept for the day at most (report_cache.report_key)."""
+    return date.today()
+
+
 # --- the sections ----------------------------------------------------------------
 
 
-@section("summary", "Summary for the board")
+# Its figures say when they were exported, to the minute (export_tables.figures).
+@section("summary", "Summary for the board", minute=True)
 def _summary(ctx: ExportContext) -> dict[str, Any]:
     """The lead's summary for the board (the action plan's), then the audit's figures:
     the Summary sheet's rows (export_tables.summary), the lead's words as headings."""
@@ -178,7 +188,7 @@ def _dashboard(ctx: ExportContext) -> dict[str, Any]:
     from audit_app.services import indicators as step3
 
     others = indicator_peers.other_area_audits(ctx.audit, ctx.user)
-    board = indicator_dashboard.dashboard(ctx.audit, None, date.today(), others)
+    board = indicator_dashboard.dashboard(ctx.audit, None, today(), others)
     return {"board": board, "step3": step3, "step4": plan_service}
 
 
@@ -319,10 +329,43 @@ def ordered(sections: list[Section]) -> list[Section]:
     return sorted(sections, key=lambda s: rank.get(s.slug, len(ORDER)))
 
 
+@dataclass(frozen=True)
+class RenderedSection:
+    """A section's content as HTML (under its heading), and whether it is brief."""
+
+    brief: bool
+    html: str
+
+    @property
+    def markup(self) -> Markup:
+        return Markup(self.html)  # noqa: S704  (our own templates' output)
+
+
+def render_section(ctx: ExportContext, section: Section) -> RenderedSection:
+    context = section.context(ctx)
+    html = render_template(
+        "exports/report_section.html",
+        section=section,
+        c=context,
+        ctx=ctx,
+        audit=ctx.audit,
+        role=ctx.role,
+    )
+    return RenderedSection(is_brief(context), html)
+
+
 def render(ctx: ExportContext, layout: str) -> str:
-    """The report as HTML in ``layout``: "base.html" (the page) or the PDF's own."""
+    """The report as HTML in ``layout``: "base.html" (the page) or the PDF's own.
+
+    The page's sections are kept for all that they show (services.report_cache); the
+    PDF's are made afresh, its images being its own (``ctx.for_pdf``)."""
+    from audit_app.services import report_cache
+
     shown = [s for s in ordered(SECTIONS) if ctx.sees_judgements or not s.judgements]
-    parts = [(s, s.context(ctx)) for s in shown]
+    if ctx.for_pdf:
+        parts = [(s, render_section(ctx, s)) for s in shown]
+    else:
+        parts = report_cache.kept_sections(ctx, shown)
     return render_template(
         "exports/report.html",
         layout=layout,
@@ -330,7 +373,7 @@ def render(ctx: ExportContext, layout: str) -> str:
         audit=ctx.audit,
         role=ctx.role,
         sections=parts,
-        pages=section_pages(parts),
+        pages=pages_of([(s, part.brief) for s, part in parts]),
         stylesheet=Markup(stylesheet()),  # noqa: S704  (our own file)
         now=utcnow(),
     )
@@ -351,10 +394,15 @@ class SectionPage:
 def section_pages(parts: list[tuple[Section, dict[str, Any]]]) -> dict[str, SectionPage]:
     """How each section prints: on a new page, portrait or landscape as it says; a brief
     section on the page before it, in that page's orientation."""
+    return pages_of([(section, is_brief(context)) for section, context in parts])
+
+
+def pages_of(briefs: list[tuple[Section, bool]]) -> dict[str, SectionPage]:
+    """:func:`section_pages` of each section and whether it is brief."""
     pages: dict[str, SectionPage] = {}
     landscape = False
-    for section, context in parts:
-        brief = is_brief(context) and bool(pages)
+    for section, is_short in briefs:
+        brief = is_short and bool(pages)
         landscape = landscape if brief else section.landscape
         pages[section.slug] = SectionPage(not brief, landscape)
     return pages

@@ -8,9 +8,12 @@ default, tests and the demo), exactly as questionnaire imports do. A status
 page polls the record.
 
 A PDF shows what its requester may see (their role, the evidence open to
-them), so it is theirs alone. It records the audit revision it was made from:
-asking again at the same revision goes straight to the PDF already made, and a
-later change to the audit offers a new one. Each person keeps only the newest
+them), so it is theirs alone. It records what it was made from: the audit's
+revision and the key of everything else the report shows
+(services.report_cache.report_key: the other areas and the last cycle it
+compares with, the evidence the requester sees, carers' answers).
+Asking again while both are the same goes straight to the PDF already made; a
+change to either offers a new one. Each person keeps only the newest
 :data:`KEEP` finished PDFs of an audit.
 """
 
@@ -58,7 +61,8 @@ def request_pdf(audit: Audit, user: User, role: str) -> ReportPdf:
 
     Raises SaveFailed if the request cannot be recorded; any later failure is
     recorded on the PDF instead."""
-    existing = current(audit, user, role)
+    key = inputs_key(audit, user, role)
+    existing = current(audit, user, role, key)
     if existing is not None:
         return existing
     pdf = ReportPdf(
@@ -67,6 +71,7 @@ def request_pdf(audit: Audit, user: User, role: str) -> ReportPdf:
         role=role,
         status=QUEUED,
         audit_revision=audit.revision or 0,
+        inputs_key=key,
     )
     db.session.add(pdf)
     changes.commit()
@@ -74,8 +79,16 @@ def request_pdf(audit: Audit, user: User, role: str) -> ReportPdf:
     return pdf
 
 
-def current(audit: Audit, user: User, role: str) -> ReportPdf | None:
-    """The person's newest PDF of this revision that is made or still on its way."""
+def inputs_key(audit: Audit, user: User, role: str) -> str:
+    """What the report would show this person now, besides the audit's revision."""
+    from audit_app.services import report_cache
+
+    return report_cache.report_key(exports.ExportContext(audit, user, role), by_day=False)
+
+
+def current(audit: Audit, user: User, role: str, key: str) -> ReportPdf | None:
+    """The person's newest PDF of this revision and ``key`` (:func:`inputs_key`) that
+    is made or still on its way."""
     candidates = db.session.scalars(
         select(ReportPdf)
         .where(
@@ -83,6 +96,7 @@ def current(audit: Audit, user: User, role: str) -> ReportPdf | None:
             ReportPdf.requested_by_id == user.id,
             ReportPdf.role == role,
             ReportPdf.audit_revision == (audit.revision or 0),
+            ReportPdf.inputs_key == key,
             ReportPdf.status.in_((QUEUED, MAKING, DONE)),
         )
         .order_by(ReportPdf.id.desc())
@@ -126,6 +140,7 @@ def run(pdf_id: int) -> None:
     db.session.commit()
     try:
         ctx = _context(pdf, audit, user)
+        pdf.inputs_key = inputs_key(audit, user, ctx.role)  # what it is made from
         made = report.pdf(ctx)
     except Exception as error:  # noqa: BLE001 (whatever broke, the page says so and offers a retry)
         db.session.rollback()
@@ -222,9 +237,12 @@ def is_stuck(pdf: ReportPdf) -> bool:
     return pdf.status not in FINISHED and jobs.is_stuck(pdf.created_at, pdf.status == QUEUED, QUEUE)
 
 
-def is_out_of_date(pdf: ReportPdf, audit: Audit) -> bool:
-    """Whether the audit has changed since the PDF was made from it."""
-    return pdf.status == DONE and pdf.audit_revision != (audit.revision or 0)
+def is_out_of_date(pdf: ReportPdf, audit: Audit, key: str) -> bool:
+    """Whether what the report shows has changed since the PDF was made: the audit,
+    or anything else :func:`inputs_key` names (``key``: its value now)."""
+    return pdf.status == DONE and (
+        pdf.audit_revision != (audit.revision or 0) or pdf.inputs_key != key
+    )
 
 
 def size_text(size: int) -> str:

@@ -172,7 +172,10 @@ def sign_in(page: Any, email: str, password: str = "demo-password") -> None:
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(email)
     page.locator("#password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    # The form's POST always navigates (to the next page, or back with an error):
+    # wait for it, so the caller never reads the sign-in page as it unloads.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 def make_pdf(page: Any) -> None:

@@ -96,6 +96,15 @@ def test_every_fact_names_a_source_with_a_web_address():
     assert all(s.url.startswith("http") for s in fw.sources)
 
 
+def test_every_we_statement_but_governance_was_seen_in_a_stored_source():
+    fw = load_cqc()
+    unchecked = [s.code for s in fw.statements if not fw.source(s.we_statement_source).checked]
+    assert unchecked == ["governance"]
+    assert fw.statement("partnerships").we_statement_source == "trafford_appp_partnerships"
+    assert fw.statement("learning").we_statement_source == "knowsley_appp_learning"
+    assert fw.statement("equity").we_statement_source == "cqc_saf_equity"
+
+
 def test_framework_refuses_a_statement_of_an_unknown_theme():
     data = read_yaml(CQC_DIR / "cqc_la_2023.yaml")
     assert isinstance(data, dict)

@@ -271,6 +271,39 @@ def test_the_validator_refuses_an_unknown_source() -> None:
     _refused(data, "unknown source 'hearsay'")
 
 
+def test_the_validator_refuses_an_unknown_ascof_source() -> None:
+    data = _raw()
+    data["score"]["ascof_source"] = "hearsay"
+    _refused(data, "score.ascof_source: unknown source 'hearsay'")
+
+
+def test_the_validator_needs_each_source_marked_checked_or_not() -> None:
+    data = _raw()
+    del data["sources"]["esd"]["checked"]
+    _refused(data, "sources.esd: missing required key 'checked'")
+    data = _raw()
+    data["sources"]["esd"]["checked"] = "yes"
+    _refused(data, "sources.esd.checked: expected true or false")
+
+
+def test_every_ascof_number_was_seen_and_only_the_unseen_base_rules_are_unchecked() -> None:
+    """The ASCOF numbers (the 2014-15 to 2022-23 numbering) were each seen in a stored
+    copy; the definitions of 3B, 3C and 3D(2), whose left-out answers were not seen,
+    cite a source marked unchecked."""
+    assert SCORING.ascof_source.checked
+    assert all(m.ascof_source.checked for m in SCORING.measures)
+    assert SCORING.source.checked
+    unchecked = {m.ascof for m in SCORING.measures if not m.source.checked}
+    assert unchecked == {"3B", "3C", "3D(2)"}
+    assert [SCORING.ascof, *(m.ascof for m in SCORING.measures)] == [
+        "1D",
+        "1I(2)",
+        "3C",
+        "3D(2)",
+        "3B",
+    ]
+
+
 def test_the_validator_refuses_another_questionnaire() -> None:
     data = _raw()
     data["questionnaire"] = "partner_views"

@@ -28,6 +28,7 @@ from audit_app.models import Audit
 # Tables an audit owns that no page part kept per revision is made of.
 NOT_KEPT = {
     "change_event": "the audit trail: written with the change it records, never kept",
+    # The report keeps its sections under a key that counts them (services.report_cache).
     "questionnaire_response": "carers' answers arrive from the public survey; results pages are read fresh",
     "questionnaire_answer": "as questionnaire_response",
     "questionnaire_import": "an import job's own status",
@@ -35,7 +36,7 @@ NOT_KEPT = {
     "audit_membership": "who takes part: read fresh by every page",
     "invitation": "as audit_membership",
     # Written on a published version, which is otherwise fixed; shown only by the
-    # pages read fresh (the commissioners' review, "you said, we did", the report).
+    # pages read fresh (the commissioners' review, "you said, we did"); not in the report.
     "commissioner_comment": "commissioners' comments on a published version",
     "agreement": "commissioners' decisions on a published version",
     "feedback_summary": "'you said, we did' for carers, made public after publication",

@@ -402,3 +402,35 @@ def test_the_demo_areas_share_catalogue_indicators(app: Flask, visitor: Visitor)
     assert _row(rows, "A4a.1:")[2].startswith("Red amber Period: Apr–Jun 2026 Result: 2190 ")
     assert _row(rows, "SC/L1:")[1] == "Not in this audit"
     assert _row(rows, "LOCAL1:")[2] == "Not in this audit"
+
+
+def test_the_table_is_kept_until_an_areas_audit_has_a_new_revision(
+    app: Flask, as_commissioner: Visitor, region: dict[str, int]
+) -> None:
+    """The indicators table is kept with the other tables, per set of audits at their
+    revisions (services.benchmarking): a second look is not built again, and a value
+    changed with a new revision (as every page's save gives one) shows at once."""
+    from audit_app.services.changes import bump_revision
+    from audit_app.services.chart_cache import chart_cache
+
+    url = f"/compare-areas?{_query(region)}"
+    south = _row(_rows(as_commissioner.get(url)), "A4a.1:")[2]
+    assert south.startswith("Red") and "Result: 2100" in south
+    with app.app_context():
+        computed = chart_cache().stats.computed
+    assert _row(_rows(as_commissioner.get(url)), "A4a.1:")[2] == south
+    with app.app_context():
+        assert chart_cache().stats.computed == computed
+        value = db.session.scalar(
+            select(IndicatorValue)
+            .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+            .where(Indicator.audit_id == region["south"], Indicator.ref == "A4a.1")
+        )
+        assert value is not None
+        value.numerator = Decimal(2600)
+        audit = db.session.get(Audit, region["south"])
+        assert audit is not None
+        bump_revision(audit)
+        db.session.commit()
+    south = _row(_rows(as_commissioner.get(url)), "A4a.1:")[2]
+    assert south.startswith("Green") and "Result: 2600" in south

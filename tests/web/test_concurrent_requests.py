@@ -215,8 +215,10 @@ def test_concurrent_cell_saves_each_bump_the_revision_and_the_grid_shows_them_al
             pool.submit(save, visitor, cell)
             for visitor, cell in zip(writers[:SAVES], cells, strict=True)
         ]
-        statuses = [future.result() for future in saves]
-        writing.clear()
+        try:
+            statuses = [future.result() for future in saves]
+        finally:
+            writing.clear()  # a save that raised must not leave the readers reading forever
         assert all(future.result() >= 1 for future in readers)
     assert statuses == [302] * SAVES  # every save went through (new cells, no conflicts)
     page = writers[0].get(grid_url)

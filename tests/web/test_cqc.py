@@ -423,3 +423,22 @@ def test_an_imported_audit_keeps_its_scores_and_a_score_out_of_range_is_refused(
         copied = db.session.scalar(select(Audit.id).where(Audit.title == "Tampered copy"))
     assert copied is not None
     assert _saved(app, copied)["partnerships"][0] == 3
+
+
+def test_a_we_statement_not_checked_against_cqc_says_so_where_it_is_shown(
+    as_lead: Visitor, cast: Cast
+) -> None:
+    """Generated from the framework file: each statement whose words rest on an
+    unchecked source is flagged on the page and on its own page; no other is."""
+    from hub_model.cqc import load_cqc
+
+    framework = load_cqc()
+    page = as_lead.get(f"/audits/{cast.dementia.id}/cqc")
+    for statement in framework.statements:
+        checked = framework.source(statement.we_statement_source).checked
+        section = page.soup.select_one(f"section#{statement.code}")
+        own = _form(as_lead, cast.dementia.id, statement.code)
+        for where in (section, own.soup.select_one("main")):
+            assert where is not None
+            flagged = where.select_one(".app-unchecked-words") is not None
+            assert flagged is not checked, (statement.code, checked)

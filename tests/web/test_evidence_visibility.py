@@ -86,6 +86,20 @@ def test_partner_counts_and_last_change_on_the_overview_are_their_own(
     assert "2 submitted, 1 waiting for a decision." in own.find_parent("li").get_text(" ")
 
 
+def test_on_a_published_version_an_undecided_return_no_longer_waits(
+    app: Flask, visitor: Visitor, cast: Cast
+) -> None:
+    """It can no longer be accepted or returned there, so nobody is told it waits."""
+    seed_returns(app, cast.published.id, cast.partner.id, cast.lead.id, "uno")
+    for email in ("partner@example.org", "lead@example.org"):
+        visitor.sign_in(email)
+        page = visitor.get(f"/audits/{cast.published.id}")
+        line = page.soup.select_one("li a[href$='/evidence/']").find_parent("li")
+        text = line.get_text(" ", strip=True)
+        assert "1 not decided before publishing." in text, (email, text)
+        assert "waiting" not in text and "Completed" in text, (email, text)
+
+
 # --- seen 2: a linked return on the rating and checklist cell pages ------------------
 
 

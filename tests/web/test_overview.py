@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+import pytest
 from flask import Flask
 
+from audit_app.extensions import db
+from audit_app.models import (
+    Action,
+    Audit,
+    AuditMembership,
+    FeedbackSummary,
+    Questionnaire,
+    QuestionnaireResponse,
+)
+from audit_app.models.audit import PARTNER
+from audit_app.models.types import utcnow
+from audit_app.services.changes import bump_revision
+from tests import factories as make
 from tests.visit import Page, Visitor
 from tests.web.conftest import Cast
 
@@ -131,3 +147,79 @@ def test_the_partners_overview_of_a_draft_says_what_to_do_there(
     # A published version takes no more returns or proposals: nothing offered there.
     published = as_partner.get(f"/audits/{cast.published.id}")
     assert published.soup.select_one("#partner-next") is None
+
+
+# Kept per revision (services/overview.py, services/attention.py): what changes without
+# a new revision (tests/web/revision_guard.py, NOT_KEPT) or with the date stays fresh.
+
+
+def _hint(page: Page, title: str) -> str:
+    for item in page.soup.select(".govuk-task-list__item"):
+        link = item.select_one(".govuk-task-list__link")
+        if link and link.get_text(strip=True) == title:
+            return item.select_one(".govuk-task-list__hint").get_text(" ", strip=True)
+    raise AssertionError(f"no task {title!r}")
+
+
+def test_carers_answers_and_new_members_show_though_the_revision_stays(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    url = f"/audits/{cast.dementia.id}"
+    with app.app_context():
+        survey = Questionnaire(
+            audit_id=cast.dementia.id,
+            definition_id="carers_survey",
+            definition={"id": "carers_survey"},
+            title="Carers' survey",
+            audience="carers",
+            opens_on=date(2026, 6, 1),
+            closes_on=date(2026, 9, 30),
+            updated_by_id=cast.lead.id,
+        )
+        db.session.add(survey)
+        audit = db.session.get(Audit, cast.dementia.id)
+        assert audit is not None
+        bump_revision(audit)  # as the lead's questionnaire form does
+        db.session.commit()
+        survey_id = survey.id
+    before = as_lead.get(url)
+    assert "0 responses" in _hint(before, "Questionnaires")
+    partners = _hint(before, "Invite partners and commissioners")
+    assert _statuses(before)["You said, we did"] == "Not started"
+    with app.app_context():  # none of these gives the audit a new revision
+        db.session.add(
+            QuestionnaireResponse(
+                questionnaire_id=survey_id,
+                answers={"cares_for": ["dementia"]},
+                answered_on=date(2026, 6, 2),
+                source="online",
+            )
+        )
+        joiner = make.user("partner3@example.org", "partner")
+        db.session.add(AuditMembership(audit_id=cast.dementia.id, user_id=joiner.id, role=PARTNER))
+        db.session.add(FeedbackSummary(audit_id=cast.dementia.id, title="You said, we did"))
+        db.session.commit()
+    after = as_lead.get(url)
+    assert "1 response." in _hint(after, "Questionnaires")
+    assert _hint(after, "Invite partners and commissioners") != partners
+    assert _statuses(after)["You said, we did"] == "In progress"
+
+
+def test_an_action_due_today_is_overdue_tomorrow(
+    app: Flask, as_lead: Visitor, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with app.app_context():
+        db.session.add(
+            Action(audit_id=cast.dementia.id, description="Due today", due_by=utcnow().date())
+        )
+        audit = db.session.get(Audit, cast.dementia.id)
+        assert audit is not None
+        bump_revision(audit)
+        db.session.commit()
+    url = f"/audits/{cast.dementia.id}"
+    assert as_lead.get(url).soup.select_one("#attention-overdue") is None
+    tomorrow = utcnow() + timedelta(days=1)
+    monkeypatch.setattr("audit_app.audits.views.utcnow", lambda: tomorrow)
+    overdue = as_lead.get(url).soup.select_one("#attention-overdue")
+    assert overdue is not None
+    assert "1 action is overdue" in overdue.get_text()

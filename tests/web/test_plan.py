@@ -112,6 +112,9 @@ def _make(app: Flask, model: type, audit_id: int, **values: Any) -> int:
     with app.app_context():
         record = model(audit_id=audit_id, **{**defaults[model], **values})
         db.session.add(record)
+        audit = db.session.get(Audit, audit_id)
+        assert audit is not None
+        changes.bump_revision(audit)  # as the app's writes do: the plan is kept per revision
         db.session.commit()
         return int(record.id)
 
@@ -235,6 +238,24 @@ def test_progress_summary_reflects_the_latest_updates(
     assert "Open a café" in overdue
     assert "Carers' week" not in overdue and "Write a strategy" not in overdue
     assert page.soup.select_one(f"#action-{met} .govuk-tag").get_text(strip=True) == "Green"
+
+
+def test_an_action_due_today_is_overdue_on_the_plan_tomorrow(
+    app: Flask, as_lead: Visitor, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = f"/audits/{cast.draft.id}/plan"
+    _make(app, Action, cast.draft.id, description="Open a café", due_by=date.today())
+    assert as_lead.get(base).soup.select_one("#overdue-list") is None
+
+    class Tomorrow(date):
+        @classmethod
+        def today(cls) -> date:
+            return date.today() + timedelta(days=1)
+
+    monkeypatch.setattr("audit_app.plan.views.date", Tomorrow)
+    overdue = as_lead.get(base).soup.select_one("#overdue-list")
+    assert overdue is not None
+    assert "Open a café" in overdue.get_text(" ", strip=True)
 
 
 def test_lead_adds_changes_and_deletes_priorities(app: Flask, as_lead: Visitor, cast: Cast) -> None:

@@ -54,6 +54,13 @@ READ_ON_PUBLISHED = {
     "needs.outcomes": "/needs/outcomes",
 }
 ALLOWED = WRITES_ON_PUBLISHED.keys() | READ_ON_PUBLISHED.keys()
+# What goes on being added to a published version itself (not a new version or cycle).
+STILL_GATHERED = {
+    endpoint
+    for endpoint, why in WRITES_ON_PUBLISHED.items()
+    if why
+    in {"commissioners' review", "you said, we did", "gathering views goes on after publication"}
+}
 
 DEMO_DEMENTIA = "Carers of people with dementia in Northshire 2026/27"  # published
 
@@ -199,6 +206,18 @@ def _walk(app: Flask, visitor: Visitor, start: str, per_endpoint: int = 3) -> li
             refused.append(f"{url}, linked from {source}")
             continue
         assert page.status == 200, f"{url}: {page.status}"
+        note = page.soup.select_one("#published-note")
+        for form in page.soup.select("main form[method=post]"):
+            action = urlsplit(str(form.get("action") or url)).path
+            try:
+                posts_to = str(adapter.match(action, method="POST")[0])
+            except HTTPException:
+                continue
+            # A form that adds to this version itself (views, comments) must not sit
+            # under a note that calls the version read-only.
+            if posts_to in STILL_GATHERED:
+                assert note is not None, url
+                assert "read-only" not in note.get_text(), f"{url}: read-only above {posts_to}"
         for link in page.soup.select("main a[href]"):
             href = str(link["href"]).split("#")[0]
             path = urlsplit(href).path

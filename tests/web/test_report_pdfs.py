@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from audit_app.extensions import db
-from audit_app.models import Audit, AuditMembership, ReportPdf
+from audit_app.models import Audit, AuditMembership, ReportPdf, User
 from audit_app.models.types import utcnow
 from audit_app.services import report, report_pdfs
 from audit_app.services.changes import SaveFailed
@@ -166,8 +166,8 @@ def test_a_change_to_the_audit_makes_a_new_pdf_and_the_old_one_says_so(
     _change_audit(as_lead, cast.dementia)
     old = as_lead.get(_url(cast.dementia, f"/pdf/{first}"))
     warning = old.soup.select_one("#pdf-out-of-date").get_text(" ", strip=True)
-    assert "This PDF shows the audit as it was on" in warning
-    assert "The audit has changed since" in warning
+    assert "This PDF shows the report as it was on" in warning
+    assert "What it shows has changed since: the audit," in warning
     _download(as_lead, old)  # still there, as it was
     assert old.soup.select_one("#make-new-pdf").get_text(strip=True) == "Make a new PDF"
     second, page = _make(as_lead, cast.dementia)
@@ -323,12 +323,15 @@ def test_pdfs_are_not_in_the_json_export(
 def _queued(app: Flask, cast: Cast, **values: Any) -> int:
     with app.app_context():
         audit = db.session.get(Audit, cast.dementia.id)
+        lead = db.session.get(User, cast.lead.id)
+        assert audit is not None and lead is not None
         fields = {
             "audit_id": audit.id,
             "requested_by_id": cast.lead.id,
             "role": "lead",
             "status": report_pdfs.QUEUED,
             "audit_revision": audit.revision,
+            "inputs_key": report_pdfs.inputs_key(audit, lead, "lead"),
         }
         pdf = ReportPdf(**{**fields, **values})
         db.session.add(pdf)
