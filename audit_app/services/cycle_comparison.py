@@ -54,7 +54,10 @@ def earlier_audits_and_roles(
         .order_by(Audit.period_start.desc(), Audit.id.desc())
     )
     if brief:
-        query = query.options(load_only(Audit.id, Audit.scope, Audit.status))
+        # and what names it at its revision (chart_cache.revision_key)
+        query = query.options(
+            load_only(Audit.id, Audit.scope, Audit.status, Audit.revision, Audit.created_at)
+        )
     candidates = db.session.execute(query)
     scope = sorted(audit.scope or [])
     return [
