@@ -67,9 +67,9 @@ def index(audit_id: int) -> str:
 
 @bp.route(PREFIX + "/report")
 @login_required
-def report_page(audit_id: int) -> str:
+def report_page(audit_id: int) -> Response:
     ctx = _context(audit_id)
-    return report.render(ctx, "base.html")
+    return Response(report.render_page(ctx), mimetype="text/html")
 
 
 @bp.route(PREFIX + "/report.pdf")

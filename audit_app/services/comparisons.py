@@ -55,11 +55,13 @@ NO_OTHER_AREAS = (
 # --- the last cycle -----------------------------------------------------------------
 
 
-def last_cycle(audit: Audit, user: User) -> Audit | None:
-    """The cycle before ``audit`` by :data:`LAST_CYCLE_RULE`, or None."""
+def last_cycle(audit: Audit, user: User, brief: bool = False) -> Audit | None:
+    """The cycle before ``audit`` by :data:`LAST_CYCLE_RULE`, or None. ``brief``: only
+    which audit at which revision is wanted (report_cache.report_key), so its framework
+    is not read (cycle_comparison.earlier_audits_and_roles)."""
     choices = [
         earlier
-        for earlier, role in cycle_comparison.earlier_audits_and_roles(audit, user)
+        for earlier, role in cycle_comparison.earlier_audits_and_roles(audit, user, brief)
         if sees_judgements(earlier, role)
     ]
     return cycle_comparison.default_earlier(audit, choices)

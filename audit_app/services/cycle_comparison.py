@@ -11,16 +11,18 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Date, Integer, Select, bindparam, literal, select
 from sqlalchemy.orm import load_only
 
 from audit_app.extensions import db
-from audit_app.models import Audit
+from audit_app.models import Audit, AuditMembership
+from audit_app.models.audit import LEAD
 from audit_app.services import spreadsheets
-from audit_app.services.access import can_see, role_column
+from audit_app.services.access import can_see
 from audit_app.services.audit_grades import AuditGrades, grades_of
 from hub_model.comparison import RULE, compare, compare_outcomes, compare_summaries, tally
 from hub_model.scales import Change, label
@@ -44,24 +46,54 @@ def earlier_audits_and_roles(
 ) -> list[tuple[Audit, str]]:
     """:func:`earlier_audits`, each with the user's role in it (from the same query)."""
     user = current_user if user is None else user
-    query = (
-        select(Audit, role_column(user))
-        .where(
-            Audit.area_id == audit.area_id,
-            Audit.id != audit.id,
-            Audit.period_start < audit.period_start,
-        )
-        .order_by(Audit.period_start.desc(), Audit.id.desc())
-    )
-    if brief:
-        query = query.options(load_only(Audit.id, Audit.scope, Audit.status))
-    candidates = db.session.execute(query)
+    values: dict[str, Any] = {
+        "area_id": audit.area_id,
+        "audit_id": audit.id,
+        "period_start": audit.period_start,
+    }
+    if not user.is_admin:
+        values["user_id"] = user.id
+    candidates = db.session.execute(_earlier_query(user.is_admin, brief), values)
     scope = sorted(audit.scope or [])
     return [
         (earlier, role)
         for earlier, role in candidates
         if sorted(earlier.scope or []) == scope and can_see(user, earlier, role)
     ]
+
+
+@lru_cache(maxsize=4)
+def _earlier_query(admin: bool, brief: bool) -> Select[Any]:
+    """The query of :func:`earlier_audits_and_roles`, built once (for administrators and
+    members, brief or not), the audit's and user's values bound on each use: the
+    overview and the report's key ask it on every view, and building it cost more than
+    asking it (as access._audit_and_role)."""
+    role = (
+        literal(LEAD)
+        if admin
+        else select(AuditMembership.role)
+        .where(
+            AuditMembership.audit_id == Audit.id,
+            AuditMembership.user_id == bindparam("user_id", type_=Integer),
+        )
+        .correlate(Audit)
+        .scalar_subquery()
+    )
+    query = (
+        select(Audit, role)
+        .where(
+            Audit.area_id == bindparam("area_id", type_=Integer),
+            Audit.id != bindparam("audit_id", type_=Integer),
+            Audit.period_start < bindparam("period_start", type_=Date),
+        )
+        .order_by(Audit.period_start.desc(), Audit.id.desc())
+    )
+    if brief:
+        # and what names it at its revision (chart_cache.revision_key)
+        query = query.options(
+            load_only(Audit.id, Audit.scope, Audit.status, Audit.revision, Audit.created_at)
+        )
+    return query
 
 
 def default_earlier(audit: Audit, choices: list[Audit]) -> Audit | None:

@@ -193,7 +193,12 @@ def _stakeholders(audit: Audit, counts: dict[str, int]) -> tuple[str, str]:
 
 
 def _judged(audit: Audit) -> tuple[tuple[str, str], tuple[str, str]]:
-    """From the audit's grades, read once per revision (every cell in scope, filled)."""
+    """From the audit's grades (every cell in scope, filled), worked out once per
+    revision: the grades are all it reads, and counting 1,200 cells cost 0.15 ms a view."""
+    return cached(audit, "overview:judged", lambda: _judged_afresh(audit))
+
+
+def _judged_afresh(audit: Audit) -> tuple[tuple[str, str], tuple[str, str]]:
     grades = grades_of(audit)
     rated = completeness(grades.rag, grades.rag, {})
     judged = completeness(grades.status, grades.status, {})

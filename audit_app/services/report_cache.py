@@ -65,7 +65,7 @@ def report_key(ctx: ExportContext, by_day: bool = True) -> str:
         .where(Questionnaire.audit_id == audit.id)
     ).one()
     others = indicator_peers.other_area_audits(audit, user)
-    earlier = comparisons.last_cycle(audit, user)
+    earlier = comparisons.last_cycle(audit, user, brief=True)
     inputs = (
         ("audit", revision_key(audit), audit.area.name),
         ("reader", ctx.role, ctx.sees_judgements),
@@ -90,7 +90,7 @@ def kept_sections(
             section,
             cached(
                 ctx.audit,
-                f"report:{key}:{section.slug}" + (f"@{minute}" if section.minute else ""),
+                f"report-page:{key}:{section.slug}" + (f"@{minute}" if section.minute else ""),
                 lambda section=section: report.render_section(ctx, section),  # type: ignore[misc]
             ),
         )

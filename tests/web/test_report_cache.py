@@ -116,6 +116,32 @@ def test_a_kept_report_is_the_report_made_afresh(
     assert len(_sections(kept)) == len(report.SECTIONS)
 
 
+@pytest.mark.parametrize("reader", ["lead", "commissioner"])
+def test_the_page_sends_the_report_as_rendered_whole(
+    app: Flask, cycles: dict[str, int], cast: Cast, reader: str
+) -> None:
+    """The page puts each kept section's bytes into the frame rendered around them
+    (report.render_page): byte for byte the report rendered whole, in one request (the
+    same CSRF token and minute), whether its sections were kept or made just now."""
+    import flask_login
+
+    from audit_app.services.access import audit_or_404
+    from audit_app.services.exports import ExportContext
+
+    person = cast.lead if reader == "lead" else cast.commissioner
+    for _ in ("made", "kept"):
+        with app.test_request_context(f"/audits/{cycles['later']}/exports/report"):
+            user = db.session.get(User, person.id)
+            assert user is not None
+            flask_login.login_user(user)
+            audit, role = audit_or_404(cycles["later"])
+            ctx = ExportContext(audit, user, role)
+            page = report.render_page(ctx)
+            assert page == report.render(ctx, "base.html").encode("utf-8")
+            assert page.count(b'class="app-report-section') == len(report.shown_sections(ctx))
+            assert b"report-section-content" not in page
+
+
 # --- the audit at its revision --------------------------------------------------------
 
 
