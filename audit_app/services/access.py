@@ -74,15 +74,13 @@ def can_see(user: User, audit: Audit, role: str | None) -> bool:
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-@lru_cache(maxsize=2)
-def _audit_and_role(admin: bool) -> Select[Any]:
-    """The query of :func:`audit_or_404`, built once (for administrators and for
-    members), the audit's and the user's ids bound on each use: every audit page
-    asks it, and building its SQL expressions cost more than asking it."""
-    role = (
-        literal(LEAD)
-        if admin
-        else select(AuditMembership.role)
+def bound_role_column(admin: bool) -> Any:
+    """:func:`role_column` for a query built once: the user's id is the bound
+    parameter ``user_id`` (an administrator reads every audit as a lead)."""
+    if admin:
+        return literal(LEAD)
+    return (
+        select(AuditMembership.role)
         .where(
             AuditMembership.audit_id == Audit.id,
             AuditMembership.user_id == bindparam("user_id", type_=Integer),
@@ -90,8 +88,15 @@ def _audit_and_role(admin: bool) -> Select[Any]:
         .correlate(Audit)
         .scalar_subquery()
     )
+
+
+@lru_cache(maxsize=2)
+def _audit_and_role(admin: bool) -> Select[Any]:
+    """The query of :func:`audit_or_404`, built once (for administrators and for
+    members), the audit's and the user's ids bound on each use: every audit page
+    asks it, and building its SQL expressions cost more than asking it."""
     return (
-        select(Audit, role)
+        select(Audit, bound_role_column(admin))
         .where(Audit.id == bindparam("audit_id", type_=Integer))
         .options(joinedload(Audit.area))
     )

@@ -15,14 +15,13 @@ from functools import lru_cache
 from typing import Any
 
 from flask_login import current_user
-from sqlalchemy import Date, Integer, Select, bindparam, literal, select
+from sqlalchemy import Date, Integer, Select, bindparam, select
 from sqlalchemy.orm import load_only
 
 from audit_app.extensions import db
-from audit_app.models import Audit, AuditMembership
-from audit_app.models.audit import LEAD
+from audit_app.models import Audit
 from audit_app.services import spreadsheets
-from audit_app.services.access import can_see
+from audit_app.services.access import bound_role_column, can_see
 from audit_app.services.audit_grades import AuditGrades, grades_of
 from hub_model.comparison import RULE, compare, compare_outcomes, compare_summaries, tally
 from hub_model.scales import Change, label
@@ -68,19 +67,8 @@ def _earlier_query(admin: bool, brief: bool) -> Select[Any]:
     members, brief or not), the audit's and user's values bound on each use: the
     overview and the report's key ask it on every view, and building it cost more than
     asking it (as access._audit_and_role)."""
-    role = (
-        literal(LEAD)
-        if admin
-        else select(AuditMembership.role)
-        .where(
-            AuditMembership.audit_id == Audit.id,
-            AuditMembership.user_id == bindparam("user_id", type_=Integer),
-        )
-        .correlate(Audit)
-        .scalar_subquery()
-    )
     query = (
-        select(Audit, role)
+        select(Audit, bound_role_column(admin))
         .where(
             Audit.area_id == bindparam("area_id", type_=Integer),
             Audit.id != bindparam("audit_id", type_=Integer),
