@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import inspect
+
 from hub_model.framework import (
     Framework,
     builtin_frameworks,
@@ -27,7 +29,18 @@ def framework_of(audit: Any) -> Framework:
 
     Tailoring appends to the snapshot's change history, so its length tells
     whether the snapshot changed; saving a rating does not re-parse it.
+
+    Audit pages load the audit without its snapshot (a large JSON document,
+    `access._LISTED`): then the parsed framework is found by the audit's revision,
+    which every tailoring bumps, without reading the document at all.
     """
+    state = inspect(audit)
+    by_revision = None
+    if "framework" in state.unloaded and audit.id is not None:
+        by_revision = (audit.id, str(audit.created_at), audit.revision)
+        found = _BY_REVISION.get(by_revision)
+        if found is not None:
+            return found
     changes = audit.framework.get("changes") or ()
     key = (
         audit.id,
@@ -39,13 +52,20 @@ def framework_of(audit: Any) -> Framework:
     cached = _CACHE.get(key)
     if cached is None:
         cached = parse_framework(audit.framework, source=f"audit {audit.id} snapshot")
-        if len(_CACHE) > 256:
-            _CACHE.clear()
-        _CACHE[key] = cached
+        _keep(_CACHE, key, cached)
+    if by_revision is not None and not state.modified:
+        _keep(_BY_REVISION, by_revision, cached)
     return cached
 
 
+def _keep(cache: dict[Any, Framework], key: Any, framework: Framework) -> None:
+    if len(cache) > 256:
+        cache.clear()
+    cache[key] = framework
+
+
 _CACHE: dict[tuple[int, str, str, int, str], Framework] = {}
+_BY_REVISION: dict[tuple[int, str, int], Framework] = {}
 
 
 def group_choices(framework: Framework) -> list[tuple[str, str]]:

@@ -305,7 +305,7 @@ def _all_steps(audit: Audit, user: User | None, role: str, indicators: int) -> l
     last = _last_changes(audit, user, role)
     counts = _counts(audit, user, role)
     partners = counts["partners"]
-    tailored = len(audit.framework.get("changes") or ())
+    tailored = len(framework_of(audit).changes)
     statistics, jsna, sources = counts["statistics"], counts["jsna"], counts["sources"]
     answered, methods, findings = counts["answered"], counts["methods"], counts["findings"]
     ranked, priorities, actions = counts["ranked"], counts["priorities"], counts["actions"]
