@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Integer, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from audit_app.extensions import db
@@ -39,6 +39,11 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+# Every request reads its user: the statement is built once (Session.get builds its
+# own on each call: 0.25 ms against 0.18 ms, issue #21).
+_USER_BY_ID = select(User).where(User.id == bindparam("user_id", type_=Integer))
+
+
 def user_for_session(session_id: str) -> User | None:
     """The active user a session's id ("<id>:<session version>") names, or None when
     the version is old (they signed out, or the password changed, since) or the
@@ -46,7 +51,7 @@ def user_for_session(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.scalar(_USER_BY_ID, {"user_id": int(user_id)})
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
