@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+from functools import cached_property, partial
+from typing import Any
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from audit_app.audits.forms import AuditDetailsForm, AuditForm, InviteForm
 from audit_app.messages import INFORMATION, SUCCESS
+from audit_app.models import Audit
 from audit_app.models.audit import LEAD, PARTNER
 from audit_app.models.types import utcnow
 from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD
@@ -102,28 +107,77 @@ def new() -> Response | str:
     return render_template("audits/new.html", form=form)
 
 
+class _Overview:
+    """What the overview's kept parts show, read only when they are rendered (the
+    first view of a key: services/overview.py, "The page kept per revision")."""
+
+    def __init__(self, audit: Audit, role: str, today: date, facts: task_list.FreshFacts) -> None:
+        self.audit, self.role, self.today, self.facts = audit, role, today, facts
+
+    @cached_property
+    def framework(self) -> Any:
+        return framework_of(self.audit)
+
+    @cached_property
+    def indicators(self) -> list[Any]:
+        return list(step3.indicator_links(self.audit))
+
+    @cached_property
+    def scope(self) -> str:
+        return scope_description(self.audit, self.framework)
+
+    @cached_property
+    def steps(self) -> list[task_list.Step]:
+        return task_list.steps(
+            self.audit, self.role, current_user, self.indicators, self.facts.counts
+        )
+
+    @cached_property
+    def recent(self) -> list[Any]:
+        if self.role != LEAD:
+            return []
+        return task_list.recent_changes(self.audit, current_user, self.role)
+
+    @cached_property
+    def cycle(self) -> cycles.CycleFacts:
+        return cycles.overview_facts(self.audit, self.role)
+
+    @cached_property
+    def versions(self) -> publishing.Versions:
+        return publishing.versions(self.audit)
+
+    @cached_property
+    def sees_judgements(self) -> bool:
+        return sees_judgements(self.audit, self.role)
+
+    @cached_property
+    def attention(self) -> list[attention.Item] | None:
+        if self.role != LEAD:
+            return None
+        return attention.items(self.audit, current_user, self.today)
+
+
 @bp.route("/<int:audit_id>")
 @login_required
 def overview(audit_id: int) -> str:
+    # The audit comes without its framework (access._LISTED); it is read only when the
+    # kept parts are rendered.
     audit, role = audit_or_404(audit_id)
-    framework = framework_of(audit)
-    indicators = step3.indicator_links(audit)
+    today = utcnow().date()
+    # One query for what changes without a new revision; the rest of the page is
+    # rendered once per key (services/overview.py, "The page kept per revision").
+    facts = task_list.fresh_facts(audit, current_user)
+    key = task_list.page_key(audit, role, current_user, today, facts)
     return render_template(
         "audits/overview.html",
         audit=audit,
         role=role,
-        framework=framework,
-        scope=scope_description(audit, framework),
-        steps=task_list.steps(audit, role, current_user, indicators),
-        recent=task_list.recent_changes(audit, current_user, role) if role == LEAD else [],
-        last_changed_text=task_list.last_changed_text,
-        cycle=cycles.overview_facts(audit, role),
-        versions=publishing.versions(audit),
+        page=_Overview(audit, role, today, facts),
+        keep=partial(task_list.kept_parts, key),
+        new_version=audit.is_published and role == LEAD and not facts.has_newer,
         # Its CSRF token only where it is shown: a form is not free to make.
         button=ButtonForm(formdata=None) if audit.is_published and role == LEAD else None,
-        sees_judgements=sees_judgements(audit, role),
-        attention=attention.items(audit, current_user, utcnow().date()) if role == LEAD else None,
-        indicators=indicators,
+        last_changed_text=task_list.last_changed_text,
     )
 
 

@@ -6,13 +6,29 @@ Each section states the rule that completes it, so the status is never a mystery
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Integer, ScalarSelect, Select, bindparam, func, select
+from flask import current_app
+from markupsafe import Markup
+from sqlalchemy import (
+    BindParameter,
+    Date,
+    Integer,
+    ScalarSelect,
+    Select,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal,
+    select,
+)
 
 from audit_app.extensions import db
 from audit_app.models import (
@@ -38,7 +54,7 @@ from audit_app.models import (
 from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
 from audit_app.services import evidence
 from audit_app.services import indicators as step3
-from audit_app.services.access import sees_judgements
+from audit_app.services.access import bound_role_column, sees_judgements
 from audit_app.services.audit_grades import grades_of
 from audit_app.services.chart_cache import cached
 from audit_app.services.frameworks import framework_of
@@ -80,10 +96,13 @@ def _count(model: type, audit: Audit | BindParameter[int], *where: object) -> Sc
     return query.scalar_subquery()
 
 
-def _counts(audit: Audit, user: User | None, role: str) -> dict[str, int]:
+def _counts(
+    audit: Audit, user: User | None, role: str, fresh: dict[str, int] | None = None
+) -> dict[str, int]:
     """Every count the task list states: those of the audit's own records kept per
-    revision (a change to them makes a new revision), the others asked afresh."""
-    return _kept_counts(audit, user, role) | _fresh_counts(audit)
+    revision (a change to them makes a new revision), the others asked afresh (or
+    ``fresh``, already asked with :func:`fresh_facts`)."""
+    return _kept_counts(audit, user, role) | (_fresh_counts(audit) if fresh is None else fresh)
 
 
 def _ask(columns: dict[str, Any]) -> dict[str, int]:
@@ -146,8 +165,13 @@ def _fresh_counts(audit: Audit) -> dict[str, int]:
 def _fresh_query() -> Select[Any]:
     """The query of :func:`_fresh_counts`, built once with the audit's id bound on each
     use: building its twenty-odd SQL expressions was a fifth of the overview's time."""
+    return select(*(c.label(name) for name, c in _fresh_columns().items()))
+
+
+def _fresh_columns() -> dict[str, ScalarSelect[Any] | Any]:
+    """The counts of :func:`_fresh_counts`, each a subquery of the bound ``audit_id``."""
     audit = bindparam("audit_id", type_=Integer)
-    columns = {
+    return {
         "partners": _count(AuditMembership, audit, AuditMembership.role == PARTNER),
         "commissioners": _count(AuditMembership, audit, AuditMembership.role == COMMISSIONER),
         "answers": select(func.count())
@@ -160,7 +184,6 @@ def _fresh_query() -> Select[Any]:
         "feedback": _count(FeedbackSummary, audit)
         + _count(FeedbackSummary, audit, FeedbackSummary.public_token.is_not(None)),
     }
-    return select(*(c.label(name) for name, c in columns.items()))
 
 
 def _last_changes(audit: Audit, user: User | None, role: str) -> dict[str, ChangeEvent]:
@@ -264,13 +287,15 @@ def steps(
     role: str,
     user: User | None = None,
     indicators: Sequence[Any] | None = None,
+    fresh: dict[str, int] | None = None,
 ) -> list[Step]:
     """The task list for ``audit`` as ``user`` in ``role`` sees it, statuses computed from
     the data they may see (``user`` None: someone in the role with no returns of their own).
-    ``indicators``: the audit's (or their links), if the caller has read them already."""
+    ``indicators``: the audit's (or their links), if the caller has read them already;
+    ``fresh``: the counts of :func:`FreshFacts.counts`, if asked already."""
     found = step3.indicator_links(audit) if indicators is None else indicators
     visible = []
-    for step in _all_steps(audit, user, role, len(found)):
+    for step in _all_steps(audit, user, role, len(found), fresh):
         sections = [section for section in step.sections if role in section.roles]
         if not sees_judgements(audit, role):
             sections = [_without_judgements(section) for section in sections]
@@ -301,9 +326,11 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def _all_steps(audit: Audit, user: User | None, role: str, indicators: int) -> list[Step]:
+def _all_steps(
+    audit: Audit, user: User | None, role: str, indicators: int, fresh: dict[str, int] | None
+) -> list[Step]:
     last = _last_changes(audit, user, role)
-    counts = _counts(audit, user, role)
+    counts = _counts(audit, user, role, fresh)
     partners = counts["partners"]
     tailored = len(framework_of(audit).changes)
     statistics, jsna, sources = counts["statistics"], counts["jsna"], counts["sources"]
@@ -548,3 +575,193 @@ def last_changed_text(event: ChangeEvent | None) -> str | None:
     who = event.user.name if event.user else "Someone"
     when: datetime = event.at
     return f"Last changed by {who} on {when.strftime('%-d %B %Y')}"
+
+
+# --- The page kept per revision, with the facts asked afresh on every view --------
+#
+# What the overview shows of the audit's own records changes only with a new revision
+# (tests/web/revision_guard.py). The rest changes without one and is asked on every
+# view in ONE query (:func:`fresh_facts`), its answers part of the key:
+# - who takes part (partners, commissioners), carers' answers to the public survey,
+#   commissioners' comments and decisions, "you said, we did" (_fresh_columns);
+# - the newest audit trail entry: entries are also written where the revision stays
+#   (memberships, comments, decisions), and the task list and "Recent changes" show them;
+# - a newer version of this one (another audit, started from it; its state is named);
+# - the earlier audits of the area the reader could compare with (other audits: their
+#   revision, which follows their scope and publication, and the reader's role in each).
+# The reader (id, organisation, account role), their role in this audit, the area's
+# name and today's date (the attention list's overdue actions and reviews) are in the
+# key too. People's and organisations' names are not: nothing in the application
+# changes them once created (no form, command or service writes user_account.name or
+# organisation.name after the account or organisation is made); the area's name is
+# read with the audit anyway, so it is in the key.
+
+DEFAULT_KEPT_PAGES = 256
+
+
+@dataclass(frozen=True)
+class FreshFacts:
+    """What the overview shows that changes without a new revision of the audit."""
+
+    counts: dict[str, int]  # _fresh_columns: partners, commissioners, answers, ...
+    last_event: int | None  # the newest audit trail entry's id
+    newer: str | None  # "id:status" of a newer version of this audit, if any
+    earlier: str | None  # "id:revision:role" of each earlier audit of the area
+
+    @property
+    def has_newer(self) -> bool:
+        return self.newer is not None
+
+    def key(self) -> tuple[Hashable, ...]:
+        return (
+            tuple(sorted(self.counts.items())),
+            self.last_event,
+            self.newer,
+            self.earlier,
+        )
+
+
+@lru_cache(maxsize=2)
+def _facts_query(admin: bool) -> Select[Any]:
+    """The query of :func:`fresh_facts`, built once for administrators and members, the
+    audit's and reader's values bound on each use."""
+    audit_id = bindparam("audit_id", type_=Integer)
+    newer = (
+        select(cast(Audit.id, String) + literal(":") + Audit.status)
+        .where(
+            Audit.previous_audit_id == audit_id,
+            Audit.cycle == bindparam("cycle", type_=String),
+        )
+        .scalar_subquery()
+    )
+    earlier_audits = [
+        Audit.area_id == bindparam("area_id", type_=Integer),
+        Audit.id != audit_id,
+        Audit.period_start < bindparam("period_start", type_=Date),
+    ]
+    if not admin:
+        # Only the audits the reader takes part in may be compared with: found from
+        # their memberships (a handful), not by reading every audit.
+        earlier_audits.append(
+            Audit.id.in_(
+                select(AuditMembership.audit_id).where(
+                    AuditMembership.user_id == bindparam("user_id", type_=Integer)
+                )
+            )
+        )
+    earlier = (
+        select(
+            func.aggregate_strings(
+                cast(Audit.id, String)
+                + literal(":")
+                + cast(func.coalesce(Audit.revision, 0), String)
+                + literal(":")
+                + func.coalesce(bound_role_column(admin), literal("")),
+                ",",
+            )
+        )
+        .where(*earlier_audits)
+        .scalar_subquery()
+    )
+    last_event = (
+        select(func.max(ChangeEvent.id)).where(ChangeEvent.audit_id == audit_id).scalar_subquery()
+    )
+    columns = _fresh_columns() | {
+        "_last_event": last_event,
+        "_newer": newer,
+        "_earlier": earlier,
+    }
+    return select(*(c.label(name) for name, c in columns.items()))
+
+
+def fresh_facts(audit: Audit, user: User) -> FreshFacts:
+    """The overview's facts that change without a new revision, in one query."""
+    values: dict[str, Any] = {
+        "audit_id": audit.id,
+        "cycle": audit.cycle,
+        "area_id": audit.area_id,
+        "period_start": audit.period_start,
+    }
+    if not user.is_admin:
+        values["user_id"] = user.id
+    row = dict(db.session.execute(_facts_query(user.is_admin), values).one()._mapping)
+    last_event, newer, earlier = row.pop("_last_event"), row.pop("_newer"), row.pop("_earlier")
+    return FreshFacts(
+        {name: int(value or 0) for name, value in row.items()}, last_event, newer, earlier
+    )
+
+
+def page_key(
+    audit: Audit, role: str, user: User, today: date, facts: FreshFacts
+) -> tuple[Hashable, ...]:
+    """Everything the kept parts of the overview depend on (see above)."""
+    born = audit.created_at.timestamp() if audit.created_at else 0
+    return (
+        audit.id,
+        audit.revision or 0,
+        born,
+        audit.area.name if audit.area else None,
+        role,
+        user.id,
+        user.organisation_id,
+        user.role,
+        today.isoformat(),
+        facts.key(),
+    )
+
+
+class KeptPages:
+    """A bounded LRU of rendered parts of pages, per process (and per app)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._kept: OrderedDict[Hashable, tuple[Markup, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.made = 0
+
+    def get_or_make(
+        self, key: Hashable, make: Callable[[], tuple[Markup, ...]]
+    ) -> tuple[Markup, ...]:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+                self.hits += 1
+                return found
+        made = make()
+        with self._lock:
+            self.made += 1
+            self._kept[key] = made
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return made
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+_STORE_LOCK = threading.Lock()
+
+
+def kept_pages() -> KeptPages:
+    """The app's kept overview parts, made on first use (OVERVIEW_CACHE_SIZE entries)."""
+    store = current_app.extensions.get("overview_pages")
+    if store is None:
+        with _STORE_LOCK:
+            store = current_app.extensions.get("overview_pages")
+            if store is None:
+                size = int(current_app.config.get("OVERVIEW_CACHE_SIZE", DEFAULT_KEPT_PAGES))
+                store = current_app.extensions["overview_pages"] = KeptPages(size)
+    assert isinstance(store, KeptPages)
+    return store
+
+
+def kept_parts(key: Hashable, *parts: Callable[[], Any]) -> tuple[Markup, ...]:
+    """The rendered ``parts`` (blocks of the overview's template) under ``key``,
+    rendered only the first time: the template's ``keep``."""
+    return kept_pages().get_or_make(
+        key,
+        lambda: tuple(Markup(str(part())) for part in parts),  # noqa: S704 (our own template's output)
+    )
