@@ -29,10 +29,9 @@ from audit_app.services import overview as task_list
 from audit_app.services.access import (
     account_role_required,
     audit_or_404,
-    awaiting_publication,
     editable_audit_or_404,
     sees_judgements,
-    visible_audits,
+    visible_and_awaiting,
 )
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.frameworks import framework_choices, framework_of, group_choices
@@ -44,12 +43,15 @@ bp = Blueprint("audits", __name__, url_prefix="/audits")
 @bp.route("/")
 @login_required
 def index() -> str:
-    listed = visible_audits(current_user)
+    # One query for both lists: the drafts awaiting publication are among the audits
+    # the user is a member of.
+    listed, waiting = visible_and_awaiting(current_user)
     partnered = [audit.id for audit, role in listed if role == PARTNER]
     return render_template(
         "audits/index.html",
         audits=listed,
-        waiting=awaiting_publication(current_user),
+        waiting=waiting,
+        organisation_name=accounts.organisation_name(current_user),
         returned=evidence.returned_to(current_user, partnered),
     )
 

@@ -172,9 +172,10 @@ def confirm_checklist(audit_id: int, sub_outcome: str, group: str) -> BaseRespon
     return _confirm(audit, judgement, label, back)
 
 
-def _chosen_earlier(audit: Any) -> tuple[EarlierAuditForm, Any]:
-    """The compare form and the earlier audit it names (None with an error, or none exist)."""
-    choices = cycle_comparison.earlier_audits(audit)
+def _chosen_earlier(audit: Any, framework: bool = True) -> tuple[EarlierAuditForm, Any]:
+    """The compare form and the earlier audit it names (None with an error, or none
+    exist). ``framework=False``: the earlier audits' frameworks are read only if used."""
+    choices = cycle_comparison.earlier_audits(audit, framework=framework)
     form = EarlierAuditForm(request.args)
     form.earlier.choices = [
         (choice.id, f"{choice.title} ({choice.cycle}, {choice.status_label.lower()})")
@@ -192,8 +193,10 @@ def _chosen_earlier(audit: Any) -> tuple[EarlierAuditForm, Any]:
 @bp.route("/audits/<int:audit_id>/compare")
 @login_required
 def compare(audit_id: int) -> str:
-    audit, role = audit_with_judgements_or_404(audit_id)
-    form, earlier = _chosen_earlier(audit)
+    # The two audits' frameworks (tens of KB of JSON each) are read only when the
+    # comparison below is not kept.
+    audit, role = audit_with_judgements_or_404(audit_id, framework=False)
+    form, earlier = _chosen_earlier(audit, framework=False)
 
     def compared() -> tuple[cycle_comparison.Comparison, str, list[cqc_comparison.ScoreRow]]:
         assert earlier is not None

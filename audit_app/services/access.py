@@ -90,29 +90,36 @@ def bound_role_column(admin: bool) -> Any:
     )
 
 
-@lru_cache(maxsize=2)
-def _audit_and_role(admin: bool) -> Select[Any]:
+@lru_cache(maxsize=4)
+def _audit_and_role(admin: bool, framework: bool = True) -> Select[Any]:
     """The query of :func:`audit_or_404`, built once (for administrators and for
-    members), the audit's and the user's ids bound on each use: every audit page
-    asks it, and building its SQL expressions cost more than asking it."""
-    return (
+    members, with the framework or without), the audit's and the user's ids bound on
+    each use: every audit page asks it, and building its SQL expressions cost more
+    than asking it."""
+    query = (
         select(Audit, bound_role_column(admin))
         .where(Audit.id == bindparam("audit_id", type_=Integer))
         .options(joinedload(Audit.area))
     )
+    return query if framework else query.options(defer(Audit.framework))
 
 
 def audit_or_404(
-    audit_id: int, roles: tuple[str, ...] = ALL_MEMBER_ROLES, allow_published: bool = False
+    audit_id: int,
+    roles: tuple[str, ...] = ALL_MEMBER_ROLES,
+    allow_published: bool = False,
+    framework: bool = True,
 ) -> tuple[Audit, str]:
     """The audit and the current user's role in it, or 404 if they may not act here.
 
     A write (any method but GET/HEAD) to a published audit gets 409 unless
-    ``allow_published``: published versions do not change.
+    ``allow_published``: published versions do not change. ``framework=False``: the
+    audit's framework (tens of KB of JSON) is read only if the page uses it, for a
+    page that mostly shows what it kept (another query then).
     """
     # One query: the audit, its area (most pages name it) and the user's role in it.
     found = db.session.execute(
-        _audit_and_role(current_user.is_admin),
+        _audit_and_role(current_user.is_admin, framework),
         {"audit_id": audit_id} | ({} if current_user.is_admin else {"user_id": current_user.id}),
     ).first()
     if found is None:
@@ -136,11 +143,11 @@ def sees_judgements(audit: Audit, role: str | None) -> bool:
     return role == LEAD or audit.is_published
 
 
-def audit_with_judgements_or_404(audit_id: int) -> tuple[Audit, str]:
+def audit_with_judgements_or_404(audit_id: int, framework: bool = True) -> tuple[Audit, str]:
     """As `audit_or_404`, for a page made of the lead's judgements (the ratings'
     maps, wheel and gap map, the checklist, the comparison of cycles): 404 for
     someone who may not see them yet (`sees_judgements`)."""
-    audit, role = audit_or_404(audit_id)
+    audit, role = audit_or_404(audit_id, framework=framework)
     if not sees_judgements(audit, role):
         abort(404)
     return audit, role
@@ -176,22 +183,50 @@ def may_edit(audit: Audit, role: str | None) -> bool:
 _LISTED = (joinedload(Audit.area), defer(Audit.framework))
 
 
-def visible_audits(user: User) -> list[tuple[Audit, str]]:
-    """Audits the user can open, newest first, each with the user's role in it (and
-    its area loaded: the lists name it, in one query for all the audits)."""
-    if user.is_admin:
-        audits = db.session.scalars(
-            select(Audit).options(*_LISTED).order_by(Audit.created_at.desc())
-        ).all()
-        return [(audit, LEAD) for audit in audits]
-    rows = db.session.execute(
+@lru_cache(maxsize=2)
+def _listed_query(admin: bool) -> Select[Any]:
+    """The query of :func:`visible_audits`, built once (for administrators and for
+    members), the user's id bound on each use (as :func:`_audit_and_role`): every
+    audit's row of the user's memberships, with the user's role in it."""
+    if admin:
+        return select(Audit).options(*_LISTED).order_by(Audit.created_at.desc())
+    return (
         select(Audit, AuditMembership.role)
         .options(*_LISTED)
         .join(AuditMembership, AuditMembership.audit_id == Audit.id)
-        .where(AuditMembership.user_id == user.id)
+        .where(AuditMembership.user_id == bindparam("user_id", type_=Integer))
         .order_by(Audit.created_at.desc())
-    ).all()
-    return [(audit, role) for audit, role in rows if can_see(user, audit, role)]
+    )
+
+
+def _memberships(user: User) -> list[tuple[Audit, str]]:
+    """Every audit the user is a member of (each audit for an administrator, as its
+    lead), newest first, with their role: those they cannot open yet too."""
+    if user.is_admin:
+        audits = db.session.scalars(_listed_query(True)).all()
+        return [(audit, LEAD) for audit in audits]
+    rows = db.session.execute(_listed_query(False), {"user_id": user.id}).all()
+    return [(audit, role) for audit, role in rows]
+
+
+def visible_audits(user: User) -> list[tuple[Audit, str]]:
+    """Audits the user can open, newest first, each with the user's role in it (and
+    its area loaded: the lists name it, in one query for all the audits)."""
+    return [(audit, role) for audit, role in _memberships(user) if can_see(user, audit, role)]
+
+
+def visible_and_awaiting(user: User) -> tuple[list[tuple[Audit, str]], list[Audit]]:
+    """:func:`visible_audits` and :func:`awaiting_publication`, for a member from the
+    one query of their memberships (the drafts they joined as a commissioner are
+    among them, not readable yet)."""
+    if user.is_admin:
+        return visible_audits(user), awaiting_publication(user)
+    rows = _memberships(user)
+    waiting = [
+        audit for audit, role in reversed(rows) if role == COMMISSIONER and not audit.is_published
+    ]
+    waiting.sort(key=lambda audit: audit.created_at)  # oldest first, as awaiting_publication
+    return [(audit, role) for audit, role in rows if can_see(user, audit, role)], waiting
 
 
 def awaiting_publication(user: User) -> list[Audit]:
