@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 from flask import abort, request
 from flask_login import current_user, login_required
 from sqlalchemy import Integer, Select, bindparam, literal, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import defer, joinedload, load_only
 
 from audit_app.extensions import db
 from audit_app.models import Audit, AuditMembership, User
@@ -183,29 +183,38 @@ def may_edit(audit: Audit, role: str | None) -> bool:
 _LISTED = (joinedload(Audit.area), defer(Audit.framework))
 
 
-@lru_cache(maxsize=2)
-def _listed_query(admin: bool) -> Select[Any]:
+# What the list of audits shows of each (audits/index.html): only these are read.
+_NAMED = (
+    joinedload(Audit.area),
+    load_only(Audit.id, Audit.title, Audit.area_id, Audit.cycle, Audit.status, Audit.created_at),
+)
+
+
+@lru_cache(maxsize=4)
+def _listed_query(admin: bool, named: bool = False) -> Select[Any]:
     """The query of :func:`visible_audits`, built once (for administrators and for
     members), the user's id bound on each use (as :func:`_audit_and_role`): every
-    audit's row of the user's memberships, with the user's role in it."""
+    audit's row of the user's memberships, with the user's role in it. ``named``:
+    only what the list of audits shows of each is read."""
+    options = _NAMED if named else _LISTED
     if admin:
-        return select(Audit).options(*_LISTED).order_by(Audit.created_at.desc())
+        return select(Audit).options(*options).order_by(Audit.created_at.desc())
     return (
         select(Audit, AuditMembership.role)
-        .options(*_LISTED)
+        .options(*options)
         .join(AuditMembership, AuditMembership.audit_id == Audit.id)
         .where(AuditMembership.user_id == bindparam("user_id", type_=Integer))
         .order_by(Audit.created_at.desc())
     )
 
 
-def _memberships(user: User) -> list[tuple[Audit, str]]:
+def _memberships(user: User, named: bool = False) -> list[tuple[Audit, str]]:
     """Every audit the user is a member of (each audit for an administrator, as its
     lead), newest first, with their role: those they cannot open yet too."""
     if user.is_admin:
-        audits = db.session.scalars(_listed_query(True)).all()
+        audits = db.session.scalars(_listed_query(True, named)).all()
         return [(audit, LEAD) for audit in audits]
-    rows = db.session.execute(_listed_query(False), {"user_id": user.id}).all()
+    rows = db.session.execute(_listed_query(False, named), {"user_id": user.id}).all()
     return [(audit, role) for audit, role in rows]
 
 
@@ -216,12 +225,13 @@ def visible_audits(user: User) -> list[tuple[Audit, str]]:
 
 
 def visible_and_awaiting(user: User) -> tuple[list[tuple[Audit, str]], list[Audit]]:
-    """:func:`visible_audits` and :func:`awaiting_publication`, for a member from the
-    one query of their memberships (the drafts they joined as a commissioner are
-    among them, not readable yet)."""
+    """:func:`visible_audits` and :func:`awaiting_publication` for the list of audits,
+    for a member from the one query of their memberships (the drafts they joined as a
+    commissioner are among them, not readable yet). Of each audit, only what the list
+    shows is read: its id, title, area, cycle, status and creation time."""
     if user.is_admin:
         return visible_audits(user), awaiting_publication(user)
-    rows = _memberships(user)
+    rows = _memberships(user, named=True)
     waiting = [
         audit for audit, role in reversed(rows) if role == COMMISSIONER and not audit.is_published
     ]
