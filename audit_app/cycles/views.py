@@ -241,9 +241,10 @@ def compare_csv(audit_id: int) -> Response:
 # Comparing areas
 
 
-def _chosen_areas() -> tuple[CompareAreasForm, list[Any] | None]:
-    """The form, and the audits it names when they are a valid choice."""
-    choices = benchmarking.comparable_audits(current_user)
+def _chosen_areas(named: bool = False) -> tuple[CompareAreasForm, list[Any] | None]:
+    """The form, and the audits it names when they are a valid choice. ``named``: only
+    what names the audits is read (benchmarking.comparable_audits)."""
+    choices = benchmarking.comparable_audits(current_user, named)
     form = CompareAreasForm(request.args)
     # The cycle after the title, unless the title says it already.
     form.audits.choices = [
@@ -263,14 +264,16 @@ def _chosen_areas() -> tuple[CompareAreasForm, list[Any] | None]:
 @bp.route("/compare-areas")
 @account_role_required(COMMISSIONER, CARERS_LEAD, ADMINISTRATOR)
 def compare_areas() -> str:
-    form, chosen = _chosen_areas()
+    # Of the audits offered, only what names them is read: the rest of those chosen
+    # only when their tables are made.
+    form, chosen = _chosen_areas(named=True)
     # The tables are rendered once per set of audits at their revisions (the page's
     # tables_body, kept under benchmarking.kept_name): built only when not kept.
     return render_template(
         "cycles/compare_areas.html",
         form=form,
         chosen=chosen or [],
-        tables=lambda: benchmarking.benchmark(chosen) if chosen else [],
+        tables=lambda: benchmarking.benchmark(benchmarking.loaded(chosen)) if chosen else [],
         kept_name=benchmarking.kept_name(chosen) if chosen else "",
         query=[("audits", audit.id) for audit in chosen or []],
     )

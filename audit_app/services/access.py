@@ -183,10 +183,19 @@ def may_edit(audit: Audit, role: str | None) -> bool:
 _LISTED = (joinedload(Audit.area), defer(Audit.framework))
 
 
-# What the list of audits shows of each (audits/index.html): only these are read.
+# What the list of audits and the choice of areas to compare show of each (and what
+# names it at its revision, chart_cache.revision_key): only these are read.
 _NAMED = (
     joinedload(Audit.area),
-    load_only(Audit.id, Audit.title, Audit.area_id, Audit.cycle, Audit.status, Audit.created_at),
+    load_only(
+        Audit.id,
+        Audit.title,
+        Audit.area_id,
+        Audit.cycle,
+        Audit.status,
+        Audit.revision,
+        Audit.created_at,
+    ),
 )
 
 
@@ -218,10 +227,14 @@ def _memberships(user: User, named: bool = False) -> list[tuple[Audit, str]]:
     return [(audit, role) for audit, role in rows]
 
 
-def visible_audits(user: User) -> list[tuple[Audit, str]]:
+def visible_audits(user: User, named: bool = False) -> list[tuple[Audit, str]]:
     """Audits the user can open, newest first, each with the user's role in it (and
-    its area loaded: the lists name it, in one query for all the audits)."""
-    return [(audit, role) for audit, role in _memberships(user) if can_see(user, audit, role)]
+    its area loaded: the lists name it, in one query for all the audits). ``named``:
+    of each audit only its id, title, area, cycle, status and revision are read
+    (its other columns are loaded, each on its own, if used)."""
+    return [
+        (audit, role) for audit, role in _memberships(user, named) if can_see(user, audit, role)
+    ]
 
 
 def visible_and_awaiting(user: User) -> tuple[list[tuple[Audit, str]], list[Audit]]:
