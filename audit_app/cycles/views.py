@@ -34,7 +34,7 @@ from audit_app.services.access import (
     audit_with_judgements_or_404,
 )
 from audit_app.services.changes import SaveFailed, StaleEdit
-from audit_app.services.chart_cache import revision_key
+from audit_app.services.chart_cache import revision_key, spliced
 
 bp = Blueprint("cycles", __name__)
 
@@ -192,7 +192,7 @@ def _chosen_earlier(audit: Any, framework: bool = True) -> tuple[EarlierAuditFor
 
 @bp.route("/audits/<int:audit_id>/compare")
 @login_required
-def compare(audit_id: int) -> str:
+def compare(audit_id: int) -> Response:
     # The two audits' frameworks (tens of KB of JSON each) are read only when the
     # comparison below is not kept.
     audit, role = audit_with_judgements_or_404(audit_id, framework=False)
@@ -209,8 +209,8 @@ def compare(audit_id: int) -> str:
 
     # The comparison depends on the two audits alone: its part of the page is
     # rendered once per pair of revisions (the later audit's cache, named after the
-    # earlier audit at its revision).
-    return render_template(
+    # earlier audit at its revision) and kept as the bytes sent.
+    page = render_template(
         "cycles/compare.html",
         audit=audit,
         role=role,
@@ -220,6 +220,7 @@ def compare(audit_id: int) -> str:
         changes=cycle_comparison.CHANGES,
         cqc_rule=cqc_comparison.CYCLE_RULE,
     )
+    return Response(spliced(page), mimetype="text/html")
 
 
 @bp.route("/audits/<int:audit_id>/compare.csv")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from flask import Flask
 from markupsafe import Markup
 from sqlalchemy import select
@@ -216,3 +217,21 @@ def test_parameters_not_plain_data_are_never_kept_and_the_kept_are_bounded() -> 
     assert len(kept_widgets._kept) == kept_widgets.KEPT
     kept_widgets.kept_render("t.html", {"n": 0}, render)  # the oldest, dropped: again
     assert len(calls) == 2 + kept_widgets.KEPT + 10 + 1
+
+
+def test_kept_bytes_are_put_in_at_their_marks_and_a_stray_mark_is_an_error(app: Flask) -> None:
+    from types import SimpleNamespace
+
+    from audit_app.services.chart_cache import kept_bytes, spliced
+
+    audit = SimpleNamespace(id=10**9, revision=1, created_at=None)
+    with app.test_request_context():
+        mark = kept_bytes(audit, "test-part", lambda: Markup("<p>Kept → part</p>"))
+        assert spliced(f"<main>‘{mark}’</main>") == "<main>‘<p>Kept → part</p>’</main>".encode()
+    with app.test_request_context():
+        mark = kept_bytes(audit, "test-part", lambda: Markup("<p>not rendered again</p>"))
+        assert spliced(f"<b>{mark}</b>") == "<b><p>Kept → part</p></b>".encode()
+    with app.test_request_context():
+        mark = kept_bytes(audit, "test-part", lambda: "")
+        with pytest.raises(RuntimeError):
+            spliced(f"{mark}{mark}")
