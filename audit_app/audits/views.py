@@ -34,10 +34,9 @@ from audit_app.services import overview as task_list
 from audit_app.services.access import (
     account_role_required,
     audit_or_404,
-    awaiting_publication,
     editable_audit_or_404,
     sees_judgements,
-    visible_audits,
+    visible_and_awaiting,
 )
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.frameworks import framework_choices, framework_of, group_choices
@@ -49,12 +48,15 @@ bp = Blueprint("audits", __name__, url_prefix="/audits")
 @bp.route("/")
 @login_required
 def index() -> str:
-    listed = visible_audits(current_user)
+    # One query for both lists: the drafts awaiting publication are among the audits
+    # the user is a member of.
+    listed, waiting = visible_and_awaiting(current_user)
     partnered = [audit.id for audit, role in listed if role == PARTNER]
     return render_template(
         "audits/index.html",
         audits=listed,
-        waiting=awaiting_publication(current_user),
+        waiting=waiting,
+        organisation_name=accounts.organisation_name(current_user),
         returned=evidence.returned_to(current_user, partnered),
     )
 
@@ -190,7 +192,7 @@ def changes(audit_id: int) -> str:
     number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
     events, more = task_list.trail(audit, entity, number, current_user, role)
     # A judgement's evidence is kept in the trail by id: shown by the return's name.
-    names = {r.id: r.service_name for r in evidence.visible_returns(audit, current_user, role)}
+    names = evidence.visible_names(audit, current_user, role)
     return render_template(
         "audits/changes.html",
         audit=audit,

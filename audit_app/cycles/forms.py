@@ -6,8 +6,6 @@ from datetime import date
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovRadioInput,
     GovSubmitInput,
     GovTextInput,
 )
@@ -16,6 +14,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from audit_app.audits.forms import _valid_cycle
 from audit_app.forms import Form, GovDateField, optional_int
+from audit_app.kept_widgets import KeptCheckboxesInput, KeptRadioInput, KeptSubmitInput
 
 
 def _long_date(value: date) -> str:
@@ -94,10 +93,10 @@ class EarlierAuditForm(Form):
     earlier = RadioField(
         "Compare with",
         coerce=optional_int,
-        widget=GovRadioInput(),
+        widget=KeptRadioInput(),
         validate_choice=False,
     )
-    submit = SubmitField("Compare", widget=GovSubmitInput())
+    submit = SubmitField("Compare", widget=KeptSubmitInput())
 
     def validate_earlier(self, field: Any) -> None:
         if field.data not in {value for value, _ in field.choices}:
@@ -114,10 +113,10 @@ class CompareAreasForm(Form):
         "Audits to compare",
         description="Choose at least two published audits.",
         coerce=optional_int,
-        widget=GovCheckboxesInput(),
+        widget=KeptCheckboxesInput(),
         validate_choice=False,
     )
-    submit = SubmitField("Compare areas", widget=GovSubmitInput())
+    submit = SubmitField("Compare areas", widget=KeptSubmitInput())
 
     def validate_audits(self, field: Any) -> None:
         allowed = {value for value, _ in field.choices}

@@ -34,7 +34,7 @@ from audit_app.services.access import (
     audit_with_judgements_or_404,
 )
 from audit_app.services.changes import SaveFailed, StaleEdit
-from audit_app.services.chart_cache import revision_key
+from audit_app.services.chart_cache import revision_key, spliced
 
 bp = Blueprint("cycles", __name__)
 
@@ -172,9 +172,10 @@ def confirm_checklist(audit_id: int, sub_outcome: str, group: str) -> BaseRespon
     return _confirm(audit, judgement, label, back)
 
 
-def _chosen_earlier(audit: Any) -> tuple[EarlierAuditForm, Any]:
-    """The compare form and the earlier audit it names (None with an error, or none exist)."""
-    choices = cycle_comparison.earlier_audits(audit)
+def _chosen_earlier(audit: Any, framework: bool = True) -> tuple[EarlierAuditForm, Any]:
+    """The compare form and the earlier audit it names (None with an error, or none
+    exist). ``framework=False``: the earlier audits' frameworks are read only if used."""
+    choices = cycle_comparison.earlier_audits(audit, framework=framework)
     form = EarlierAuditForm(request.args)
     form.earlier.choices = [
         (choice.id, f"{choice.title} ({choice.cycle}, {choice.status_label.lower()})")
@@ -191,9 +192,11 @@ def _chosen_earlier(audit: Any) -> tuple[EarlierAuditForm, Any]:
 
 @bp.route("/audits/<int:audit_id>/compare")
 @login_required
-def compare(audit_id: int) -> str:
+def compare(audit_id: int) -> Response:
+    # The two audits' frameworks (tens of KB of JSON each) are read only when the
+    # comparison below is not kept.
     audit, role = audit_with_judgements_or_404(audit_id)
-    form, earlier = _chosen_earlier(audit)
+    form, earlier = _chosen_earlier(audit, framework=False)
 
     def compared() -> tuple[cycle_comparison.Comparison, str, list[cqc_comparison.ScoreRow]]:
         assert earlier is not None
@@ -206,8 +209,8 @@ def compare(audit_id: int) -> str:
 
     # The comparison depends on the two audits alone: its part of the page is
     # rendered once per pair of revisions (the later audit's cache, named after the
-    # earlier audit at its revision).
-    return render_template(
+    # earlier audit at its revision) and kept as the bytes sent.
+    page = render_template(
         "cycles/compare.html",
         audit=audit,
         role=role,
@@ -217,6 +220,7 @@ def compare(audit_id: int) -> str:
         changes=cycle_comparison.CHANGES,
         cqc_rule=cqc_comparison.CYCLE_RULE,
     )
+    return Response(spliced(page), mimetype="text/html")
 
 
 @bp.route("/audits/<int:audit_id>/compare.csv")
@@ -238,9 +242,10 @@ def compare_csv(audit_id: int) -> Response:
 # Comparing areas
 
 
-def _chosen_areas() -> tuple[CompareAreasForm, list[Any] | None]:
-    """The form, and the audits it names when they are a valid choice."""
-    choices = benchmarking.comparable_audits(current_user)
+def _chosen_areas(named: bool = False) -> tuple[CompareAreasForm, list[Any] | None]:
+    """The form, and the audits it names when they are a valid choice. ``named``: only
+    what names the audits is read (benchmarking.comparable_audits)."""
+    choices = benchmarking.comparable_audits(current_user, named)
     form = CompareAreasForm(request.args)
     # The cycle after the title, unless the title says it already.
     form.audits.choices = [
@@ -260,14 +265,16 @@ def _chosen_areas() -> tuple[CompareAreasForm, list[Any] | None]:
 @bp.route("/compare-areas")
 @account_role_required(COMMISSIONER, CARERS_LEAD, ADMINISTRATOR)
 def compare_areas() -> str:
-    form, chosen = _chosen_areas()
+    # Of the audits offered, only what names them is read: the rest of those chosen
+    # only when their tables are made.
+    form, chosen = _chosen_areas(named=True)
     # The tables are rendered once per set of audits at their revisions (the page's
     # tables_body, kept under benchmarking.kept_name): built only when not kept.
     return render_template(
         "cycles/compare_areas.html",
         form=form,
         chosen=chosen or [],
-        tables=lambda: benchmarking.benchmark(chosen) if chosen else [],
+        tables=lambda: benchmarking.benchmark(benchmarking.loaded(chosen)) if chosen else [],
         kept_name=benchmarking.kept_name(chosen) if chosen else "",
         query=[("audits", audit.id) for audit in chosen or []],
     )

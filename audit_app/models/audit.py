@@ -31,7 +31,7 @@ class Audit(db.Model):  # type: ignore[name-defined]
     __table_args__ = (UniqueConstraint("previous_audit_id", "cycle"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    area_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     # Carer group codes in scope; empty means the whole carer population.
     scope: Mapped[list[str]] = mapped_column(JSON, default=list)

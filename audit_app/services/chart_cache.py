@@ -176,3 +176,37 @@ def cached_markup(audit: Any, name: str, render: Callable[[], Any]) -> Markup:
     revision: the template global ``revision_cached``, given a block of the page
     (``self.body``). Never for anything that depends on who reads it."""
     return Markup(cached(audit, f"markup:{name}", lambda: str(render())))  # noqa: S704 (our own template's output)
+
+
+# Marks where a part kept as bytes goes in the page (:func:`kept_bytes`): a comment, so
+# no text of the page (escaped by Jinja) can hold it.
+_KEPT_MARK = Markup("<!--kept-part-->")
+
+
+def kept_bytes(audit: Any, name: str, render: Callable[[], Any]) -> Markup:
+    """:func:`cached_markup` kept as UTF-8 bytes (the template global
+    ``revision_kept``): the page holds a mark in its place, and the view sends
+    :func:`spliced` of the page, the bytes put in at the mark. A large kept part
+    (the comparison of two cycles, some 400 KB with its chart) is then neither
+    copied through the template nor encoded again on every request (as the report's
+    sections: services.report.render_page)."""
+    from flask import g
+
+    data = cached(audit, f"bytes:{name}", lambda: str(render()).encode("utf-8"))
+    g.setdefault("kept_parts", []).append(data)
+    return _KEPT_MARK
+
+
+def spliced(html: str) -> bytes:
+    """The page ``html`` as UTF-8, each part :func:`kept_bytes` kept put in at its
+    mark: the same bytes as the page rendered with the parts in place, encoded."""
+    from flask import g
+
+    parts: list[bytes] = g.pop("kept_parts", [])
+    pieces = html.split(_KEPT_MARK)
+    if len(pieces) != len(parts) + 1:  # a mark in the page that is not a kept part's
+        raise RuntimeError("kept parts and their places in the page do not match")
+    chunks = [pieces[0].encode("utf-8")]
+    for data, after in zip(parts, pieces[1:], strict=True):
+        chunks += (data, after.encode("utf-8"))
+    return b"".join(chunks)

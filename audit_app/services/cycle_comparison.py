@@ -16,7 +16,7 @@ from typing import Any
 
 from flask_login import current_user
 from sqlalchemy import Date, Integer, Select, bindparam, select
-from sqlalchemy.orm import load_only
+from sqlalchemy.orm import defer, load_only
 
 from audit_app.extensions import db
 from audit_app.models import Audit
@@ -32,16 +32,20 @@ CHANGES = tuple(Change)
 CHANGE_WORDS = {change: label(change) for change in Change} | {Change.REMOVED: "Dropped"}
 
 
-def earlier_audits(audit: Audit, user: Any = None, brief: bool = False) -> list[Audit]:
+def earlier_audits(
+    audit: Audit, user: Any = None, brief: bool = False, framework: bool = True
+) -> list[Audit]:
     """Audits of the same area and scope that began before ``audit``, newest first,
     that ``user`` (by default the current user) may open: one query, with the user's
     role in each. ``brief``: only whether there are any is wanted, so their frameworks
-    (a few tens of KB of JSON each) are not read."""
-    return [earlier for earlier, _ in earlier_audits_and_roles(audit, user, brief)]
+    (a few tens of KB of JSON each) are not read. ``framework=False``: every column but
+    the framework is read (the compare page names them all, and reads the framework
+    of the one compared only when its comparison is not kept)."""
+    return [earlier for earlier, _ in earlier_audits_and_roles(audit, user, brief, framework)]
 
 
 def earlier_audits_and_roles(
-    audit: Audit, user: Any = None, brief: bool = False
+    audit: Audit, user: Any = None, brief: bool = False, framework: bool = True
 ) -> list[tuple[Audit, str]]:
     """:func:`earlier_audits`, each with the user's role in it (from the same query)."""
     user = current_user if user is None else user
@@ -52,7 +56,7 @@ def earlier_audits_and_roles(
     }
     if not user.is_admin:
         values["user_id"] = user.id
-    candidates = db.session.execute(_earlier_query(user.is_admin, brief), values)
+    candidates = db.session.execute(_earlier_query(user.is_admin, brief, framework), values)
     scope = sorted(audit.scope or [])
     return [
         (earlier, role)
@@ -61,8 +65,8 @@ def earlier_audits_and_roles(
     ]
 
 
-@lru_cache(maxsize=4)
-def _earlier_query(admin: bool, brief: bool) -> Select[Any]:
+@lru_cache(maxsize=8)
+def _earlier_query(admin: bool, brief: bool, framework: bool = True) -> Select[Any]:
     """The query of :func:`earlier_audits_and_roles`, built once (for administrators and
     members, brief or not), the audit's and user's values bound on each use: the
     overview and the report's key ask it on every view, and building it cost more than
@@ -81,6 +85,8 @@ def _earlier_query(admin: bool, brief: bool) -> Select[Any]:
         query = query.options(
             load_only(Audit.id, Audit.scope, Audit.status, Audit.revision, Audit.created_at)
         )
+    elif not framework:
+        query = query.options(defer(Audit.framework))
     return query
 
 

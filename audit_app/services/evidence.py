@@ -131,6 +131,15 @@ def visible_returns(
     return list(db.session.scalars(query))
 
 
+def visible_names(audit: Audit, user: User, role: str | None) -> dict[int, str]:
+    """The service name of each of the audit's returns this user may see, by id: the
+    names alone, not the returns (the audit trail names the evidence of judgements)."""
+    query = select(EvidenceReturn.id, EvidenceReturn.service_name).where(
+        _visible(audit, user, role)
+    )
+    return {return_id: name for return_id, name in db.session.execute(query)}
+
+
 def count_visible_query(
     audit: Audit, user: User | None, role: str | None, *statuses: str
 ) -> Select[Any]:
