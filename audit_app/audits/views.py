@@ -136,7 +136,7 @@ def changes(audit_id: int) -> str:
     number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
     events, more = task_list.trail(audit, entity, number, current_user, role)
     # A judgement's evidence is kept in the trail by id: shown by the return's name.
-    names = {r.id: r.service_name for r in evidence.visible_returns(audit, current_user, role)}
+    names = evidence.visible_names(audit, current_user, role)
     return render_template(
         "audits/changes.html",
         audit=audit,

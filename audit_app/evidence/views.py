@@ -50,7 +50,7 @@ def index(audit_id: int) -> str:
         "evidence/index.html",
         audit=audit,
         role=role,
-        returns=evidence.visible_returns(audit, current_user, role, status),
+        returns=evidence.listed_returns(audit, current_user, role, status),
         filter_form=filter_form,
         status=status,
         status_label=EVIDENCE_STATUSES.get(status or ""),
