@@ -92,6 +92,7 @@ def _init_templates(app: Flask) -> None:
 
     from audit_app import layout
     from audit_app.forms import error_summary
+    from audit_app.ratings.grid_html import grid_cell
     from audit_app.select_options import select_options
     from audit_app.services.chart_cache import cached_markup, kept_bytes
     from audit_app.tables import govuk_table
@@ -102,6 +103,7 @@ def _init_templates(app: Flask) -> None:
     app.add_template_global(govuk_tag, "govukTag")
     app.add_template_global(govuk_task_list, "govukTaskList")
     app.add_template_global(select_options)
+    app.add_template_global(grid_cell)
     app.add_template_global(cached_markup, "revision_cached")
     app.add_template_global(kept_bytes, "revision_kept")
     app.add_template_global(layout.header, "layout_header")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,16 +47,24 @@ def index(audit_id: int) -> str:
     audit, role = audit_or_404(audit_id)
     filter_form = StatusFilterForm(request.args)
     status = filter_form.chosen()
+    returns = evidence.listed_returns(audit, current_user, role, status)
+    today = utcnow().date()
+    # The table is made of these rows (every value it shows), the day (out of date
+    # or not), the status and role (its caption, its words when empty) and the
+    # audit's framework (intervention names, by the audit's revision): rendered
+    # once for each.
+    shown = hashlib.sha256(repr((returns, today)).encode()).hexdigest()[:24]
     return render_template(
         "evidence/index.html",
         audit=audit,
         role=role,
-        returns=evidence.visible_returns(audit, current_user, role, status),
+        returns=returns,
+        listing_key=f"evidence/index.html:{role}:{status}:{shown}",
         filter_form=filter_form,
         status=status,
         status_label=EVIDENCE_STATUSES.get(status or ""),
         intervention_names={item.code: item.name for item in framework_of(audit).interventions},
-        today=utcnow().date(),
+        today=today,
         can_create=evidence.can_create(role) and not audit.is_published,
     )
 

@@ -76,9 +76,7 @@ def gap_map(audit_id: int) -> str:
     evidence = maps.visible_evidence(audit, current_user, role)
     # The content depends only on the audit's revision and on which evidence the
     # viewer may see (its names are shown), so it is rendered once for each.
-    seen = hashlib.sha256(
-        repr(sorted((key, e.service_name) for key, e in evidence.items())).encode()
-    ).hexdigest()[:16]
+    seen = hashlib.sha256(repr(sorted(evidence.items())).encode()).hexdigest()[:16]
 
     def render_body() -> str:
         return render_template(

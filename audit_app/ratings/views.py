@@ -210,6 +210,8 @@ def _waiting(audit: Audit, role: str, by_cell: bool = True) -> dict[str, Any]:
     False: only the table shows them so), and as a list above it."""
     if role != LEAD:
         return {"waiting": {}, "waiting_list": [], "waiting_rule": ""}
+    if not proposals.any_waiting(audit):
+        return {"waiting": {}, "waiting_list": [], "waiting_rule": proposals.RULE}
     return {
         "waiting": proposals.waiting_by_cell(audit) if by_cell else {},
         "waiting_list": proposals.waiting(audit),
@@ -221,6 +223,19 @@ class GridButtonForm(Form):
     """The grid page's form around a cached table: its CSRF token and button."""
 
     submit = SubmitField("Save all changes", widget=GovSubmitInput())
+
+
+_SUBMIT_HTML: list[Markup] = []
+
+
+def _submit_html(form: GridButtonForm | None) -> Markup | None:
+    """The button of a grid page as shown before any change (no errors): always the
+    same, so rendered once per process."""
+    if form is None:
+        return None
+    if not _SUBMIT_HTML:
+        _SUBMIT_HTML.append(Markup(str(form.submit)))  # noqa: S704 (the widget's own output)
+    return _SUBMIT_HTML[0]
 
 
 def _grid_page(audit: Audit, role: str) -> str:
@@ -246,13 +261,15 @@ def _grid_page(audit: Audit, role: str) -> str:
         )
 
     html = cached(audit, f"ratings-grid-rows-{role}-{editing}.html", table)
+    form = GridButtonForm() if editing else None
     return render_template(
         "ratings/grid.html",
         audit=audit,
         role=role,
         conflicts=[],
         unsaved=[],
-        form=GridButtonForm() if editing else None,
+        form=form,
+        submit_html=_submit_html(form),
         table_html=Markup(html),  # noqa: S704 (our own template's output)
         hidden=hidden,
         **waiting,
@@ -381,13 +398,15 @@ def _checklist_page(audit: Audit, role: str) -> str:
         )
 
     html = cached(audit, f"checklist-grid-rows-{role}-{editing}.html", tables)
+    form = GridButtonForm() if editing else None
     return render_template(
         "ratings/checklist.html",
         audit=audit,
         role=role,
         conflicts=[],
         unsaved=[],
-        form=GridButtonForm() if editing else None,
+        form=form,
+        submit_html=_submit_html(form),
         table_html=Markup(html),  # noqa: S704 (our own template's output)
     )
 

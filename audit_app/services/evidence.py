@@ -22,16 +22,25 @@ Every write goes through ``changes.save`` (version check, trail, one commit).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from audit_app.extensions import db
-from audit_app.models import Audit, ChangeEvent, EvidenceAttachment, EvidenceReturn, User
+from audit_app.models import (
+    Audit,
+    ChangeEvent,
+    EvidenceAttachment,
+    EvidenceReturn,
+    Organisation,
+    User,
+)
 from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
 from audit_app.models.evidence import EVIDENCE_STATUSES
 from audit_app.models.types import utcnow
@@ -83,12 +92,35 @@ def _visible(audit: Audit, user: User | None, role: str | None) -> ColumnElement
     Every page, count, trail entry and export about evidence is filtered by it.
     ``user`` None is someone with no returns of their own (a count made for a role).
     """
+    has_org = user is not None and user.organisation_id is not None
+    return _rule(
+        role,
+        user is not None,
+        has_org,
+        audit.is_published,
+        audit.id,
+        user.id if user is not None else None,
+        user.organisation_id if user is not None else None,
+    )
+
+
+def _rule(
+    role: str | None,
+    has_user: bool,
+    has_org: bool,
+    published: bool,
+    audit_id: Any,
+    user_id: Any,
+    organisation_id: Any,
+) -> ColumnElement[bool]:
+    """:func:`_visible`'s rule, its ids given as values or as bound parameters (for a
+    statement built once and run with each reader's ids: :func:`_listing`)."""
     own: ColumnElement[bool] = false()
-    if user is not None and role in (LEAD, PARTNER):
-        own = EvidenceReturn.author_id == user.id
-        if user.organisation_id is not None:
-            own = or_(own, EvidenceReturn.organisation_id == user.organisation_id)
-    shared = EvidenceReturn.status == ACCEPTED if audit.is_published else false()
+    if has_user and role in (LEAD, PARTNER):
+        own = EvidenceReturn.author_id == user_id
+        if has_org:
+            own = or_(own, EvidenceReturn.organisation_id == organisation_id)
+    shared = EvidenceReturn.status == ACCEPTED if published else false()
     if role == LEAD:
         rule = or_(own, EvidenceReturn.status != DRAFT)
     elif role == PARTNER:
@@ -97,7 +129,7 @@ def _visible(audit: Audit, user: User | None, role: str | None) -> ColumnElement
         rule = shared
     else:
         rule = false()
-    return and_(EvidenceReturn.audit_id == audit.id, rule)
+    return and_(EvidenceReturn.audit_id == audit_id, rule)
 
 
 def visible_ids(audit: Audit, user: User | None, role: str | None) -> Select[Any]:
@@ -131,13 +163,98 @@ def visible_returns(
     return list(db.session.scalars(query))
 
 
-def visible_names(audit: Audit, user: User, role: str | None) -> dict[int, str]:
-    """The service name of each of the audit's returns this user may see, by id: the
-    names alone, not the returns (the audit trail names the evidence of judgements)."""
-    query = select(EvidenceReturn.id, EvidenceReturn.service_name).where(
-        _visible(audit, user, role)
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A return as the evidence list shows it: only its shown columns, not its long
+    texts (a national audit's list holds hundreds)."""
+
+    id: int
+    service_name: str
+    organisation_id: int | None
+    organisation_name: str | None
+    interventions: list[str] | None
+    status: str
+    evidence_date: date | None
+    review_by: date | None
+
+    @property
+    def status_label(self) -> str:
+        return EVIDENCE_STATUSES.get(self.status, self.status)
+
+    def out_of_date(self, today: date) -> bool:
+        """As :meth:`EvidenceReturn.out_of_date`."""
+        return self.review_by is not None and self.review_by < today
+
+
+_LISTED = (
+    EvidenceReturn.id,
+    EvidenceReturn.service_name,
+    EvidenceReturn.organisation_id,
+    Organisation.name,
+    EvidenceReturn.interventions,
+    EvidenceReturn.status,
+    EvidenceReturn.evidence_date,
+    EvidenceReturn.review_by,
+)
+_NAMED = (EvidenceReturn.id, EvidenceReturn.service_name)
+
+
+@lru_cache(maxsize=128)
+def _listing(
+    named_only: bool,
+    role: str | None,
+    has_user: bool,
+    has_org: bool,
+    published: bool,
+    status: str | None,
+) -> Select[Any]:
+    """The statement of :func:`listed_returns` (or, ``named_only``, of
+    :func:`visible_names`) for one shape of the rule, built once: the reader's ids are
+    bound when it is run (:func:`_run_listing`)."""
+    rule = _rule(
+        role,
+        has_user,
+        has_org,
+        published,
+        bindparam("audit_id"),
+        bindparam("user_id"),
+        bindparam("organisation_id"),
     )
-    return {return_id: name for return_id, name in db.session.execute(query)}
+    query = select(*(_NAMED if named_only else _LISTED)).where(rule)
+    if not named_only:
+        query = query.outerjoin(Organisation, Organisation.id == EvidenceReturn.organisation_id)
+    if status is not None:
+        query = query.where(EvidenceReturn.status == status)
+    return query.order_by(EvidenceReturn.service_name, EvidenceReturn.id)
+
+
+def _run_listing(
+    named_only: bool, audit: Audit, user: User, role: str | None, status: str | None = None
+) -> Any:
+    has_org = user.organisation_id is not None
+    query = _listing(
+        named_only,
+        role,
+        True,
+        has_org,
+        bool(audit.is_published),
+        status if status in EVIDENCE_STATUSES else None,
+    )
+    params = {"audit_id": audit.id, "user_id": user.id, "organisation_id": user.organisation_id}
+    return db.session.execute(query, params)
+
+
+def listed_returns(
+    audit: Audit, user: User, role: str | None, status: str | None = None
+) -> list[Listed]:
+    """:func:`visible_returns` as the evidence list shows them (one query, its shown
+    columns only)."""
+    return [Listed(*row) for row in _run_listing(False, audit, user, role, status)]
+
+
+def visible_names(audit: Audit, user: User, role: str | None) -> dict[int, str]:
+    """The service names of the returns this user may see, by id (one query)."""
+    return {rid: name for rid, name in _run_listing(True, audit, user, role)}
 
 
 def count_visible_query(

@@ -349,9 +349,12 @@ def _cell(
     return CellView(kind, row, group, record, visible, hidden)
 
 
-def visible_evidence(audit: Audit, user: User, role: str) -> dict[str, EvidenceReturn]:
-    """The audit's evidence returns this person may see, by id as the gap map names them."""
-    return {str(e.id): e for e in evidence_service.visible_returns(audit, user, role)}
+def visible_evidence(audit: Audit, user: User, role: str) -> dict[str, str]:
+    """The service names of the audit's evidence returns this person may see, by id as
+    the gap map names them."""
+    return {
+        str(rid): name for rid, name in evidence_service.visible_names(audit, user, role).items()
+    }
 
 
 def action_names(audit: Audit) -> dict[str, str]:

@@ -16,6 +16,7 @@ from audit_app.extensions import db
 from audit_app.models import Audit, RatingProposal
 from audit_app.models.types import utcnow
 from audit_app.services.changes import bump_revision
+from audit_app.services.chart_cache import cached
 from audit_app.services.frameworks import framework_of
 from audit_app.services.scope import assessed_groups
 
@@ -42,6 +43,13 @@ def waiting_count(audit: Audit) -> int:
     """How many proposals wait for the lead in this audit (one query)."""
     query = select(func.count()).select_from(RatingProposal).where(_waiting(audit))  # type: ignore[arg-type]
     return db.session.scalar(query) or 0
+
+
+def any_waiting(audit: Audit) -> bool:
+    """Whether any proposal waits for the lead in this audit: known once per revision
+    (making and answering a proposal bump it, as do changes to the framework and the
+    groups in scope), so a grid with none asks nothing more."""
+    return cached(audit, "proposals-any-waiting", lambda: waiting_count(audit) > 0)
 
 
 def waiting_by_cell(audit: Audit) -> dict[tuple[str, str], int]:
