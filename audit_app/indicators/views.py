@@ -9,10 +9,11 @@ hides drafts from them). Every other page is the lead's alone: 404 for anyone el
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
@@ -128,17 +129,49 @@ def _as_of(text: str, ends: list[date]) -> date | None:
 @bp.route("/<int:indicator_id>/report-card")
 @login_required
 def report_card(audit_id: int, indicator_id: int) -> str:
+    """The card is made of the audit alone (the indicator, its values, the plan's
+    actions, the framework) and whether the reader may edit it: its content is rendered
+    once per revision for each (the template's ``revision_cached``), and the indicator
+    itself is read only then (its reference and title, for the page's title and the
+    404, are kept per revision with the audit's other indicators')."""
     audit, role = audit_or_404(audit_id, roles=READERS)
-    indicator = step3.record_or_404(step3.INDICATOR, audit, indicator_id)
-    card = dashboard_service.report_card(audit, indicator, framework_of(audit))
+    heading = _headings(audit).get(indicator_id)
+    if heading is None:
+        abort(404)
+
+    def card_and_chart() -> tuple[Indicator, dashboard_service.ReportCard, str]:
+        indicator = step3.record_or_404(step3.INDICATOR, audit, indicator_id)
+        card = dashboard_service.report_card(audit, indicator, framework_of(audit))
+        return indicator, card, _chart(audit, indicator, "svg").decode() if card.rows else ""
+
     return render_template(
         "indicators/report_card.html",
         audit=audit,
         can_edit=may_edit(audit, role),
-        indicator=indicator,
-        card=card,
-        svg=_chart(audit, indicator, "svg").decode() if card.rows else "",
+        indicator=heading,
+        card_and_chart=card_and_chart,
         step3=step3,
+    )
+
+
+@dataclass(frozen=True)
+class _Heading:
+    """What the report card's frame names of its indicator."""
+
+    id: int
+    ref: str
+    title: str
+
+
+def _headings(audit: Audit) -> dict[int, _Heading]:
+    """The audit's indicators by id, as the report card's frame names them, kept per
+    revision (adding, changing or deleting an indicator gives the audit a new one)."""
+    return cached(
+        audit,
+        "indicator-headings",
+        lambda: {
+            row.id: _Heading(row.id, row.ref, row.title) for row in step3.indicator_links(audit)
+        },
     )
 
 
