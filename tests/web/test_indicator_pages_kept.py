@@ -452,3 +452,29 @@ def test_a_partner_moved_to_another_organisation_counts_its_evidence(
         partner2.organisation_id = partner.organisation_id
         db.session.commit()
     assert seen() == "1"
+
+
+def test_a_partners_own_return_is_theirs_alone_after_they_move(
+    app: Flask, visitor: Visitor, cast: Cast
+) -> None:
+    """A partner who moved to another organisation still sees the return they wrote;
+    a colleague in their new organisation, in the same role at the same revision, not."""
+    from tests.web.test_evidence import MULTIPART
+    from tests.web.test_evidence import _form as _evidence_form
+
+    def seen() -> str:
+        rows = _report(visitor, cast.dementia.id).soup.select(
+            "#report-summary .govuk-summary-list__row"
+        )
+        found = {_text(row.dt): _text(row.dd) for row in rows}
+        return found["Evidence returns you can see"]
+
+    visitor.sign_in("partner@example.org")
+    visitor.post(f"/audits/{cast.dementia.id}/evidence/new", _evidence_form(), **MULTIPART)
+    with app.app_context():
+        partner, partner2 = _user("partner@example.org"), _user("partner2@example.org")
+        partner.organisation_id = partner2.organisation_id
+        db.session.commit()
+    assert seen() == "1"  # their own, by authorship
+    visitor.switch("partner2@example.org")
+    assert seen() == "0"
