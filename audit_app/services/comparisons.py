@@ -69,13 +69,11 @@ def last_cycle(audit: Audit, user: User, brief: bool = False) -> Audit | None:
 
 
 def last_cycle_key(
-    audit: Audit, user: User, briefs: list[tuple[cycle_comparison.EarlierBrief, str]] | None = None
+    audit: Audit, user: User, briefs: list[tuple[cycle_comparison.EarlierBrief, str]]
 ) -> str | None:
-    """:func:`last_cycle` named at its revision (chart_cache.revision_key), or None: for
-    keeping what is made of it (report_cache.report_key). The same rule, on the earlier
-    audits read as columns (cycle_comparison.earlier_briefs, unless given ``briefs``)."""
-    if briefs is None:
-        briefs = cycle_comparison.earlier_briefs(audit, user)
+    """:func:`last_cycle` named at its revision (chart_cache.revision_key), or None, by
+    the same rule, from the earlier audits read as columns (``briefs``:
+    cycle_comparison.briefs_of): for keeping what is made of it (report_cache)."""
     choices = [
         earlier
         for earlier, role in briefs

@@ -81,27 +81,13 @@ class EarlierBrief:
         return self.status == PUBLISHED
 
 
-def earlier_briefs(audit: Audit, user: Any) -> list[tuple[EarlierBrief, str]]:
-    """:func:`earlier_audits_and_roles` as :class:`EarlierBrief`: the same audits by the
-    same rule, read as columns, not as audits (report_cache.report_key asks it on every
-    view of the report, and making the audits cost more than asking)."""
-    values: dict[str, Any] = {
-        "area_id": audit.area_id,
-        "audit_id": audit.id,
-        "period_start": audit.period_start,
-    }
-    if not user.is_admin:
-        values["user_id"] = user.id
-    rows = db.session.execute(_earlier_columns_query(user.is_admin), values)
-    return briefs_of(audit, user, [(row, row.role) for row in rows])
-
-
 def briefs_of(
     audit: Audit, user: Any, rows: list[tuple[Any, str]]
 ) -> list[tuple[EarlierBrief, str]]:
     """Of earlier audits of the same area read as columns (id, revision, created_at,
     scope, status by name), newest first, with the user's role in each: those of
-    :func:`earlier_audits_and_roles`' rule (the same scope, one the user may open)."""
+    :func:`earlier_audits_and_roles`' rule (the same scope, one the user may open), as
+    :class:`EarlierBrief` (report_cache reads them with the report's other inputs)."""
     scope = sorted(audit.scope or [])
     found = []
     for row, role in rows:
@@ -117,13 +103,6 @@ def _earlier_where(query: Select[Any]) -> Select[Any]:
         Audit.id != bindparam("audit_id", type_=Integer),
         Audit.period_start < bindparam("period_start", type_=Date),
     ).order_by(Audit.period_start.desc(), Audit.id.desc())
-
-
-@lru_cache(maxsize=2)
-def _earlier_columns_query(admin: bool) -> Select[Any]:
-    """The query of :func:`earlier_briefs`: :func:`_earlier_query`'s, of columns."""
-    columns = (Audit.id, Audit.revision, Audit.created_at, Audit.scope, Audit.status)
-    return _earlier_where(select(*columns, bound_role_column(admin).label("role")))
 
 
 @lru_cache(maxsize=4)

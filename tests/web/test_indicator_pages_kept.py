@@ -478,3 +478,28 @@ def test_a_partners_own_return_is_theirs_alone_after_they_move(
     assert seen() == "1"  # their own, by authorship
     visitor.switch("partner2@example.org")
     assert seen() == "0"
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["lead@example.org", "partner@example.org", "commissioner@example.org", "admin@example.org"],
+)
+def test_the_reports_key_reads_the_audits_the_pages_show(
+    app: Flask, cycles: dict[str, int], cast: Cast, email: str
+) -> None:
+    """report_cache reads the other areas' audits, the last cycle and the answers in one
+    statement of columns: the same audits as the pages' own rules read as audits
+    (indicator_peers.other_area_audits, comparisons.last_cycle), for every reader."""
+    from audit_app.services import comparisons, indicator_peers, report_cache
+    from audit_app.services.chart_cache import revision_key
+
+    _survey(app, cycles["later"], 6)
+    with app.app_context():
+        user = _user(email)
+        for audit in db.session.scalars(select(Audit).order_by(Audit.id)):
+            others, earlier, answers = report_cache._others_earlier_and_answers(audit, user)
+            expected = sorted(indicator_peers.other_area_audits(audit, user), key=lambda a: a.id)
+            assert others == [(revision_key(a), a.area_id, a.cycle, a.area.name) for a in expected]
+            last = comparisons.last_cycle(audit, user)
+            assert earlier == (revision_key(last) if last else None), (email, audit.title)
+            assert answers == surveys.answers_key(audit)
