@@ -96,7 +96,7 @@ def dashboard(audit_id: int) -> str:
     their ids, revisions and areas' names) and, for those who read survey results, the
     carers' answers (questionnaires.answers_key, asked only if the lead has entered
     published figures to compare them with): it is rendered once for each."""
-    audit, role = audit_or_404(audit_id, roles=READERS)
+    audit, role = audit_or_404(audit_id, roles=READERS, framework=False)
     ends = cached(audit, "indicator-period-ends", lambda: step3.period_ends(audit))
     as_of = _as_of(request.args.get("as_of", ""), ends)
     today = date.today()
@@ -149,7 +149,7 @@ def report_card(audit_id: int, indicator_id: int) -> str:
     once per revision for each (the template's ``revision_cached``), and the indicator
     itself is read only then (its reference and title, for the page's title and the
     404, are kept per revision with the audit's other indicators')."""
-    audit, role = audit_or_404(audit_id, roles=READERS)
+    audit, role = audit_or_404(audit_id, roles=READERS, framework=False)
     heading = _headings(audit).get(indicator_id)
     if heading is None:
         abort(404)

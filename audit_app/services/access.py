@@ -90,29 +90,35 @@ def bound_role_column(admin: bool) -> Any:
     )
 
 
-@lru_cache(maxsize=2)
-def _audit_and_role(admin: bool) -> Select[Any]:
+@lru_cache(maxsize=4)
+def _audit_and_role(admin: bool, framework: bool = True) -> Select[Any]:
     """The query of :func:`audit_or_404`, built once (for administrators and for
     members), the audit's and the user's ids bound on each use: every audit page
     asks it, and building its SQL expressions cost more than asking it."""
-    return (
+    query = (
         select(Audit, bound_role_column(admin))
         .where(Audit.id == bindparam("audit_id", type_=Integer))
         .options(joinedload(Audit.area))
     )
+    return query if framework else query.options(defer(Audit.framework))
 
 
 def audit_or_404(
-    audit_id: int, roles: tuple[str, ...] = ALL_MEMBER_ROLES, allow_published: bool = False
+    audit_id: int,
+    roles: tuple[str, ...] = ALL_MEMBER_ROLES,
+    allow_published: bool = False,
+    framework: bool = True,
 ) -> tuple[Audit, str]:
     """The audit and the current user's role in it, or 404 if they may not act here.
 
     A write (any method but GET/HEAD) to a published audit gets 409 unless
-    ``allow_published``: published versions do not change.
+    ``allow_published``: published versions do not change. ``framework=False``: the
+    audit's framework (some 50 KB of JSON) is read only if it is used, for a page
+    that is mostly kept and uses it only when it is made afresh.
     """
     # One query: the audit, its area (most pages name it) and the user's role in it.
     found = db.session.execute(
-        _audit_and_role(current_user.is_admin),
+        _audit_and_role(current_user.is_admin, framework),
         {"audit_id": audit_id} | ({} if current_user.is_admin else {"user_id": current_user.id}),
     ).first()
     if found is None:
