@@ -3,9 +3,12 @@
 The report is the largest page (a dozen sections, some 600 KB); making it took
 about 100 ms of CPU. Its sections are kept in the chart cache
 (services.chart_cache) under :func:`report_key`, which names every input a
-section reads; the cover around them (title, draft warning, the date it is made
-and the "Make the PDF" form with the reader's CSRF token) is rendered on every
-request. The PDF makes its sections afresh: its images are its own.
+section reads. The cover and contents around them (title, draft warning, the day it
+is made) are kept under the same key and the day (report.render_page); the "Make the
+PDF" form, with the reader's CSRF token, and the page's layout are rendered on every
+request. The key's inputs from other audits (the other areas, the last cycle) and the
+survey answers are read in one statement of columns; the evidence the reader sees is
+kept per revision. The PDF makes its sections afresh: its images are its own.
 """
 
 from __future__ import annotations
