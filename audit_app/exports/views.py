@@ -68,7 +68,9 @@ def index(audit_id: int) -> str:
 @bp.route(PREFIX + "/report")
 @login_required
 def report_page(audit_id: int) -> Response:
-    ctx = _context(audit_id)
+    # Its sections are kept (services.report_cache): the framework is read to make them.
+    audit, role = audit_or_404(audit_id)
+    ctx = exports.ExportContext(audit, current_user, role)
     return Response(report.render_page(ctx), mimetype="text/html")
 
 

@@ -9,10 +9,12 @@ hides drafts from them). Every other page is the lead's alone: 404 for anyone el
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
@@ -26,7 +28,7 @@ from audit_app.services import indicator_dashboard as dashboard_service
 from audit_app.services import indicator_peers as peers
 from audit_app.services import indicators as step3
 from audit_app.services import plan as step4
-from audit_app.services import quality_of_life
+from audit_app.services import quality_of_life, questionnaires
 from audit_app.services.access import audit_or_404, editable_audit_or_404, may_edit
 from audit_app.services.chart_cache import cached
 from audit_app.services.frameworks import framework_of
@@ -88,16 +90,31 @@ def index(audit_id: int) -> str:
 @bp.route("/dashboard")
 @login_required
 def dashboard(audit_id: int) -> str:
-    """Seed 002's dashboard. Everything below the period picker depends only on the
-    audit's revision, the chosen period, today's date (action progress) and the other
-    areas' audits the viewer may open (benchmarking), so it is rendered once for each."""
+    """Seed 002's dashboard. Everything below the heading depends only on the audit's
+    revision, the chosen period, today's date (action progress), the other areas'
+    audits the viewer may open (benchmarking: indicator_peers.others_key, one query of
+    their ids, revisions and areas' names) and, for those who read survey results, the
+    carers' answers (questionnaires.answers_key, asked only if the lead has entered
+    published figures to compare them with): it is rendered once for each."""
     audit, role = audit_or_404(audit_id, roles=READERS)
     ends = cached(audit, "indicator-period-ends", lambda: step3.period_ends(audit))
     as_of = _as_of(request.args.get("as_of", ""), ends)
     today = date.today()
-    others = peers.other_area_audits(audit, current_user)
+    surveys = role in SURVEY_READERS and cached(
+        audit, "carer-figures-published", lambda: bool(quality_of_life.published(audit))
+    )
+    inputs = "|".join(
+        (
+            str(as_of),
+            today.isoformat(),
+            peers.others_key(audit, current_user),
+            repr(questionnaires.answers_key(audit)) if surveys else "no survey figures",
+        )
+    )
+    key = "indicators/dashboard.html:" + hashlib.sha256(inputs.encode()).hexdigest()[:32]
 
     def body() -> str:
+        others = peers.other_area_audits(audit, current_user)
         return render_template(
             "indicators/_dashboard_body.html",
             audit=audit,
@@ -106,16 +123,15 @@ def dashboard(audit_id: int) -> str:
             step4=step4,
         )
 
-    key = f"indicator-dashboard-{as_of}-{today}-{peers.signature(others)}.html"
-    html = cached(audit, key, body)
     return render_template(
         "indicators/dashboard.html",
         audit=audit,
         ends=ends,
         as_of=as_of,
-        body_html=Markup(html),  # noqa: S704 (our own template's output)
+        kept_key=key,
+        body_html=lambda: Markup(body()),  # noqa: S704 (our own template's output)
         # Survey figures for those who read questionnaire results (not partners).
-        carer_figures=quality_of_life.comparisons(audit) if role in SURVEY_READERS else None,
+        carer_figures=(lambda: quality_of_life.comparisons(audit)) if surveys else None,
     )
 
 
@@ -128,17 +144,49 @@ def _as_of(text: str, ends: list[date]) -> date | None:
 @bp.route("/<int:indicator_id>/report-card")
 @login_required
 def report_card(audit_id: int, indicator_id: int) -> str:
+    """The card is made of the audit alone (the indicator, its values, the plan's
+    actions, the framework) and whether the reader may edit it: its content is rendered
+    once per revision for each (the template's ``revision_cached``), and the indicator
+    itself is read only then (its reference and title, for the page's title and the
+    404, are kept per revision with the audit's other indicators')."""
     audit, role = audit_or_404(audit_id, roles=READERS)
-    indicator = step3.record_or_404(step3.INDICATOR, audit, indicator_id)
-    card = dashboard_service.report_card(audit, indicator, framework_of(audit))
+    heading = _headings(audit).get(indicator_id)
+    if heading is None:
+        abort(404)
+
+    def card_and_chart() -> tuple[Indicator, dashboard_service.ReportCard, str]:
+        indicator = step3.record_or_404(step3.INDICATOR, audit, indicator_id)
+        card = dashboard_service.report_card(audit, indicator, framework_of(audit))
+        return indicator, card, _chart(audit, indicator, "svg").decode() if card.rows else ""
+
     return render_template(
         "indicators/report_card.html",
         audit=audit,
         can_edit=may_edit(audit, role),
-        indicator=indicator,
-        card=card,
-        svg=_chart(audit, indicator, "svg").decode() if card.rows else "",
+        indicator=heading,
+        card_and_chart=card_and_chart,
         step3=step3,
+    )
+
+
+@dataclass(frozen=True)
+class _Heading:
+    """What the report card's frame names of its indicator."""
+
+    id: int
+    ref: str
+    title: str
+
+
+def _headings(audit: Audit) -> dict[int, _Heading]:
+    """The audit's indicators by id, as the report card's frame names them, kept per
+    revision (adding, changing or deleting an indicator gives the audit a new one)."""
+    return cached(
+        audit,
+        "indicator-headings",
+        lambda: {
+            row.id: _Heading(row.id, row.ref, row.title) for row in step3.indicator_links(audit)
+        },
     )
 
 

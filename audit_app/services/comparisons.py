@@ -23,6 +23,7 @@ from audit_app.services import indicators as step3
 from audit_app.services.access import sees_judgements
 from audit_app.services.benchmark_tables import NOT_IN_AUDIT, GradeTable
 from audit_app.services.benchmarking_indicators import latest_reported
+from audit_app.services.chart_cache import revision_key
 from audit_app.services.export_tables import indicator_figure
 from audit_app.services.exports import TABLES, Cell, ExportContext, ExportTable, shown, table
 from hub_model.comparison import INDICATOR_RULE, indicator_change
@@ -65,6 +66,21 @@ def last_cycle(audit: Audit, user: User, brief: bool = False) -> Audit | None:
         if sees_judgements(earlier, role)
     ]
     return cycle_comparison.default_earlier(audit, choices)
+
+
+def last_cycle_key(
+    audit: Audit, user: User, briefs: list[tuple[cycle_comparison.EarlierBrief, str]]
+) -> str | None:
+    """:func:`last_cycle` named at its revision (chart_cache.revision_key), or None, by
+    the same rule, from the earlier audits read as columns (``briefs``:
+    cycle_comparison.briefs_of): for keeping what is made of it (report_cache)."""
+    choices = [
+        earlier
+        for earlier, role in briefs
+        if sees_judgements(earlier, role)  # type: ignore[arg-type]
+    ]
+    chosen = cycle_comparison.default_earlier(audit, choices)
+    return revision_key(chosen) if chosen else None
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ import base64
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_login import current_user
 from sqlalchemy import Date, Integer, Select, bindparam, select
@@ -20,11 +21,14 @@ from sqlalchemy.orm import defer, load_only
 
 from audit_app.extensions import db
 from audit_app.models import Audit
+from audit_app.models.audit import PUBLISHED
 from audit_app.services import spreadsheets
 from audit_app.services.access import bound_role_column, can_see
 from audit_app.services.audit_grades import AuditGrades, grades_of
 from hub_model.comparison import RULE, compare, compare_outcomes, compare_summaries, tally
 from hub_model.scales import Change, label
+
+A = TypeVar("A", "Audit", "EarlierBrief")
 
 CHANGES = tuple(Change)
 # The words the pages, chart and CSV use: "dropped" reads better than "removed"
@@ -65,21 +69,53 @@ def earlier_audits_and_roles(
     ]
 
 
+@dataclass(frozen=True)
+class EarlierBrief:
+    """An earlier audit as :func:`earlier_briefs` reads it: which audit at which
+    revision (chart_cache.revision_key), and what access.can_see and sees_judgements ask."""
+
+    id: int
+    revision: int | None
+    created_at: datetime | None
+    scope: list[str] | None
+    status: str
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PUBLISHED
+
+
+def briefs_of(
+    audit: Audit, user: Any, rows: list[tuple[Any, str]]
+) -> list[tuple[EarlierBrief, str]]:
+    """Of earlier audits of the same area read as columns (id, revision, created_at,
+    scope, status by name), newest first, with the user's role in each: those of
+    :func:`earlier_audits_and_roles`' rule (the same scope, one the user may open), as
+    :class:`EarlierBrief` (report_cache reads them with the report's other inputs)."""
+    scope = sorted(audit.scope or [])
+    found = []
+    for row, role in rows:
+        earlier = EarlierBrief(row.id, row.revision, row.created_at, row.scope, row.status)
+        if sorted(earlier.scope or []) == scope and can_see(user, earlier, role):  # type: ignore[arg-type]
+            found.append((earlier, role))
+    return found
+
+
+def _earlier_where(query: Select[Any]) -> Select[Any]:
+    return query.where(
+        Audit.area_id == bindparam("area_id", type_=Integer),
+        Audit.id != bindparam("audit_id", type_=Integer),
+        Audit.period_start < bindparam("period_start", type_=Date),
+    ).order_by(Audit.period_start.desc(), Audit.id.desc())
+
+
 @lru_cache(maxsize=8)
 def _earlier_query(admin: bool, brief: bool, framework: bool = True) -> Select[Any]:
     """The query of :func:`earlier_audits_and_roles`, built once (for administrators and
     members, brief or not), the audit's and user's values bound on each use: the
     overview and the report's key ask it on every view, and building it cost more than
     asking it (as access._audit_and_role)."""
-    query = (
-        select(Audit, bound_role_column(admin))
-        .where(
-            Audit.area_id == bindparam("area_id", type_=Integer),
-            Audit.id != bindparam("audit_id", type_=Integer),
-            Audit.period_start < bindparam("period_start", type_=Date),
-        )
-        .order_by(Audit.period_start.desc(), Audit.id.desc())
-    )
+    query = _earlier_where(select(Audit, bound_role_column(admin)))
     if brief:
         # and what names it at its revision (chart_cache.revision_key)
         query = query.options(
@@ -90,7 +126,7 @@ def _earlier_query(admin: bool, brief: bool, framework: bool = True) -> Select[A
     return query
 
 
-def default_earlier(audit: Audit, choices: list[Audit]) -> Audit | None:
+def default_earlier(audit: Audit, choices: list[A]) -> A | None:
     """The audit this one was started from, if it is a choice; else the latest."""
     for choice in choices:
         if choice.id == audit.previous_audit_id:

@@ -271,6 +271,19 @@ def results(audit: Audit, record: Questionnaire) -> Summary:
     return summarise(definition_of(record), answer_sets(record), group_order(framework), in_scope)
 
 
+def answers_key(audit: Audit) -> tuple[int, int | None]:
+    """How many answers the audit's questionnaires hold and the newest's id, for keeping
+    what is made of them: carers answer the public survey with no new revision of the
+    audit, and a named questionnaire answered again replaces its answers with a new row
+    (tests/web/revision_guard.py, NOT_KEPT). One query."""
+    count, newest = db.session.execute(
+        select(func.count(QuestionnaireResponse.id), func.max(QuestionnaireResponse.id))
+        .join(Questionnaire, Questionnaire.id == QuestionnaireResponse.questionnaire_id)
+        .where(Questionnaire.audit_id == audit.id)
+    ).one()
+    return int(count), newest
+
+
 def for_report(audit: Audit, role: str) -> list[tuple[Questionnaire, Summary]] | None:
     """Each questionnaire with its results, for the report; None for a role that
     does not read results in the app (partners see their own answers only)."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -383,7 +383,11 @@ def _render_report(
     ctx: ExportContext,
     layout: str,
     parts: list[tuple[Section, RenderedSection]] | list[tuple[Section, _Placeholder]],
+    now: datetime | None = None,
+    frame_key: str | None = None,
 ) -> str:
+    """The report around ``parts``; ``frame_key``: the page's, naming everything its
+    cover and contents show but the day (``now``'s, which it must name too)."""
     return render_template(
         "exports/report.html",
         layout=layout,
@@ -394,7 +398,8 @@ def _render_report(
         pages=pages_of([(s, part.brief) for s, part in parts]),
         # The PDF's layout holds the stylesheet; the page links to it.
         stylesheet=Markup(stylesheet() if layout != PAGE_LAYOUT else ""),  # noqa: S704
-        now=utcnow(),
+        now=now or utcnow(),
+        frame_key=frame_key,
     )
 
 
@@ -422,9 +427,19 @@ def render_page(ctx: ExportContext) -> bytes:
     The same bytes as ``render(ctx, "base.html").encode()``."""
     from audit_app.services import report_cache
 
-    parts = report_cache.kept_sections(ctx, shown_sections(ctx))
+    key = report_cache.report_key(ctx)
+    parts = report_cache.kept_sections(ctx, shown_sections(ctx), key)
+    now = utcnow()
+    # The cover and contents are kept too, for the day they say they were made on.
+    frame_key = f"report-frame:{key}:{now.date().isoformat()}:" + "".join(
+        "b" if part.brief else "-" for _, part in parts
+    )
     frame = _render_report(
-        ctx, PAGE_LAYOUT, [(s, _Placeholder(part.brief, _MARK)) for s, part in parts]
+        ctx,
+        PAGE_LAYOUT,
+        [(s, _Placeholder(part.brief, _MARK)) for s, part in parts],
+        now,
+        frame_key,
     ).split(_MARK)
     if len(frame) != len(parts) + 1:  # a template change dropped or doubled a section
         raise RuntimeError("report page: sections and their places do not match")

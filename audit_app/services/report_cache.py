@@ -3,23 +3,51 @@
 The report is the largest page (a dozen sections, some 600 KB); making it took
 about 100 ms of CPU. Its sections are kept in the chart cache
 (services.chart_cache) under :func:`report_key`, which names every input a
-section reads; the cover around them (title, draft warning, the date it is made
-and the "Make the PDF" form with the reader's CSRF token) is rendered on every
-request. The PDF makes its sections afresh: its images are its own.
+section reads. The cover and contents around them (title, draft warning, the day it
+is made) are kept under the same key and the day (report.render_page); the "Make the
+PDF" form, with the reader's CSRF token, and the page's layout are rendered on every
+request. The key's inputs from other audits (the other areas, the last cycle) and the
+survey answers are read in one statement of columns; the evidence the reader sees is
+kept per revision. The PDF makes its sections afresh: its images are its own.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import (
+    CompoundSelect,
+    Date,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
 from audit_app.extensions import db
-from audit_app.models import EvidenceReturn, Questionnaire, QuestionnaireResponse
+from audit_app.models import (
+    Audit,
+    AuditMembership,
+    EvidenceReturn,
+    Organisation,
+    Questionnaire,
+    QuestionnaireResponse,
+    User,
+)
+from audit_app.models.audit import LEAD, PUBLISHED
 from audit_app.models.types import utcnow
-from audit_app.services import comparisons, indicator_peers, report
+from audit_app.services import comparisons, cycle_comparison, report
 from audit_app.services import evidence as evidence_service
+from audit_app.services.access import bound_role_column
 from audit_app.services.chart_cache import cached, revision_key
 from audit_app.services.exports import ExportContext
 from audit_app.services.report import RenderedSection, Section
@@ -56,34 +84,134 @@ def report_key(ctx: ExportContext, by_day: bool = True) -> str:
     did", PDFs and their jobs, who else takes part.
     """
     audit, user = ctx.audit, ctx.user
-    visible = db.session.scalars(
-        evidence_service.visible_ids(audit, user, ctx.role).order_by(EvidenceReturn.id)
-    )
-    answers = db.session.execute(
-        select(func.count(QuestionnaireResponse.id), func.max(QuestionnaireResponse.id))
-        .join(Questionnaire, Questionnaire.id == QuestionnaireResponse.questionnaire_id)
-        .where(Questionnaire.audit_id == audit.id)
-    ).one()
-    others = indicator_peers.other_area_audits(audit, user)
-    earlier = comparisons.last_cycle(audit, user, brief=True)
+    others, earlier, answers = _others_earlier_and_answers(audit, user)
     inputs = (
         ("audit", revision_key(audit), audit.area.name),
         ("reader", ctx.role, ctx.sees_judgements),
-        ("evidence", tuple(visible)),
-        ("other areas", tuple((revision_key(a), a.area.name) for a in others)),
-        ("last cycle", revision_key(earlier) if earlier else None),
-        ("survey answers", tuple(answers)),
+        ("evidence", _visible_evidence(ctx)),
+        ("other areas", others),
+        ("last cycle", earlier),
+        ("survey answers", answers),
         ("today", report.today().isoformat() if by_day else None),
     )
     return hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]
 
 
+def _visible_evidence(ctx: ExportContext) -> tuple[int, ...]:
+    """The ids of the evidence returns the reader may see, kept per revision of the
+    audit (every write to its returns gives it a new one) for the reader, their
+    organisation (their own returns: services.evidence's rule) and role."""
+    audit, user = ctx.audit, ctx.user
+    return cached(
+        audit,
+        f"report-evidence:{user.id}:{user.organisation_id}:{ctx.role}",
+        lambda: tuple(
+            db.session.scalars(
+                evidence_service.visible_ids(audit, user, ctx.role).order_by(EvidenceReturn.id)
+            )
+        ),
+    )
+
+
+def _others_earlier_and_answers(
+    audit: Audit, user: User
+) -> tuple[list[tuple[str, int, str, str]], str | None, tuple[int, int | None]]:
+    """indicator_peers.others_key's audits, comparisons.last_cycle_key and
+    questionnaires.answers_key, by the same rules, from one statement: the audits the
+    user is a member of (any, for an administrator) that are either a published audit
+    of another area or an earlier one of this area, as columns, and the answers'
+    count and newest id as one more row."""
+    values: dict[str, Any] = {
+        "area_id": audit.area_id,
+        "audit_id": audit.id,
+        "period_start": audit.period_start,
+    }
+    if not user.is_admin:
+        values["user_id"] = user.id
+    others: list[tuple[str, int, str, str]] = []
+    earlier: list[tuple[Any, str]] = []
+    answers: tuple[int, int | None] = (0, None)
+    for row in db.session.execute(_reader_query(user.is_admin), values):
+        if row.kind == "answers":
+            answers = (int(row.id), row.revision)
+        elif row.status == PUBLISHED and row.area_id != audit.area_id:
+            others.append((revision_key(row), row.area_id, row.cycle, row.name))
+        if (
+            row.kind == "audit"
+            and row.area_id == audit.area_id
+            and row.id != audit.id
+            and row.period_start < audit.period_start
+        ):
+            earlier.append((row, row.role))
+    others.sort(key=lambda entry: int(entry[0].split(":")[0]))
+    earlier.sort(key=lambda pair: (pair[0].period_start, pair[0].id), reverse=True)
+    briefs = cycle_comparison.briefs_of(audit, user, earlier)
+    return others, comparisons.last_cycle_key(audit, user, briefs), answers
+
+
+@lru_cache(maxsize=2)
+def _reader_query(admin: bool) -> CompoundSelect:
+    """The statement of :func:`_others_earlier_and_answers`, built once."""
+    audits = (
+        select(
+            literal_column("'audit'", String).label("kind"),
+            Audit.id,
+            Audit.revision,
+            Audit.created_at,
+            Audit.area_id,
+            Audit.cycle,
+            Organisation.name,
+            Audit.scope,
+            Audit.status,
+            Audit.period_start,
+            (literal_column(f"'{LEAD}'", String) if admin else bound_role_column(admin)).label(
+                "role"
+            ),
+        )
+        .join(Organisation, Organisation.id == Audit.area_id)
+        .where(
+            or_(
+                and_(
+                    Audit.status == PUBLISHED,
+                    Audit.area_id != bindparam("area_id", type_=Integer),
+                ),
+                and_(
+                    Audit.area_id == bindparam("area_id", type_=Integer),
+                    Audit.id != bindparam("audit_id", type_=Integer),
+                    Audit.period_start < bindparam("period_start", type_=Date),
+                ),
+            )
+        )
+    )
+    if not admin:
+        # The user's few memberships first, then their audits by id
+        # (indicator_peers._others_query).
+        audits = audits.where(
+            Audit.id.in_(
+                select(AuditMembership.audit_id).where(
+                    AuditMembership.user_id == bindparam("user_id", type_=Integer)
+                )
+            )
+        )
+    answers = (
+        select(
+            literal_column("'answers'", String),
+            func.count(QuestionnaireResponse.id),
+            func.max(QuestionnaireResponse.id),
+            *(null() for _ in range(8)),
+        )
+        .join(Questionnaire, Questionnaire.id == QuestionnaireResponse.questionnaire_id)
+        .where(Questionnaire.audit_id == bindparam("audit_id", type_=Integer))
+    )
+    return union_all(audits, answers)
+
+
 def kept_sections(
-    ctx: ExportContext, shown: Sequence[Section]
+    ctx: ExportContext, shown: Sequence[Section], key: str | None = None
 ) -> list[tuple[Section, RenderedSection]]:
-    """Each section rendered for the page, at most once per :func:`report_key` (and,
-    for a section that shows the time, per minute)."""
-    key = report_key(ctx)
+    """Each section rendered for the page, at most once per :func:`report_key` (``key``,
+    if the caller has it) and, for a section that shows the time, per minute."""
+    key = key or report_key(ctx)
     minute = utcnow().strftime("%Y-%m-%dT%H:%M")
     return [
         (
