@@ -17,7 +17,7 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from audit_app.extensions import db
-from audit_app.models import Audit, AuditMembership, Objective, Organisation
+from audit_app.models import Audit, AuditMembership, ChangeEvent, Objective, Organisation, User
 from audit_app.models.audit import COMMISSIONER, PUBLISHED
 from audit_app.models.types import utcnow
 from audit_app.services.overview import KeptPages
@@ -274,3 +274,113 @@ def test_each_reader_gets_the_form_with_their_own_token(app: Flask, cast: Cast) 
     assert all(tokens) and tokens[0]["value"] != tokens[1]["value"]
     # The second session's token is theirs: it starts the new version.
     second.post(f"{url}/new-version", {"csrf_token": tokens[1]["value"]})
+
+
+def test_a_readers_own_role_shows_when_nothing_else_moved(app: Flask, cast: Cast) -> None:
+    """Two members' roles swapped: the counts stay as they were, the page of each is
+    the one of their new role."""
+    url = f"/audits/{cast.published.id}"
+    partner2 = _visitor(app, "partner2@example.org")
+    assert partner2.get(url).soup.select_one("#commissioner-next") is None
+    with app.app_context():
+        for user_id, role in ((cast.partner2.id, COMMISSIONER), (cast.commissioner.id, "partner")):
+            db.session.execute(
+                update(AuditMembership)
+                .where(
+                    AuditMembership.audit_id == cast.published.id,
+                    AuditMembership.user_id == user_id,
+                )
+                .values(role=role)
+            )
+        db.session.commit()
+    assert partner2.get(url).soup.select_one("#commissioner-next") is not None
+
+
+def test_two_partners_of_no_organisation_see_their_own_page(app: Flask, cast: Cast) -> None:
+    """Without an organisation a return is its author's alone."""
+    url = f"/audits/{cast.dementia.id}"
+    with app.app_context():
+        audit = db.session.get(Audit, cast.dementia.id)
+        for email in ("one@example.org", "two@example.org"):
+            make.member(audit, make.user(email, "partner"), "partner")
+    one, two = _visitor(app, "one@example.org"), _visitor(app, "two@example.org")
+    _submit(one, cast.dementia.id, _create(one, cast.dementia.id))
+    assert _hint(one.get(url), "Evidence returns").startswith("1 submitted")
+    assert _hint(two.get(url), "Evidence returns") == "No evidence submitted yet."
+
+
+def test_a_decision_changed_shows_in_the_leads_recent_changes(app: Flask, cast: Cast) -> None:
+    """Only the trail moves (the count of decisions stays): the newest entry is a fact."""
+    url = f"/audits/{cast.published.id}"
+    lead, commissioner = (
+        _visitor(app, "lead@example.org"),
+        _visitor(app, "commissioner@example.org"),
+    )
+    agreement = f"{url}/review/agreement/plan"
+    commissioner.post(agreement, {"plan-decision": "agreed", "plan-version": "0"})
+
+    def recent() -> str:
+        column = lead.get(url).soup.select_one(".govuk-grid-column-one-third")
+        return column.get_text(" ", strip=True)
+
+    assert "changed agreement" not in recent()
+    version = commissioner.get(f"{url}/review").value("plan-version")
+    commissioner.post(
+        agreement,
+        {"plan-decision": "agreed_with_changes", "plan-comment": "Dates.", "plan-version": version},
+    )
+    assert "changed agreement" in recent()
+
+
+def test_a_write_with_a_new_revision_and_no_trail_entry_shows(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    """The revision alone: a return written with a new revision (as the app's writes
+    give one) and no entry in the trail."""
+    url = f"/audits/{cast.dementia.id}"
+    assert _hint(as_lead.get(url), "Evidence returns") == "No evidence submitted yet."
+    _add(app, _return(cast, "submitted"))
+    page = as_lead.get(url)
+    assert _hint(page, "Evidence returns").startswith("1 submitted, 1 waiting")
+    assert "returns" in _attention_keys(page)
+
+
+def test_a_trail_entry_without_a_new_revision_shows(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    """The trail's newest entry alone: revision_guard.NOT_KEPT lets an entry be written
+    without a new revision; "Recent changes" and "Last changed by" show it."""
+    url = f"/audits/{cast.dementia.id}"
+    assert "Last changed by" not in _hint(as_lead.get(url), "Action plan")
+    with app.app_context():
+        db.session.add(
+            ChangeEvent(
+                audit_id=cast.dementia.id,
+                user_id=cast.partner.id,
+                entity="action",
+                label="Run a carers' week",
+                action="removed",
+            )
+        )
+        db.session.commit()
+    page = as_lead.get(url)
+    assert "Last changed by Partner" in _hint(page, "Action plan")
+    recent = page.soup.select_one(".govuk-grid-column-one-third").get_text(" ", strip=True)
+    assert "Partner removed action Run a carers' week" in recent
+
+
+def test_a_readers_organisation_changed_shows(app: Flask, cast: Cast) -> None:
+    """The organisation alone: a partner moved to another organisation sees its returns."""
+    url = f"/audits/{cast.dementia.id}"
+    partner2 = _visitor(app, "partner2@example.org")
+    _submit(partner2, cast.dementia.id, _create(partner2, cast.dementia.id))
+    partner = _visitor(app, "partner@example.org")
+    assert _hint(partner.get(url), "Evidence returns") == "No evidence submitted yet."
+    with app.app_context():
+        db.session.execute(
+            update(User)
+            .where(User.id == cast.partner.id)
+            .values(organisation_id=cast.partner2.organisation_id)
+        )
+        db.session.commit()
+    assert _hint(partner.get(url), "Evidence returns").startswith("1 submitted")
