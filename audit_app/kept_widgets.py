@@ -16,17 +16,16 @@ rendered every time, as before.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from threading import Lock
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput
 from markupsafe import Markup
 
+from audit_app.services.kept import KeptLRU
+
 KEPT = 256  # markups kept per process, least recently used dropped first
 
-_kept: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
-_lock = Lock()
+_kept: KeptLRU[Markup] = KeptLRU(KEPT)
 
 
 class _Unkeyable(Exception):
@@ -54,23 +53,12 @@ def kept_render(template: str, params: dict[str, Any], render: Any) -> Markup:
         key = (template, _frozen(params))
     except _Unkeyable:
         return render(params)  # type: ignore[no-any-return]
-    with _lock:
-        found = _kept.get(key)
-        if found is not None:
-            _kept.move_to_end(key)
-            return found
-    markup = render(params)
-    with _lock:
-        _kept[key] = markup
-        while len(_kept) > KEPT:
-            _kept.popitem(last=False)
-    return markup  # type: ignore[no-any-return]
+    return _kept.get_or_make(key, lambda: render(params))
 
 
 def clear() -> None:
     """Forget every kept markup (tests)."""
-    with _lock:
-        _kept.clear()
+    _kept.clear()
 
 
 class KeptRadioInput(GovRadioInput):  # type: ignore[misc]

@@ -7,7 +7,6 @@ Each section states the rule that completes it, so the status is never a mystery
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -58,6 +57,7 @@ from audit_app.services.access import bound_role_column, sees_judgements
 from audit_app.services.audit_grades import grades_of
 from audit_app.services.chart_cache import cached
 from audit_app.services.frameworks import framework_of
+from audit_app.services.kept import KeptLRU
 from hub_model.completeness import completeness
 
 NOT_STARTED = "Not started"
@@ -710,36 +710,7 @@ def page_key(
     )
 
 
-class KeptPages:
-    """A bounded LRU of rendered parts of pages, per process (and per app)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._kept: OrderedDict[Hashable, tuple[Markup, ...]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.made = 0
-
-    def get_or_make(
-        self, key: Hashable, make: Callable[[], tuple[Markup, ...]]
-    ) -> tuple[Markup, ...]:
-        with self._lock:
-            found = self._kept.get(key)
-            if found is not None:
-                self._kept.move_to_end(key)
-                self.hits += 1
-                return found
-        made = make()
-        with self._lock:
-            self.made += 1
-            self._kept[key] = made
-            self._kept.move_to_end(key)
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
-        return made
-
-    def __len__(self) -> int:
-        return len(self._kept)
+KeptPages = KeptLRU[tuple[Markup, ...]]
 
 
 _STORE_LOCK = threading.Lock()
@@ -754,7 +725,7 @@ def kept_pages() -> KeptPages:
             if store is None:
                 size = int(current_app.config.get("OVERVIEW_CACHE_SIZE", DEFAULT_KEPT_PAGES))
                 store = current_app.extensions["overview_pages"] = KeptPages(size)
-    assert isinstance(store, KeptPages)
+    assert isinstance(store, KeptLRU)
     return store
 
 

@@ -20,6 +20,7 @@ from audit_app.extensions import db
 from audit_app.models import Audit, AuditMembership, ChangeEvent, Objective, Organisation, User
 from audit_app.models.audit import COMMISSIONER, PUBLISHED
 from audit_app.models.types import utcnow
+from audit_app.services.kept import KeptLRU
 from audit_app.services.overview import KeptPages
 from tests import factories as make
 from tests.visit import Page, Visitor
@@ -39,7 +40,7 @@ def _visitor(app: Flask, email: str) -> Visitor:
 
 def _kept(app: Flask) -> KeptPages:
     store = app.extensions["overview_pages"]
-    assert isinstance(store, KeptPages)
+    assert isinstance(store, KeptLRU)
     return store
 
 
