@@ -93,8 +93,7 @@ def bound_role_column(admin: bool) -> Any:
 # A list of audits names each one's area, joined in the same statement (a second
 # query for the areas cost a commissioner given 14 audits 0.9 ms a call, against
 # 0.36 ms joined); the framework each audit holds (a large JSON document) is read only
-# if a page uses it
-# (`frameworks.framework_of` finds it parsed by the audit's revision).
+# if a page uses it (`frameworks.framework_of` finds it parsed by the audit's revision).
 _LISTED = (joinedload(Audit.area), defer(Audit.framework))
 
 
