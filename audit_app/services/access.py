@@ -97,6 +97,17 @@ def bound_role_column(admin: bool) -> Any:
 _LISTED = (joinedload(Audit.area), defer(Audit.framework))
 
 
+def bound_member_audit() -> Any:
+    """A condition on a query of audits: one the user whose id is the bound parameter
+    ``user_id`` is a member of. Their few memberships are read first, then their audits
+    by id: joined the other way, SQLite read every audit row (12 ms among 450 audits)."""
+    return Audit.id.in_(
+        select(AuditMembership.audit_id).where(
+            AuditMembership.user_id == bindparam("user_id", type_=Integer)
+        )
+    )
+
+
 @lru_cache(maxsize=2)
 def _audit_and_role(admin: bool) -> Select[Any]:
     """The query of :func:`audit_or_404`, built once (for administrators and for

@@ -53,7 +53,7 @@ from audit_app.models import (
 from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
 from audit_app.services import evidence
 from audit_app.services import indicators as step3
-from audit_app.services.access import bound_role_column, sees_judgements
+from audit_app.services.access import bound_member_audit, bound_role_column, sees_judgements
 from audit_app.services.audit_grades import grades_of
 from audit_app.services.chart_cache import cached
 from audit_app.services.frameworks import framework_of
@@ -642,13 +642,7 @@ def _facts_query(admin: bool) -> Select[Any]:
     if not admin:
         # Only the audits the reader takes part in may be compared with: found from
         # their memberships (a handful), not by reading every audit.
-        earlier_audits.append(
-            Audit.id.in_(
-                select(AuditMembership.audit_id).where(
-                    AuditMembership.user_id == bindparam("user_id", type_=Integer)
-                )
-            )
-        )
+        earlier_audits.append(bound_member_audit())
     earlier = (
         select(
             func.aggregate_strings(

@@ -36,7 +36,6 @@ from sqlalchemy import (
 from audit_app.extensions import db
 from audit_app.models import (
     Audit,
-    AuditMembership,
     EvidenceReturn,
     Organisation,
     Questionnaire,
@@ -47,7 +46,7 @@ from audit_app.models.audit import LEAD, PUBLISHED
 from audit_app.models.types import utcnow
 from audit_app.services import comparisons, cycle_comparison, report
 from audit_app.services import evidence as evidence_service
-from audit_app.services.access import bound_role_column
+from audit_app.services.access import bound_member_audit, bound_role_column
 from audit_app.services.chart_cache import cached, revision_key
 from audit_app.services.exports import ExportContext
 from audit_app.services.report import RenderedSection, Section
@@ -128,14 +127,14 @@ def _others_earlier_and_answers(
     }
     if not user.is_admin:
         values["user_id"] = user.id
-    others: list[tuple[str, int, str, str]] = []
+    others: list[tuple[int, tuple[str, int, str, str]]] = []  # by audit id
     earlier: list[tuple[Any, str]] = []
     answers: tuple[int, int | None] = (0, None)
     for row in db.session.execute(_reader_query(user.is_admin), values):
         if row.kind == "answers":
             answers = (int(row.id), row.revision)
         elif row.status == PUBLISHED and row.area_id != audit.area_id:
-            others.append((revision_key(row), row.area_id, row.cycle, row.name))
+            others.append((row.id, (revision_key(row), row.area_id, row.cycle, row.name)))
         if (
             row.kind == "audit"
             and row.area_id == audit.area_id
@@ -143,10 +142,10 @@ def _others_earlier_and_answers(
             and row.period_start < audit.period_start
         ):
             earlier.append((row, row.role))
-    others.sort(key=lambda entry: int(entry[0].split(":")[0]))
     earlier.sort(key=lambda pair: (pair[0].period_start, pair[0].id), reverse=True)
     briefs = cycle_comparison.briefs_of(audit, user, earlier)
-    return others, comparisons.last_cycle_key(audit, user, briefs), answers
+    named = [entry for _, entry in sorted(others)]
+    return named, comparisons.last_cycle_key(audit, user, briefs), answers
 
 
 @lru_cache(maxsize=2)
@@ -184,15 +183,7 @@ def _reader_query(admin: bool) -> CompoundSelect:
         )
     )
     if not admin:
-        # The user's few memberships first, then their audits by id
-        # (indicator_peers._others_query).
-        audits = audits.where(
-            Audit.id.in_(
-                select(AuditMembership.audit_id).where(
-                    AuditMembership.user_id == bindparam("user_id", type_=Integer)
-                )
-            )
-        )
+        audits = audits.where(bound_member_audit())
     answers = (
         select(
             literal_column("'answers'", String),
