@@ -15,7 +15,7 @@ import logging
 import pickle
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -202,10 +202,16 @@ def spliced(html: str) -> bytes:
     mark: the same bytes as the page rendered with the parts in place, encoded."""
     from flask import g
 
-    parts: list[bytes] = g.pop("kept_parts", [])
-    pieces = html.split(_KEPT_MARK)
-    if len(pieces) != len(parts) + 1:  # a mark in the page that is not a kept part's
-        raise RuntimeError("kept parts and their places in the page do not match")
+    return splice(html, _KEPT_MARK, g.pop("kept_parts", []), "kept parts")
+
+
+def splice(html: str, mark: str, parts: Sequence[bytes], what: str) -> bytes:
+    """``html`` as UTF-8 with ``parts`` (bytes already encoded) put in at each ``mark``
+    in turn; a RuntimeError if marks and parts are not as many (a template change that
+    dropped or doubled one, or a mark that is not a part's)."""
+    pieces = html.split(mark)
+    if len(pieces) != len(parts) + 1:
+        raise RuntimeError(f"{what} and their places in the page do not match")
     chunks = [pieces[0].encode("utf-8")]
     for data, after in zip(parts, pieces[1:], strict=True):
         chunks += (data, after.encode("utf-8"))

@@ -26,6 +26,7 @@ from markupsafe import Markup
 from audit_app.models.types import utcnow
 from audit_app.services import exports, maps, quality_of_life, questionnaires
 from audit_app.services import plan as plan_service
+from audit_app.services.chart_cache import splice
 from audit_app.services.exports import ExportContext
 from audit_app.services.frameworks import framework_of
 from hub_model.quality_of_life import RULES
@@ -440,13 +441,8 @@ def render_page(ctx: ExportContext) -> bytes:
         [(s, _Placeholder(part.brief, _MARK)) for s, part in parts],
         now,
         frame_key,
-    ).split(_MARK)
-    if len(frame) != len(parts) + 1:  # a template change dropped or doubled a section
-        raise RuntimeError("report page: sections and their places do not match")
-    chunks = [frame[0].encode("utf-8")]
-    for (_, part), after in zip(parts, frame[1:], strict=True):
-        chunks += (part.data, after.encode("utf-8"))
-    return b"".join(chunks)
+    )
+    return splice(frame, _MARK, [part.data for _, part in parts], "report page: sections")
 
 
 def is_brief(context: dict[str, Any]) -> bool:
