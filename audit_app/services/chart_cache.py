@@ -22,6 +22,8 @@ from typing import Any, Protocol, TypeVar
 from flask import current_app
 from markupsafe import Markup
 
+from audit_app.services.kept import app_store
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -135,18 +137,9 @@ def make_cache(config: dict[str, Any] | Any) -> ChartCache:
     return ChartCache(None, local_size=size)
 
 
-_LOCK = threading.Lock()
-
-
 def chart_cache() -> ChartCache:
     """The app's cache, made on first use."""
-    cache = current_app.extensions.get("chart_cache")
-    if cache is None:
-        with _LOCK:
-            cache = current_app.extensions.get("chart_cache")
-            if cache is None:
-                cache = make_cache(current_app.config)
-                current_app.extensions["chart_cache"] = cache
+    cache = app_store("chart_cache", lambda: make_cache(current_app.config))
     assert isinstance(cache, ChartCache)
     return cache
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from flask import current_app
 
 V = TypeVar("V")
 
@@ -49,3 +51,18 @@ class KeptLRU(Generic[V]):
 
     def __len__(self) -> int:
         return len(self._kept)
+
+
+_STORES_LOCK = threading.Lock()
+
+
+def app_store(name: str, make: Callable[[], Any]) -> Any:
+    """The current app's store ``name`` (in ``app.extensions``), made with ``make`` on
+    first use, once whatever the threads asking."""
+    store = current_app.extensions.get(name)
+    if store is None:
+        with _STORES_LOCK:
+            store = current_app.extensions.get(name)
+            if store is None:
+                store = current_app.extensions[name] = make()
+    return store

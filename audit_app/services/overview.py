@@ -6,7 +6,6 @@ Each section states the rule that completes it, so the status is never a mystery
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -57,7 +56,7 @@ from audit_app.services.access import bound_member_audit, bound_role_column, see
 from audit_app.services.audit_grades import grades_of
 from audit_app.services.chart_cache import cached
 from audit_app.services.frameworks import framework_of
-from audit_app.services.kept import KeptLRU
+from audit_app.services.kept import KeptLRU, app_store
 from hub_model.completeness import completeness
 
 NOT_STARTED = "Not started"
@@ -707,18 +706,12 @@ def page_key(
 KeptPages = KeptLRU[tuple[Markup, ...]]
 
 
-_STORE_LOCK = threading.Lock()
-
-
 def kept_pages() -> KeptPages:
     """The app's kept overview parts, made on first use (OVERVIEW_CACHE_SIZE entries)."""
-    store = current_app.extensions.get("overview_pages")
-    if store is None:
-        with _STORE_LOCK:
-            store = current_app.extensions.get("overview_pages")
-            if store is None:
-                size = int(current_app.config.get("OVERVIEW_CACHE_SIZE", DEFAULT_KEPT_PAGES))
-                store = current_app.extensions["overview_pages"] = KeptPages(size)
+    store = app_store(
+        "overview_pages",
+        lambda: KeptPages(int(current_app.config.get("OVERVIEW_CACHE_SIZE", DEFAULT_KEPT_PAGES))),
+    )
     assert isinstance(store, KeptLRU)
     return store
 
