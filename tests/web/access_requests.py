@@ -15,13 +15,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import openpyxl
-from flask import Flask
+from flask import Flask, has_request_context
+from flask import request as flask_request
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import scoped_session, sessionmaker
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
+from audit_app.database import READING_METHODS
 from audit_app.extensions import db, limiter
 from tests.visit import Visitor
 from tests.web.access_seed import PEOPLE, Seed
@@ -165,6 +168,28 @@ def rolled_back(app: Flask, blank_audit: int | None = None) -> Iterator[None]:
         limiter.reset()
         if blank_audit is not None:  # what was cached inside showed blank judgements
             app.extensions.pop("chart_cache", None)
+
+
+@contextlib.contextmanager
+def writes_while_reading() -> Iterator[list[str]]:
+    """The statements that write (INSERT, UPDATE, DELETE) executed while a GET or HEAD
+    request is served, on any engine: none may be, since pages read in autocommit
+    mode on PostgreSQL (audit_app/database.py)."""
+    written: list[str] = []
+
+    def record(conn, cursor, statement: str, params, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if (
+            has_request_context()
+            and flask_request.method in READING_METHODS
+            and statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE")
+        ):
+            written.append(" ".join(statement.split())[:100])
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield written
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
 
 
 def request(

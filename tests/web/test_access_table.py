@@ -8,7 +8,9 @@ gets what the table's legend says (signed out: sign in; another area: 404, so an
 audit's existence is not revealed; a published version: 409 where marked). POSTs
 carry a valid CSRF token and no other data: nothing may 500. On a draft, no page a
 partner may open shows the lead's unpublished judgements (their text is marked
-SECRET in the seed). A route with no row, or a row with no route, fails.
+SECRET in the seed). No GET writes to the database, as anyone (pages read in
+autocommit mode on PostgreSQL: audit_app/database.py). A route with no row, or a row
+with no route, fails.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from tests.web.access_requests import (
     request,
     sign_in_everyone,
     url_for_rule,
+    writes_while_reading,
 )
 from tests.web.access_seed import SECRET, Seed, build
 
@@ -189,7 +192,10 @@ def _answer_problem(
 ) -> str | None:
     """What is wrong with the answer ``letter`` gets, or None."""
     seed.restore_files()
-    response = request(app, person, method, url)
+    with writes_while_reading() as written:
+        response = request(app, person, method, url)
+    if written:
+        return f"a {method} wrote to the database: {written}"
     status, location = response.status_code, response.headers.get("Location", "")
     want = expected(cell, letter, rule)
     if want is None and not (200 <= status < 400 and "/sign-in" not in location):
