@@ -20,13 +20,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template, request, url_for
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from audit_app.models.types import utcnow
 from audit_app.services import exports, maps, quality_of_life, questionnaires
 from audit_app.services import plan as plan_service
-from audit_app.services.chart_cache import splice
+from audit_app.services.chart_cache import cached, splice
 from audit_app.services.exports import ExportContext
 from audit_app.services.frameworks import framework_of
 from hub_model.quality_of_life import RULES
@@ -197,7 +198,6 @@ def _dashboard(ctx: ExportContext) -> dict[str, Any]:
 def _indicators(ctx: ExportContext) -> dict[str, Any]:
     """Every indicator's report card (seed 004), each field as on its page."""
     from audit_app.services import indicators as step3
-    from audit_app.services.chart_cache import cached
     from audit_app.services.indicator_chart import print_report_card_chart
     from audit_app.services.indicator_dashboard import report_card
     from hub_model.indicator_trend import DEFAULT_AHEAD, FORECAST_RULE
@@ -421,11 +421,15 @@ _MARK = Markup("<!--report-section-content-->")
 
 
 def render_page(ctx: ExportContext) -> bytes:
-    """The report page (:func:`render` in the page's layout) as UTF-8: its frame
-    (cover, contents, each section's heading, the layout) rendered on every request,
-    each section's content kept as bytes (services.report_cache) put in between, so
-    the 600 KB of content is neither copied through the template nor encoded again.
+    """The report page (:func:`render` in the page's layout) as UTF-8: each section's
+    content kept as bytes (services.report_cache), put into the frame around them
+    (cover, contents, headings, the layout), so the 600 KB of content is neither
+    copied through the template nor encoded again. The whole page is kept too, for
+    its reader, with a slot where the CSRF token goes (the one thing of the page that
+    changes from request to request), unless a message waits to be shown once.
     The same bytes as ``render(ctx, "base.html").encode()``."""
+    from flask import session
+
     from audit_app.services import report_cache
 
     key = report_cache.report_key(ctx)
@@ -435,6 +439,25 @@ def render_page(ctx: ExportContext) -> bytes:
     frame_key = f"report-frame:{key}:{now.date().isoformat()}:" + "".join(
         "b" if part.brief else "-" for _, part in parts
     )
+    if session.get("_flashes"):
+        return _page_bytes(ctx, parts, now, frame_key)
+    user = ctx.user
+    minute = report_cache.this_minute() if any(s.minute for s, _ in parts) else ""
+    reader = f"{user.id}:{user.name}:{user.role_label}:{user.is_admin}:{ctx.role}"
+    page = cached(
+        ctx.audit,
+        f"report-whole:{frame_key}:{minute}:{request.script_root}:{reader}",
+        lambda: _with_token_slot(lambda: _page_bytes(ctx, parts, now, frame_key)),
+    )
+    return page.replace(_TOKEN_SLOT.encode("utf-8"), generate_csrf().encode("utf-8"))
+
+
+def _page_bytes(
+    ctx: ExportContext,
+    parts: list[tuple[Section, RenderedSection]],
+    now: datetime,
+    frame_key: str,
+) -> bytes:
     frame = _render_report(
         ctx,
         PAGE_LAYOUT,
@@ -443,6 +466,31 @@ def render_page(ctx: ExportContext) -> bytes:
         frame_key,
     )
     return splice(frame, _MARK, [part.data for _, part in parts], "report page: sections")
+
+
+# Stands for the reader's CSRF token in a kept page: never in a page otherwise, since
+# forms refuse control characters (audit_app/forms.py) and Jinja passes it unchanged.
+_TOKEN_SLOT = "\x00csrf-token\x00"  # noqa: S105 (a placeholder, not a secret)
+
+
+def _with_token_slot(render: Callable[[], bytes]) -> bytes:
+    """``render()`` with every CSRF token in it (Flask-WTF's, kept in ``g`` for the
+    request) the slot; the request's own token is left as it was."""
+    from flask import g
+
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    had, token = field in g, g.get(field)
+    setattr(g, field, _TOKEN_SLOT)
+    try:
+        page = render()
+    finally:
+        if had:
+            setattr(g, field, token)
+        else:
+            g.pop(field, None)
+    if _TOKEN_SLOT.encode("utf-8") not in page:
+        raise RuntimeError("the report page has no CSRF token to put in")
+    return page
 
 
 def is_brief(context: dict[str, Any]) -> bool:

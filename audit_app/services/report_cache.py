@@ -197,13 +197,18 @@ def _reader_query(admin: bool) -> CompoundSelect:
     return union_all(audits, answers)
 
 
+def this_minute() -> str:
+    """The minute a section that shows the time is kept for (Section.minute)."""
+    return utcnow().strftime("%Y-%m-%dT%H:%M")
+
+
 def kept_sections(
     ctx: ExportContext, shown: Sequence[Section], key: str | None = None
 ) -> list[tuple[Section, RenderedSection]]:
     """Each section rendered for the page, at most once per :func:`report_key` (``key``,
     if the caller has it) and, for a section that shows the time, per minute."""
     key = key or report_key(ctx)
-    minute = utcnow().strftime("%Y-%m-%dT%H:%M")
+    minute = this_minute()
     return [
         (
             section,

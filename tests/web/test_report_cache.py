@@ -227,6 +227,32 @@ def test_the_report_kept_for_one_session_carries_anothers_own_csrf_token(
     second.post("/sign-out", {"csrf_token": tokens[1]}, status=302)
 
 
+def test_the_whole_page_is_kept_for_its_reader_only(app: Flask, cast: Cast) -> None:
+    """The page kept whole names its own reader in the header, for each of two
+    readers of one report, each seeing the page as kept for them."""
+    readers = {"lead@example.org": "Lead", "admin@example.org": "Admin"}
+    for _ in ("made", "kept"):
+        for email, name in readers.items():
+            visitor = Visitor(app.test_client())
+            visitor.sign_in(email)
+            page = _report(visitor, cast.dementia.id)
+            navigation = _text(page.soup.select_one(".govuk-service-navigation"))
+            assert name in navigation
+            assert (readers.keys() - {email}).pop().split("@")[0].title() not in navigation
+
+
+def test_a_message_waiting_to_be_shown_shows_on_the_report_once(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    """The page kept whole is not used while a message waits (it would not show, and
+    would stay waiting); nor is the page with the message kept."""
+    _report(as_lead, cast.dementia.id)  # kept whole, without a message
+    with as_lead.client.session_transaction() as session:
+        session["_flashes"] = [("information", "Your PDF is being made.")]
+    assert "Your PDF is being made." in _report(as_lead, cast.dementia.id).text
+    assert "Your PDF is being made." not in _report(as_lead, cast.dementia.id).text
+
+
 # --- the other areas and the last cycle ------------------------------------------------
 
 
