@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app, session
+from flask import current_app, request, session
 from flask_login import login_user
 
 from audit_app.models import User
-from audit_app.services import accounts
+from audit_app.services import access, accounts
 
 SIGNED_IN_AT = "signed_in_at"
 
@@ -30,4 +30,11 @@ def load_user(session_id: str) -> User | None:
     began = session.get(SIGNED_IN_AT)
     if not isinstance(began, int) or time.time() - began > hours * 3600:
         return None
+    audit_id = (request.view_args or {}).get("audit_id")
+    if isinstance(audit_id, int):  # an audit's page: its audit read with the user
+        return accounts.user_for_session(
+            session_id, lambda user_id: access.user_and_audit(user_id, audit_id)
+        )
+    if request.endpoint == "audits.index":  # names the user's organisation
+        return accounts.user_for_session(session_id, accounts.user_and_organisation)
     return accounts.user_for_session(session_id)
