@@ -6,7 +6,7 @@ trips to the server: the pool's pre-ping (``SELECT 1``), ``BEGIN`` and
 work, as much again as a page's two or three statements. Two changes take them out:
 
 - **Pages read without a transaction.** No GET or HEAD request writes to the
-  database (``tests/web/test_get_reads_only.py`` proves it for every route, as every
+  database (``tests/web/test_access_table.py`` checks it for every route, as every
   kind of person). Under PostgreSQL's READ COMMITTED, each statement in a
   transaction sees its own snapshot anyway, so a request that only reads gets the
   same answers in autocommit mode, without ``BEGIN`` and ``ROLLBACK``. Forms (POST)
@@ -17,8 +17,8 @@ work, as much again as a page's two or three statements. Two changes take them o
   Checking that is a ``poll`` with no wait; the pool then throws the connection away
   and opens another before the request uses it (``DisconnectionError`` in the
   ``checkout`` event, SQLAlchemy's documented pessimistic check), as the pre-ping
-  did. ``tests/web/test_database_restart.py`` ends every connection on the server
-  and then reads and writes.
+  did. ``tests/web/test_database.py`` ends every connection on the server and then
+  reads and writes.
 
 SQLite keeps SQLAlchemy's defaults: it has no server to restart and no round trips.
 """
