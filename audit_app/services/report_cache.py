@@ -36,6 +36,7 @@ from sqlalchemy import (
 from audit_app.extensions import db
 from audit_app.models import (
     Audit,
+    AuditMembership,
     EvidenceReturn,
     Organisation,
     Questionnaire,
@@ -46,7 +47,6 @@ from audit_app.models.audit import LEAD, PUBLISHED
 from audit_app.models.types import utcnow
 from audit_app.services import comparisons, cycle_comparison, report
 from audit_app.services import evidence as evidence_service
-from audit_app.services.access import bound_member_audit, bound_role_column
 from audit_app.services.chart_cache import cached, revision_key
 from audit_app.services.exports import ExportContext
 from audit_app.services.report import RenderedSection, Section
@@ -150,40 +150,42 @@ def _others_earlier_and_answers(
 
 @lru_cache(maxsize=2)
 def _reader_query(admin: bool) -> CompoundSelect:
-    """The statement of :func:`_others_earlier_and_answers`, built once."""
-    audits = (
-        select(
-            literal_column("'audit'", String).label("kind"),
-            Audit.id,
-            Audit.revision,
-            Audit.created_at,
-            Audit.area_id,
-            Audit.cycle,
-            Organisation.name,
-            Audit.scope,
-            Audit.status,
-            Audit.period_start,
-            (literal_column(f"'{LEAD}'", String) if admin else bound_role_column(admin)).label(
-                "role"
+    """The statement of :func:`_others_earlier_and_answers`, built once. A member's
+    audits are read from their memberships (indexed by user), each with its role."""
+    columns = (
+        literal_column("'audit'", String).label("kind"),
+        Audit.id,
+        Audit.revision,
+        Audit.created_at,
+        Audit.area_id,
+        Audit.cycle,
+        Organisation.name,
+        Audit.scope,
+        Audit.status,
+        Audit.period_start,
+    )
+    if admin:
+        audits = select(*columns, literal_column(f"'{LEAD}'", String).label("role"))
+    else:
+        audits = (
+            select(*columns, AuditMembership.role.label("role"))
+            .select_from(AuditMembership)
+            .join(Audit, Audit.id == AuditMembership.audit_id)
+            .where(AuditMembership.user_id == bindparam("user_id", type_=Integer))
+        )
+    audits = audits.join(Organisation, Organisation.id == Audit.area_id).where(
+        or_(
+            and_(
+                Audit.status == PUBLISHED,
+                Audit.area_id != bindparam("area_id", type_=Integer),
+            ),
+            and_(
+                Audit.area_id == bindparam("area_id", type_=Integer),
+                Audit.id != bindparam("audit_id", type_=Integer),
+                Audit.period_start < bindparam("period_start", type_=Date),
             ),
         )
-        .join(Organisation, Organisation.id == Audit.area_id)
-        .where(
-            or_(
-                and_(
-                    Audit.status == PUBLISHED,
-                    Audit.area_id != bindparam("area_id", type_=Integer),
-                ),
-                and_(
-                    Audit.area_id == bindparam("area_id", type_=Integer),
-                    Audit.id != bindparam("audit_id", type_=Integer),
-                    Audit.period_start < bindparam("period_start", type_=Date),
-                ),
-            )
-        )
     )
-    if not admin:
-        audits = audits.where(bound_member_audit())
     answers = (
         select(
             literal_column("'answers'", String),
