@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from enum import StrEnum
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -35,19 +36,25 @@ from hub_model.scales import ChecklistStatus, Rag
 TableBuilder = Callable[[Sequence[AuditGrades], list[str]], BenchmarkTable]
 
 
-def comparable_audits(user: User, named: bool = False) -> list[Audit]:
+def comparable_audits(user: User, named: bool = False) -> list[Any]:
     """Published audits the user may open, by area then cycle. ``named``: only what
-    names each is read (access.visible_audits), for the choice of audits to compare;
+    names each is read (access.ListedAudit), for the choice of audits to compare;
     :func:`loaded` reads the rest of those chosen."""
     audits = [audit for audit, _ in visible_audits(user, named) if audit.is_published]
     return sorted(audits, key=lambda a: (a.area.name, a.cycle, a.title))
 
 
-def loaded(audits: Sequence[Audit]) -> Sequence[Audit]:
-    """``audits`` with every column read (one query for them all), where only what
-    names them was (:func:`comparable_audits` ``named``): before their tables are made."""
-    db.session.scalars(select(Audit).where(Audit.id.in_([audit.id for audit in audits]))).all()
-    return audits
+def loaded(audits: Sequence[Any]) -> list[Audit]:
+    """The audits that ``audits`` name (:func:`comparable_audits` ``named``: only what
+    names them was read), in order, every column read, in one query: before their
+    tables are made."""
+    found = {
+        audit.id: audit
+        for audit in db.session.scalars(
+            select(Audit).where(Audit.id.in_([audit.id for audit in audits]))
+        )
+    }
+    return [found[audit.id] for audit in audits]
 
 
 def can_compare_areas(user: User) -> bool:
