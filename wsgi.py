@@ -3,6 +3,7 @@
 import gc
 
 from audit_app import create_app
+from audit_app.gc_pauses import freeze_when_warm
 
 app = create_app()
 
@@ -11,3 +12,6 @@ app = create_app()
 # Without this, about one page in seventy paused ~130 ms in a full collection
 # (bench/page_latency.py, ratings grid p99).
 gc.freeze()
+# And again once the worker is warm (audit_app/gc_pauses.py): what it keeps after its
+# first requests is walked by full collections too.
+freeze_when_warm(app)

@@ -71,7 +71,9 @@ def report_page(audit_id: int) -> Response:
     # Its sections are kept (services.report_cache): the framework is read to make them.
     audit, role = audit_or_404(audit_id)
     ctx = exports.ExportContext(audit, current_user, role)
-    return Response(report.render_page(ctx), mimetype="text/html")
+    # Sent in pieces (the kept page and the reader's CSRF token), not joined first.
+    # (Werkzeug sets the Content-Length of a list of bytes.)
+    return Response(report.page_chunks(ctx), mimetype="text/html")
 
 
 @bp.route(PREFIX + "/report.pdf")

@@ -421,43 +421,51 @@ _MARK = Markup("<!--report-section-content-->")
 
 
 def render_page(ctx: ExportContext) -> bytes:
-    """The report page (:func:`render` in the page's layout) as UTF-8: each section's
-    content kept as bytes (services.report_cache), put into the frame around them
-    (cover, contents, headings, the layout), so the 600 KB of content is neither
-    copied through the template nor encoded again. The whole page is kept too, for
-    its reader, with a slot where the CSRF token goes (the one thing of the page that
-    changes from request to request), unless a message waits to be shown once.
-    The same bytes as ``render(ctx, "base.html").encode()``."""
+    """The report page (:func:`render` in the page's layout) as UTF-8: the same
+    bytes as ``render(ctx, "base.html").encode()`` (:func:`page_chunks`, joined)."""
+    return b"".join(page_chunks(ctx))
+
+
+def page_chunks(ctx: ExportContext) -> list[bytes]:
+    """The report page as UTF-8 in pieces, for the response to send one by one: each
+    section's content kept as bytes (services.report_cache), put into the frame
+    around them (cover, contents, headings, the layout), so the 600 KB of content is
+    neither copied through the template nor encoded again. The whole page is kept
+    too, for its reader, cut where the CSRF token goes (the one thing of the page that
+    changes from request to request), and sent with the request's token between the
+    pieces; not while a message waits to be shown once."""
     from flask import session
 
     from audit_app.services import report_cache
 
     key = report_cache.report_key(ctx)
-    parts = report_cache.kept_sections(ctx, shown_sections(ctx), key)
+    shown = shown_sections(ctx)
     now = utcnow()
+    if session.get("_flashes"):
+        return [_page_bytes(ctx, key, shown, now)]
+    user = ctx.user
+    minute = report_cache.this_minute() if any(s.minute for s in shown) else ""
+    reader = f"{user.id}:{user.name}:{user.role_label}:{user.is_admin}:{ctx.role}"
+    pieces = cached(
+        ctx.audit,
+        f"report-whole:{key}:{now.date().isoformat()}:{minute}:{request.script_root}:{reader}",
+        lambda: _with_token_slot(lambda: _page_bytes(ctx, key, shown, now)).split(_SLOT),
+    )
+    token = generate_csrf().encode("utf-8")
+    chunks = [pieces[0]]
+    for piece in pieces[1:]:
+        chunks += (token, piece)
+    return chunks
+
+
+def _page_bytes(ctx: ExportContext, key: str, shown: list[Section], now: datetime) -> bytes:
+    from audit_app.services import report_cache
+
+    parts = report_cache.kept_sections(ctx, shown, key)
     # The cover and contents are kept too, for the day they say they were made on.
     frame_key = f"report-frame:{key}:{now.date().isoformat()}:" + "".join(
         "b" if part.brief else "-" for _, part in parts
     )
-    if session.get("_flashes"):
-        return _page_bytes(ctx, parts, now, frame_key)
-    user = ctx.user
-    minute = report_cache.this_minute() if any(s.minute for s, _ in parts) else ""
-    reader = f"{user.id}:{user.name}:{user.role_label}:{user.is_admin}:{ctx.role}"
-    page = cached(
-        ctx.audit,
-        f"report-whole:{frame_key}:{minute}:{request.script_root}:{reader}",
-        lambda: _with_token_slot(lambda: _page_bytes(ctx, parts, now, frame_key)),
-    )
-    return page.replace(_TOKEN_SLOT.encode("utf-8"), generate_csrf().encode("utf-8"))
-
-
-def _page_bytes(
-    ctx: ExportContext,
-    parts: list[tuple[Section, RenderedSection]],
-    now: datetime,
-    frame_key: str,
-) -> bytes:
     frame = _render_report(
         ctx,
         PAGE_LAYOUT,
@@ -471,6 +479,7 @@ def _page_bytes(
 # Stands for the reader's CSRF token in a kept page: never in a page otherwise, since
 # forms refuse control characters (audit_app/forms.py) and Jinja passes it unchanged.
 _TOKEN_SLOT = "\x00csrf-token\x00"  # noqa: S105 (a placeholder, not a secret)
+_SLOT = _TOKEN_SLOT.encode("utf-8")
 
 
 def _with_token_slot(render: Callable[[], bytes]) -> bytes:
@@ -488,7 +497,7 @@ def _with_token_slot(render: Callable[[], bytes]) -> bytes:
             setattr(g, field, token)
         else:
             g.pop(field, None)
-    if _TOKEN_SLOT.encode("utf-8") not in page:
+    if _SLOT not in page:
         raise RuntimeError("the report page has no CSRF token to put in")
     return page
 
