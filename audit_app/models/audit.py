@@ -23,7 +23,22 @@ COMMISSIONER = "commissioner"
 MEMBER_ROLES = {LEAD: "Carers lead", PARTNER: "Partner", COMMISSIONER: "Commissioner"}
 
 
-class Audit(db.Model):  # type: ignore[name-defined]
+class AuditStatus:
+    """What an audit's status says, for an Audit and for what lists read of one
+    (services.access.ListedAudit)."""
+
+    status: str
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PUBLISHED
+
+    @property
+    def status_label(self) -> str:
+        return AUDIT_STATUSES.get(self.status, self.status)
+
+
+class Audit(AuditStatus, db.Model):  # type: ignore[name-defined]
     __tablename__ = "audit"
     # One audit per cycle started from another: a new version of it (same cycle)
     # or its next cycle. Two leads pressing "Start a new version" at once, or a
@@ -57,14 +72,6 @@ class Audit(db.Model):  # type: ignore[name-defined]
     memberships: Mapped[list[AuditMembership]] = relationship(
         back_populates="audit", cascade="all, delete-orphan"
     )
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == PUBLISHED
-
-    @property
-    def status_label(self) -> str:
-        return AUDIT_STATUSES.get(self.status, self.status)
 
     def __repr__(self) -> str:
         return f"<Audit {self.id} {self.title!r}>"

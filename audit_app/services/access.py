@@ -36,7 +36,7 @@ from sqlalchemy.orm import defer, joinedload
 
 from audit_app.extensions import db
 from audit_app.models import Audit, AuditMembership, Organisation, User
-from audit_app.models.audit import AUDIT_STATUSES, COMMISSIONER, LEAD, PARTNER, PUBLISHED
+from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER, PUBLISHED, AuditStatus
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -240,7 +240,7 @@ class AreaName:
 
 
 @dataclass(frozen=True)
-class ListedAudit:
+class ListedAudit(AuditStatus):
     """What the list of audits and the choice of areas to compare show of an audit,
     and what names it at its revision (chart_cache.revision_key), read as columns:
     building ORM objects of a commissioner's 15 audits and their areas cost 0.42 ms
@@ -256,14 +256,6 @@ class ListedAudit:
     revision: int | None
     created_at: datetime
     area: AreaName
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == PUBLISHED
-
-    @property
-    def status_label(self) -> str:
-        return AUDIT_STATUSES.get(self.status, self.status)
 
 
 _NAMED_COLUMNS = (
