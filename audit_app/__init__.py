@@ -150,11 +150,12 @@ def _format_date(value: date | None) -> str:
 
 def _init_extensions(app: Flask) -> None:
     from audit_app import models  # noqa: F401  (registers the tables)
-    from audit_app.database import check_connections_on_checkout
+    from audit_app.database import check_connections_on_checkout, use_sqlite_settings
 
     db.init_app(app)
     with app.app_context():
         check_connections_on_checkout(db.engine)
+        use_sqlite_settings(db.engine)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

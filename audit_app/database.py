@@ -20,7 +20,19 @@ work, as much again as a page's two or three statements. Two changes take them o
   did. ``tests/web/test_database.py`` ends every connection on the server and then
   reads and writes.
 
-SQLite keeps SQLAlchemy's defaults: it has no server to restart and no round trips.
+SQLite has no server to restart and no round trips, but it has one writer at a
+time. Python's driver begins a transaction at a form's first write, and a writer
+that finds another writing waits for it (the busy timeout). Two settings, made on
+every new connection (`use_sqlite_settings`), keep twenty saves made at the same
+moment from failing as "database is locked":
+
+- **A write-ahead log** (``journal_mode=WAL``): a commit no longer waits for every
+  page being read to finish, and pages read while a form writes. Kept in the
+  database file; the log lives beside it (``audit.sqlite-wal``). Commits are still
+  synced to disk, so nothing saved is lost to a power cut.
+- **A writer waits up to 20 seconds** for the one before it (the driver's default
+  is 5), inside gunicorn's default 30-second worker timeout. A save that still cannot write is
+  refused on its form ("the database did not respond"), keeping what was typed.
 """
 
 from __future__ import annotations
@@ -81,6 +93,25 @@ def check_connections_on_checkout(engine: Engine) -> None:
     `closed_by_server` (in place of ``pool_pre_ping``, a round trip)."""
     if engine.dialect.name == "postgresql" and not event.contains(engine, "checkout", _on_checkout):
         event.listen(engine, "checkout", _on_checkout)
+
+
+SQLITE_BUSY_TIMEOUT_MS = 20_000
+
+
+def use_sqlite_settings(engine: Engine) -> None:
+    """On SQLite, each new connection keeps a write-ahead log and waits
+    `SQLITE_BUSY_TIMEOUT_MS` for another writer (see the module's text)."""
+    if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _sqlite_connected):
+        event.listen(engine, "connect", _sqlite_connected)
+
+
+def _sqlite_connected(dbapi_connection: Any, record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")  # "memory" for an in-memory database
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
 
 
 def _on_checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
