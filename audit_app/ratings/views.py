@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -38,6 +39,7 @@ bp = Blueprint("ratings", __name__, url_prefix="/audits/<int:audit_id>")
 
 STALE = "Someone else saved this judgement while you were editing. Their version is shown; keep yours by saving it, or keep theirs."
 SAVE_FAILED = "Your changes could not be saved because the database did not respond. Nothing was lost from this page: try saving again."
+SET_ASIDE_FAILED = "The proposal could not be set aside because the database did not respond. It still waits: try again."
 
 
 def _evidence_choices(audit: Any, role: str) -> list[tuple[int, str]]:
@@ -106,8 +108,10 @@ def _lead_edit(
     form_class: type[RatingForm] | type[ChecklistForm],
     name: str,
     role: str,
+    also: Callable[[], object] | None = None,
 ) -> tuple[Any, list[tuple[str, str, bool]] | None, bool]:
-    """The lead's form for one judgement: (form, their saved version if stale, saved?).
+    """The lead's form for one judgement: (form, their saved version if stale, saved?);
+    ``also`` writes what goes with the save, in its transaction.
 
     After a stale save the form carries the version now saved, so saving it again
     keeps what was typed, knowingly."""
@@ -134,6 +138,7 @@ def _lead_edit(
             form.version.data or 0,  # 0: loaded before the cell existed
             current_user,
             name,
+            also,
         )
     except StaleEdit:
         form.form_errors.append(STALE)
@@ -288,19 +293,26 @@ def cell(audit_id: int, intervention: str, group: str) -> Response | str:
     used = None
     set_aside = request.form.get("set_aside", type=int) if request.method == "POST" else None
     if may_edit(audit, role) and set_aside is not None:
-        if proposals.answer(audit, intervention, group, only=set_aside):
-            flash("Proposal set aside: it no longer waits, and stays listed below.", SUCCESS)
+        try:
+            if proposals.set_aside(audit, intervention, group, set_aside):
+                flash("Proposal set aside: it no longer waits, and stays listed below.", SUCCESS)
+        except SaveFailed:
+            flash(SET_ASIDE_FAILED, INFORMATION)
         return redirect(
             url_for("ratings.cell", audit_id=audit.id, intervention=intervention, group=group)
             + "#proposals"
         )
     if may_edit(audit, role):
-        form, stale, saved = _lead_edit(audit, rating, RatingForm, name, role)
+        answered: list[int] = []  # the cell's waiting proposals, answered by saving it
+
+        def answer() -> None:
+            answered.append(proposals.mark_answered(audit, intervention, group))
+
+        form, stale, saved = _lead_edit(audit, rating, RatingForm, name, role, answer)
         if saved:
-            answered = proposals.answer(audit, intervention, group)
             flash(
                 f"Rating saved: {name}."
-                + (" Partners' proposals for it no longer wait." if answered else ""),
+                + (" Partners' proposals for it no longer wait." if any(answered) else ""),
                 SUCCESS,
             )
             return _after_saving(audit, form, "ratings.grid", intervention)

@@ -11,7 +11,7 @@ through `save`, so that:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -112,9 +112,9 @@ def commit() -> None:
         raise SaveFailed(str(error)) from error
 
 
-def save(change: Change, user: User) -> Any:
+def save(change: Change, user: User, also: Callable[[], object] | None = None) -> Any:
     """Apply ``change`` in one transaction; raises StaleEdit or SaveFailed."""
-    return save_all([change], user)[0]
+    return save_all([change], user, also)[0]
 
 
 def is_stale(change: Change) -> bool:
@@ -126,8 +126,12 @@ def is_stale(change: Change) -> bool:
     )
 
 
-def save_all(changes: list[Change], user: User) -> list[Any]:
-    """Apply every change in ONE transaction, or none of them.
+def save_all(
+    changes: list[Change], user: User, also: Callable[[], object] | None = None
+) -> list[Any]:
+    """Apply every change in ONE transaction, or none of them; ``also`` writes
+    what goes with them (a cell's proposals answered by saving it) in that same
+    transaction, after them.
 
     Raises StaleEdit (for the first stale record, with its current values)
     before writing anything, or SaveFailed if the database refuses.
@@ -139,6 +143,8 @@ def save_all(changes: list[Change], user: User) -> list[Any]:
     try:
         for change in changes:
             _apply(change, user)
+        if also is not None:
+            also()
         db.session.commit()
     except StaleDataError as error:
         db.session.rollback()

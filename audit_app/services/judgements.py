@@ -6,6 +6,7 @@ services.changes.save so every change is version-checked and in the trail.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,8 +140,10 @@ def save_judgement(
     loaded_version: int,
     user: User,
     label: str,
+    also: Callable[[], object] | None = None,
 ) -> Any:
-    """Save the lead's rating or checklist cell with its evidence.
+    """Save the lead's rating or checklist cell with its evidence (and ``also``'s
+    writes, in the same transaction).
 
     Saving confirms a judgement carried forward from the last cycle. Raises
     StaleEdit or SaveFailed (services.changes).
@@ -155,7 +158,7 @@ def save_judgement(
         loaded_version,
         relations={"evidence": evidence},
     )
-    return save(change, user)
+    return save(change, user, also)
 
 
 def proposals(

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from audit_app.extensions import db
 from audit_app.models import Audit, RatingProposal
 from audit_app.models.types import utcnow
-from audit_app.services.changes import bump_revision
+from audit_app.services.changes import SaveFailed, bump_revision, commit
 from audit_app.services.chart_cache import cached
 from audit_app.services.frameworks import framework_of
 from audit_app.services.scope import assessed_groups
@@ -119,9 +120,10 @@ def find(audit: Audit, intervention: str, group: str, proposal_id: int) -> Ratin
     return proposal
 
 
-def answer(audit: Audit, intervention: str, group: str, only: int | None = None) -> int:
-    """Mark the cell's waiting proposals (or the one with id ``only``) as answered now;
-    how many were."""
+def mark_answered(audit: Audit, intervention: str, group: str, only: int | None = None) -> int:
+    """Mark the cell's waiting proposals (or the one with id ``only``) as answered
+    now, in the current transaction (the caller commits, with the save that answers
+    them); how many were."""
     query = (
         update(RatingProposal)
         .where(
@@ -137,5 +139,16 @@ def answer(audit: Audit, intervention: str, group: str, only: int | None = None)
     answered = db.session.execute(query).rowcount or 0  # type: ignore[attr-defined]
     if answered:
         bump_revision(audit)  # the cached grid marks cells with waiting proposals
-    db.session.commit()
+    return answered
+
+
+def set_aside(audit: Audit, intervention: str, group: str, proposal_id: int) -> int:
+    """Answer one proposal without saving its cell; 1 if it was waiting, else 0.
+    Raises SaveFailed (nothing changed) if the database refuses."""
+    try:
+        answered = mark_answered(audit, intervention, group, only=proposal_id)
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        raise SaveFailed(str(error)) from error
+    commit()
     return answered

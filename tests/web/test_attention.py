@@ -23,6 +23,7 @@ from audit_app.models.types import utcnow
 from audit_app.services.changes import bump_revision
 from tests.visit import Visitor
 from tests.web.conftest import Cast
+from tests.web.refusals import refused
 
 TODAY = date.today()
 
@@ -304,6 +305,53 @@ def test_saving_the_cell_answers_its_proposals(app: Flask, as_lead: Visitor, cas
     # A proposal made after the save waits again.
     _add(app, _proposal(cast, rag="red"))
     assert as_lead.get(url).soup.select_one("#proposals-waiting") is not None
+
+
+def _waiting(app: Flask) -> int:
+    with app.app_context():
+        query = select(RatingProposal).where(RatingProposal.answered_at.is_(None))
+        return len(db.session.scalars(query).all())
+
+
+def _answering(statement: str) -> bool:
+    return statement.lstrip().upper().startswith("UPDATE RATING_PROPOSAL")
+
+
+def test_a_rating_and_the_proposals_it_answers_are_saved_together_or_not_at_all(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    _add(app, _proposal(cast))
+    url = f"/audits/{cast.dementia.id}/ratings/breaks/dementia"
+    page = as_lead.get(url)
+    typed = {"rag": "red", "maturity": "early", "rationale": "No sitting service at weekends"}
+    with refused(_answering) as refusals:
+        answer = as_lead.submit(page, "main form[method=post]:has(#rationale)", typed, status=200)
+    assert refusals, "saving the cell answers its proposal"
+    assert any("could not be saved" in message for message in answer.error_summary())
+    assert answer.value("rag") == "red" and answer.value("maturity") == "early"
+    assert "No sitting service at weekends" in answer.value("rationale")  # type: ignore[operator]
+    with app.app_context():
+        assert db.session.scalar(select(Rating)) is None  # the rating waits with the proposal
+    assert _waiting(app) == 1
+    # Sent again with the database back: both land.
+    as_lead.submit(answer, "main form[method=post]:has(#rationale)")
+    with app.app_context():
+        assert db.session.scalar(select(Rating.rag)) == "red"
+    assert _waiting(app) == 0
+
+
+def test_a_proposal_set_aside_while_the_database_is_gone_still_waits(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    _add(app, _proposal(cast))
+    url = f"/audits/{cast.dementia.id}/ratings/breaks/dementia"
+    button = as_lead.get(url).soup.select_one("#proposals-waiting button[name=set_aside]")
+    with refused(_answering):
+        as_lead.post(url, {"set_aside": button["value"]})
+    page = as_lead.get(url)
+    assert "could not be set aside because the database did not respond" in page.text
+    assert page.soup.select_one("#proposals-waiting li") is not None
+    assert _waiting(app) == 1
 
 
 def test_setting_a_proposal_aside_answers_only_that_one(
