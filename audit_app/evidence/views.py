@@ -82,7 +82,8 @@ def new(audit_id: int) -> Response | str:
         try:
             record = evidence.create(audit, form.values(), current_user, role)
         except SaveFailed:
-            return _render_form(audit, form, None, problem=SAVE_FAILED, back_to=back_to, role=role)
+            form.submit.errors = [SAVE_FAILED]  # in the error summary, beside the button
+            return _render_form(audit, form, None, back_to=back_to, role=role)
         else:
             _keep_file(audit, record, form)
             if role != LEAD:
@@ -140,7 +141,8 @@ def edit(audit_id: int, evidence_id: int) -> Response | str:
             theirs = evidence.summary_rows(stale.current, framework)
             return _render_form(audit, form, record, theirs=theirs, role=role)
         except SaveFailed:
-            return _render_form(audit, form, record, problem=SAVE_FAILED, role=role)
+            form.submit.errors = [SAVE_FAILED]
+            return _render_form(audit, form, record, role=role)
         else:
             _keep_file(audit, record, form)
             flash(f"Evidence return ‘{record.service_name}’ saved.", SUCCESS)
@@ -165,7 +167,6 @@ def _render_form(
     form: EvidenceForm,
     record: EvidenceReturn | None,
     theirs: list[tuple[str, str]] | None = None,
-    problem: str | None = None,
     back_to: str | None = None,
     role: str | None = None,
 ) -> str:
@@ -175,7 +176,6 @@ def _render_form(
         form=form,
         record=record,
         theirs=theirs,
-        problem=problem,
         back_to=back_to,
         role=role,
         stale_message=STALE_MESSAGE,

@@ -84,19 +84,28 @@ def bump_revision(audit: Audit) -> int:
     also locks the audit's row until the transaction ends: saves made at the same
     moment each get their own revision, so nothing cached per revision outlives a
     change. Adding one in Python to a value read earlier lost bumps.
+
+    It is the first write of most saves, run at once, not at the commit: if the
+    database refuses it, the transaction is rolled back and SaveFailed raised, as
+    a refused commit is, so every form that shows SaveFailed shows this too.
     """
-    if audit.id is None:
-        db.session.flush()
-    # No autoflush: records still being filled in are flushed later, as before; and
-    # the audit's row is locked before the records' rows, in every transaction alike.
-    with db.session.no_autoflush:
-        revision = db.session.execute(
-            update(Audit)
-            .where(Audit.id == audit.id)
-            .values(revision=Audit.revision + 1)
-            .returning(Audit.revision),
-            execution_options={"synchronize_session": False},
-        ).scalar_one()
+    try:
+        if audit.id is None:
+            db.session.flush()
+        # No autoflush: records still being filled in are flushed later, as before;
+        # and the audit's row is locked before the records' rows, in every
+        # transaction alike.
+        with db.session.no_autoflush:
+            revision = db.session.execute(
+                update(Audit)
+                .where(Audit.id == audit.id)
+                .values(revision=Audit.revision + 1)
+                .returning(Audit.revision),
+                execution_options={"synchronize_session": False},
+            ).scalar_one()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        raise SaveFailed(str(error)) from error
     # Known without being a change of ours: a later flush of the audit must not
     # write this value back over a newer one.
     set_committed_value(audit, "revision", revision)
