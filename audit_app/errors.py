@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template
+from contextlib import suppress
+
+from flask import Flask, Response, current_app, g, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+
+from audit_app.services.changes import SaveFailed
 
 MESSAGES: dict[int, tuple[str, list[str]]] = {
     400: (
@@ -45,6 +51,21 @@ MESSAGES: dict[int, tuple[str, list[str]]] = {
     ),
 }
 
+DATABASE_MESSAGE = (
+    "Sorry, the service is busy",
+    [
+        "The database did not respond, so this page could not be shown and nothing "
+        "you sent with it was saved.",
+        "Wait a minute, then go back and try again: what you typed is still on the "
+        "page you came from.",
+    ],
+)
+# A database that did not answer: lost, restarted, locked by another writer for too
+# long, or every pooled connection busy; or a save it refused that no form caught
+# (SaveFailed). The request changed nothing (its transaction is rolled back), and
+# trying again soon usually works.
+UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout, SaveFailed)
+
 CSRF_MESSAGE = (
     "Sorry, your form has expired",
     ["For your security, forms time out. Go back, reload the page and try again."],
@@ -75,6 +96,20 @@ def register_error_handlers(app: Flask) -> None:
             return error.response  # type: ignore[return-value]
         code = error.code or 500
         return render_error(code if code in MESSAGES else 500 if code >= 500 else 400)
+
+    def database_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
+        app.logger.warning("The database did not respond: %s", error)
+        from audit_app.extensions import db
+
+        with suppress(SQLAlchemyError):  # the connection is gone: the pool replaces it
+            db.session.rollback()
+        if "_login_user" not in g:  # failed loading who is signed in: show the page without
+            g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+        html, code = render_error(503, *DATABASE_MESSAGE)
+        return html, code, {"Retry-After": "60"}
+
+    for unavailable in UNAVAILABLE:
+        app.register_error_handler(unavailable, database_unavailable)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[str, int]:
