@@ -31,8 +31,9 @@ moment from failing as "database is locked":
   database file; the log lives beside it (``audit.sqlite-wal``). Commits are still
   synced to disk, so nothing saved is lost to a power cut.
 - **A writer waits up to 20 seconds** for the one before it (the driver's default
-  is 5), inside gunicorn's default 30-second worker timeout. A save that still cannot write is
-  refused on its form ("the database did not respond"), keeping what was typed.
+  is 5), inside gunicorn's default 30-second worker timeout. A save that still
+  cannot write is refused on its form ("the database did not respond"), keeping
+  what was typed.
 """
 
 from __future__ import annotations
