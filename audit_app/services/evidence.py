@@ -132,6 +132,17 @@ def _rule(
     return and_(EvidenceReturn.audit_id == audit_id, rule)
 
 
+def reader_key(user: User, role: str | None) -> str:
+    """All that :func:`_rule` reads of the person, as text: two people with the same
+    key see the same returns of an audit at one revision (a lead or partner by who
+    they are and their organisation; anyone else by their role alone). For what is
+    kept per revision for each reader; every write to a return gives its audit a
+    new revision."""
+    if role in (LEAD, PARTNER):
+        return f"{role}-{user.id}-{user.organisation_id}"
+    return str(role)
+
+
 def visible_ids(audit: Audit, user: User | None, role: str | None) -> Select[Any]:
     """The ids of the returns the person sees, as a subquery for other queries."""
     return select(EvidenceReturn.id).where(_visible(audit, user, role))

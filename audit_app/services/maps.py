@@ -351,10 +351,14 @@ def _cell(
 
 def visible_evidence(audit: Audit, user: User, role: str) -> dict[str, str]:
     """The service names of the audit's evidence returns this person may see, by id as
-    the gap map names them."""
-    return {
-        str(rid): name for rid, name in evidence_service.visible_names(audit, user, role).items()
-    }
+    the gap map names them; read once per revision for each reader (the gap map,
+    kept per revision, then makes no query of its own)."""
+
+    def read() -> dict[str, str]:
+        names = evidence_service.visible_names(audit, user, role)
+        return {str(rid): name for rid, name in names.items()}
+
+    return cached(audit, f"visible-evidence-{evidence_service.reader_key(user, role)}", read)
 
 
 def action_names(audit: Audit) -> dict[str, str]:

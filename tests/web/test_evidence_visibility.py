@@ -20,8 +20,12 @@ from flask import Flask
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+from sqlalchemy import select
 
-from audit_app.services import exports, maps
+from audit_app.extensions import db
+from audit_app.models import Audit, User
+from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
+from audit_app.services import evidence, exports, maps
 from tests.visit import Visitor
 from tests.web.conftest import Cast, publish
 from tests.web.crawl import get_urls
@@ -300,3 +304,50 @@ def test_every_page_and_export_shows_evidence_only_to_those_who_may_see_it(
                 if visible and not wanted <= where:
                     problems.append(f"{item.status} return's {what} missing from {wanted - where}")
     assert problems == [], f"{len(fetched)} responses fetched"
+
+
+# --- what is kept per revision for each reader ------------------------------------------
+
+
+def test_readers_with_the_same_key_see_the_same_returns(app: Flask, cast: Cast) -> None:
+    """evidence.reader_key says all the rule reads of a reader: what is kept under it
+    (the gap map's names) is right for everyone who has it, on a draft and once
+    published, for every account in every role."""
+    seed_returns(app, cast.draft.id, cast.partner.id, cast.lead.id, "keyed")
+    seed_returns(app, cast.dementia.id, cast.partner.id, cast.lead.id, "keyed")
+    publish(app, cast.dementia.id)
+    with app.app_context():
+        users = db.session.scalars(select(User)).all()
+        for audit_id in (cast.draft.id, cast.dementia.id):
+            audit = db.session.get(Audit, audit_id)
+            seen: dict[str, dict[int, str]] = {}
+            for user in users:
+                for role in (LEAD, PARTNER, COMMISSIONER, None):
+                    names = evidence.visible_names(audit, user, role)  # type: ignore[arg-type]
+                    key = evidence.reader_key(user, role)
+                    assert seen.setdefault(key, names) == names, (audit_id, user.email, role)
+            assert len({tuple(sorted(names)) for names in seen.values()}) >= 3
+
+
+def test_the_gap_map_kept_for_one_reader_shows_another_only_their_returns(
+    app: Flask, visitor: Visitor, cast: Cast
+) -> None:
+    seeding = seed_returns(app, cast.dementia.id, cast.partner.id, cast.lead.id, "gaps")
+    publish(app, cast.dementia.id)
+    submitted = seeding.by_status()["submitted"].title
+    accepted = seeding.by_status()["accepted"].title
+    url = f"/audits/{cast.dementia.id}/maps/gaps"
+    # At one revision, in turn: the lead and the partner's organisation see the
+    # submitted return; the commissioner and another partner organisation do not.
+    for email, sees_submitted in (
+        ("lead@example.org", True),
+        ("commissioner@example.org", False),
+        ("partner@example.org", True),
+        ("partner2@example.org", False),
+        ("lead@example.org", True),
+    ):
+        visitor.sign_in(email)
+        page = _body(visitor, url)
+        assert accepted in page, email
+        assert (submitted in page) == sees_submitted, email
+        visitor.sign_out()

@@ -198,7 +198,7 @@ def test_a_second_view_costs_no_recomputation_and_a_change_invalidates(
     as_lead.get(_url(cast.published, "/gaps"))
     assert as_lead.client.get(_url(cast.published, "/wheel-rag.svg")).status_code == 200
     first = cache.stats.computed - before
-    assert first == 3  # the map data, the gap map's content from it, the wheel
+    assert first == 4  # the map data, the reader's evidence, the gap map's content, the wheel
     as_lead.get(_url(cast.published, "/gaps"))
     assert as_lead.client.get(_url(cast.published, "/wheel-rag.svg")).status_code == 200
     assert cache.stats.computed - before == first

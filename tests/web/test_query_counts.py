@@ -265,3 +265,36 @@ def test_lists_make_no_more_queries_for_more_audits(
     assert all(status == 200 for status, _ in before.values()), before
     grew = {url: (before[url][1], after[url][1]) for url in urls if after[url][1] > before[url][1]}
     assert not grew, f"queries (before, after) grew with the number of audits: {grew}"
+
+
+# Pages kept per revision (for each kind of reader where what they may see differs):
+# once warm, the statement that reads who is signed in, with the audit, is all they
+# send. The gap map used to read the reader's evidence names on every request.
+KEPT_PAGES = (
+    "ratings.grid",
+    "ratings.checklist",
+    "maps.rag_map",
+    "maps.maturity_map",
+    "maps.gap_map",
+    "maps.checklist_map",
+    "maps.wheel",
+    "indicators.index",
+    "plan.index",
+)
+
+
+@pytest.mark.parametrize(
+    ("email", "which"),
+    [("lead@demo.test", "draft"), ("commissioner@demo.test", "published")],
+)
+def test_kept_pages_send_one_statement_once_warm(
+    app: Flask, visitor: Visitor, demo: tuple[int, int], email: str, which: str
+) -> None:
+    from flask import url_for
+
+    audit_id = demo[0] if which == "draft" else demo[1]
+    visitor.sign_in(email, "demo-password")
+    with app.test_request_context():
+        urls = [url_for(endpoint, audit_id=audit_id) for endpoint in KEPT_PAGES]
+    counts = query_counts(app, visitor, urls)
+    assert {url: count for url, count in counts.items() if count != (200, 1)} == {}
