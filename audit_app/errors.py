@@ -72,49 +72,65 @@ CSRF_MESSAGE = (
 )
 
 
+# An error page: its HTML, status and headers.
+ErrorPage = tuple[str, int, dict[str, str]]
+
+
 def render_error(
     code: int, heading: str | None = None, paragraphs: list[str] | None = None
-) -> tuple[str, int]:
+) -> ErrorPage:
+    """The error page for ``code``; the page saying the database did not respond
+    instead if it fails while drawing it (the header reads who is signed in)."""
+    try:
+        return _page(code, heading, paragraphs), code, {}
+    except SQLAlchemyError as error:
+        return database_unavailable(error)
+
+
+def _page(code: int, heading: str | None, paragraphs: list[str] | None) -> str:
     default_heading, default_paragraphs = MESSAGES.get(code, MESSAGES[500])
-    html = render_template(
+    return render_template(
         "errors/error.html",
         heading=heading or default_heading,
         paragraphs=paragraphs or default_paragraphs,
         form=None,
     )
-    return html, code
+
+
+def database_unavailable(error: Exception) -> ErrorPage:
+    """503, for a database that did not answer (UNAVAILABLE): the request's
+    transaction rolled back, the page drawn as for someone signed out (the
+    signed-in user, if loaded at all, was expired by the rollback, and reading it
+    again would ask the database)."""
+    from audit_app.extensions import db
+
+    current_app.logger.warning("The database did not respond: %s", error)
+    with suppress(SQLAlchemyError):  # the connection is gone: the pool replaces it
+        db.session.rollback()
+    g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+    return _page(503, *DATABASE_MESSAGE), 503, {"Retry-After": "60"}
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError) -> tuple[str, int]:
+    def csrf_error(error: CSRFError) -> ErrorPage:
         return render_error(400, *CSRF_MESSAGE)
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> Response | tuple[str, int]:
+    def http_error(error: HTTPException) -> Response | ErrorPage:
         if error.response is not None:  # a page made for this error (sign-in throttling)
             return error.response  # type: ignore[return-value]
         code = error.code or 500
         return render_error(code if code in MESSAGES else 500 if code >= 500 else 400)
 
-    def database_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
-        app.logger.warning("The database did not respond: %s", error)
-        from audit_app.extensions import db
-
-        with suppress(SQLAlchemyError):  # the connection is gone: the pool replaces it
-            db.session.rollback()
-        if "_login_user" not in g:  # failed loading who is signed in: show the page without
-            g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
-        html, code = render_error(503, *DATABASE_MESSAGE)
-        return html, code, {"Retry-After": "60"}
-
     for unavailable in UNAVAILABLE:
         app.register_error_handler(unavailable, database_unavailable)
 
     @app.errorhandler(Exception)
-    def unexpected_error(error: Exception) -> tuple[str, int]:
+    def unexpected_error(error: Exception) -> ErrorPage:
         app.logger.exception("Unhandled error")
         from audit_app.extensions import db
 
-        db.session.rollback()
+        with suppress(SQLAlchemyError):
+            db.session.rollback()
         return render_error(500)

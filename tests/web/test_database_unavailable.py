@@ -10,6 +10,9 @@ writers waiting their turn rather than failing: at the end.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
+
 import pytest
 from flask import Flask, url_for
 from sqlalchemy import text
@@ -45,6 +48,28 @@ def test_every_page_says_the_database_did_not_respond(
     assert statements, "no page asked the database anything"
     # Every page a signed-in person opens asks the database who they are.
     assert set(answered.values()) == {503}, answered
+
+
+def _after(count: int) -> Callable[[str], bool]:
+    """Refuse every statement after the first ``count``."""
+    asked = itertools.count(1)
+    return lambda statement: next(asked) > count
+
+
+def test_every_page_says_so_when_the_database_goes_after_reading_who_is_signed_in(
+    app: Flask, as_lead: Visitor, cast: Cast
+) -> None:
+    """The user (and the audit) read, then the page's own statement fails: the 503
+    page must not read the user again (the rollback expired it)."""
+    urls = get_urls(app, {"audit_id": [cast.dementia.id]})
+    answered = {}
+    for endpoint, url in urls:
+        with refused(_after(1)) as statements:
+            page = as_lead.get(url, status=None)  # type: ignore[arg-type]
+        _busy(page, url)
+        answered[endpoint] = (page.status, len(statements))
+    busy = [endpoint for endpoint, (status, _) in answered.items() if status == 503]
+    assert len(busy) > 60, answered  # the pages that send a second statement
 
 
 def test_every_form_sent_while_the_database_is_gone_is_refused_plainly(
