@@ -29,12 +29,22 @@ from audit_app.services import indicator_peers as peers
 from audit_app.services import indicators as step3
 from audit_app.services import plan as step4
 from audit_app.services import quality_of_life, questionnaires
-from audit_app.services.access import audit_or_404, editable_audit_or_404, may_edit
+from audit_app.services.access import (
+    audit_or_404,
+    editable_audit_or_404,
+    may_edit,
+    read_with_user,
+)
 from audit_app.services.chart_cache import cached
 from audit_app.services.frameworks import framework_of
 from audit_app.services.indicator_chart import report_card_chart
 
 bp = Blueprint("indicators", __name__, url_prefix="/audits/<int:audit_id>/indicators")
+
+# The dashboard's key names the other areas' audits the reader may open and the
+# survey's answers: read with the reader (one statement a view once kept).
+read_with_user("indicators.dashboard", "others", peers.others_column)
+read_with_user("indicators.dashboard", "answers", questionnaires.answers_column)
 
 READERS = (LEAD, PARTNER, COMMISSIONER)
 EDITORS = (LEAD,)

@@ -29,7 +29,7 @@ from datetime import datetime
 from functools import lru_cache, wraps
 from typing import Any, TypeVar
 
-from flask import abort, g, request
+from flask import abort, g, has_request_context, request
 from flask_login import current_user, login_required
 from sqlalchemy import Integer, Select, bindparam, literal, select
 from sqlalchemy.orm import defer, joinedload
@@ -122,12 +122,45 @@ def _audit_and_role(admin: bool) -> Select[Any]:
     )
 
 
-@lru_cache(maxsize=1)
-def _user_audit_and_role() -> Select[Any]:
+# What a page reads with the user and its audit, in the same statement (one round
+# trip fewer), by endpoint and name: a function giving one column, a scalar subquery
+# that may name the outer User and Audit (the reader and the page's audit).
+# Registered by the page's blueprint (`read_with_user`); the page's service takes it
+# with `read_with_user_value`, or asks its own query when it was not read (another
+# endpoint, a request outside the user loader).
+_WITH_USER: dict[str, dict[str, Callable[[], Any]]] = {}
+
+
+def read_with_user(endpoint: str, name: str, column: Callable[[], Any]) -> None:
+    """Have the user loader read ``column()`` with the user on ``endpoint``'s pages."""
+    _WITH_USER.setdefault(endpoint, {})[name] = column
+    _user_audit_and_role.cache_clear()
+
+
+def read_with_user_value(audit_id: int, name: str, user_id: int | None = None) -> tuple[bool, Any]:
+    """(True, the value) of the column ``name`` read in this request with the user
+    (``user_id``'s, when given) and this audit; (False, None) when it was not."""
+    read = g.get("read_with_user_values") if has_request_context() else None
+    if (
+        read is None
+        or read[1] != audit_id
+        or name not in read[2]
+        or (user_id is not None and read[0] != user_id)
+    ):
+        return False, None
+    return True, read[2][name]
+
+
+@lru_cache(maxsize=32)
+def _user_audit_and_role(endpoint: str | None = None) -> Select[Any]:
     """The user by id, with :func:`_audit_and_role`'s audit and member's role (None
-    where there is no such audit), in one statement, built once."""
+    where there is no such audit), and the column the endpoint reads with them, in
+    one statement, built once per endpoint."""
+    extra = _WITH_USER.get(endpoint or "", {})
+    columns = [User, Audit, bound_role_column(False)]
+    columns.extend(column().label(f"with_user_{name}") for name, column in extra.items())
     return (
-        select(User, Audit, bound_role_column(False))
+        select(*columns)
         .outerjoin(Audit, Audit.id == bindparam("audit_id", type_=Integer))
         .where(User.id == bindparam("user_id", type_=Integer))
         .options(*_LISTED)
@@ -137,14 +170,19 @@ def _user_audit_and_role() -> Select[Any]:
 def user_and_audit(user_id: int, audit_id: int) -> User | None:
     """The request's user by id, reading the audit its page names in the same
     statement (one round trip to the database the fewer): kept in ``g`` for the
-    page's :func:`audit_or_404`, which uses it once (the user loader calls this)."""
+    page's :func:`audit_or_404`, which uses it once (the user loader calls this);
+    and the columns its endpoint reads with them (`read_with_user`), if any."""
+    endpoint = request.endpoint if request.endpoint in _WITH_USER else None
     found = db.session.execute(
-        _user_audit_and_role(), {"user_id": user_id, "audit_id": audit_id}
+        _user_audit_and_role(endpoint), {"user_id": user_id, "audit_id": audit_id}
     ).first()
     if found is None:
         return None
-    user, audit, role = found
+    user, audit, role = found[:3]
     g.read_with_user = (user_id, audit_id, audit, role)
+    if endpoint is not None:
+        values = dict(zip(_WITH_USER[endpoint], found[3:], strict=True))
+        g.read_with_user_values = (user_id, audit_id, values)
     return user  # type: ignore[no-any-return]
 
 

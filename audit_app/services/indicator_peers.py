@@ -14,17 +14,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, select
+from sqlalchemy import Integer, Select, String, bindparam, cast, func, literal, or_, select
+from sqlalchemy.orm import aliased
 
 from audit_app.extensions import db
-from audit_app.models import Audit, Organisation, User
+from audit_app.models import Audit, AuditMembership, Organisation, User
 from audit_app.models.audit import PUBLISHED
 from audit_app.models.indicators import Indicator
+from audit_app.models.user import ADMINISTRATOR
 from audit_app.services import indicators as step3
-from audit_app.services.access import bound_member_audit
+from audit_app.services.access import read_with_user_value
 from audit_app.services.benchmarking import comparable_audits
 from audit_app.services.benchmarking_indicators import MATCH_RULE, by_match_key, latest_reported
-from audit_app.services.chart_cache import revision_key
 
 AREAS_RULE = (
     "Benchmarking shows, for each indicator, the latest result of every other area "
@@ -58,35 +59,65 @@ def others_key(audit: Audit, user: User) -> str:
     """What :func:`other_area_audits` names, for keeping what is made of them without
     reading them: each audit by id, revision and creation time (chart_cache.revision_key),
     its area and cycle (their order) and the area's name (the Benchmarking column shows
-    it; renaming an area gives its audits no new revision). One query of those columns:
-    a published audit of another area that the user is a member of (any audit, for an
-    administrator) is one :func:`other_area_audits` returns (access.can_see)."""
-    values: dict[str, Any] = {"area_id": audit.area_id}
-    if not user.is_admin:
-        values["user_id"] = user.id
-    rows = db.session.execute(_others_query(user.is_admin), values)
-    return repr([(revision_key(row), *row[3:]) for row in rows])
+    it; renaming an area gives its audits no new revision): a published audit of
+    another area that the user is a member of (any audit, for an administrator) is one
+    :func:`other_area_audits` returns (access.can_see). :func:`others_column`, read
+    with the user on the dashboard (access.read_with_user), else asked alone."""
+    read, value = read_with_user_value(audit.id, "others", user.id)
+    if not read:
+        value = db.session.scalar(_others_alone(), {"user_id": user.id, "audit_id": audit.id})
+    return f"other areas: {value}"
 
 
-@lru_cache(maxsize=2)
-def _others_query(admin: bool) -> Select[Any]:
-    """The query of :func:`others_key`, built once (for administrators and members)."""
-    query = (
-        select(
-            Audit.id,
-            Audit.revision,
-            Audit.created_at,
-            Audit.area_id,
-            Audit.cycle,
-            Organisation.name,
+def others_column() -> Any:
+    """:func:`others_key`'s audits as one text column, for a statement that reads the
+    user (the outer ``User``, whose id is bound as ``user_id``) and the page's audit
+    (the outer ``Audit``): each audit's id, revision, creation time, area, cycle and
+    area name (the last two with their lengths, so that no name can pass for another
+    list). In whatever order the database joins them: another order only makes the
+    key new."""
+    other, area = aliased(Audit), aliased(Organisation)
+    parts = [
+        cast(other.id, String),
+        cast(func.coalesce(other.revision, 0), String),
+        cast(other.created_at, String),
+        cast(other.area_id, String),
+        cast(func.length(other.cycle), String),
+        other.cycle,
+        cast(func.length(area.name), String),
+        area.name,
+    ]
+    entry = parts[0]
+    for part in parts[1:]:
+        entry = entry + literal(":") + part
+    member = other.id.in_(  # the reader's memberships, a handful, by their index
+        select(AuditMembership.audit_id).where(
+            AuditMembership.user_id == bindparam("user_id", type_=Integer)
         )
-        .join(Organisation, Organisation.id == Audit.area_id)
-        .where(Audit.status == PUBLISHED, Audit.area_id != bindparam("area_id", type_=Integer))
-        .order_by(Audit.id)
     )
-    if not admin:
-        query = query.where(bound_member_audit())
-    return query
+    return (
+        select(func.aggregate_strings(entry, "|"))
+        .select_from(other)
+        .join(area, area.id == other.area_id)
+        .where(
+            other.status == PUBLISHED,
+            other.area_id != Audit.area_id,
+            or_(User.role == ADMINISTRATOR, member),
+        )
+        .correlate(User, Audit)
+        .scalar_subquery()
+    )
+
+
+@lru_cache(maxsize=1)
+def _others_alone() -> Select[Any]:
+    """:func:`others_column` for the user and audit whose ids are bound, built once."""
+    return (
+        select(others_column())
+        .select_from(User)
+        .join(Audit, Audit.id == bindparam("audit_id", type_=Integer))
+        .where(User.id == bindparam("user_id", type_=Integer))
+    )
 
 
 def peer_values(audit: Audit, audits: Sequence[Audit]) -> dict[int, list[PeerValue]]:

@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 from flask import abort
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, literal, select
 
 from audit_app.extensions import db
 from audit_app.models import Audit, Questionnaire, QuestionnaireResponse, User
@@ -37,6 +37,7 @@ from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
 from audit_app.models.questionnaires import CLOSED, OPEN
 from audit_app.services import changes, spreadsheets
 from audit_app.services import needs as step2
+from audit_app.services.access import read_with_user_value
 from audit_app.services.frameworks import framework_of
 from audit_app.services.scope import assessed_groups
 from hub_model.framework import Framework, load_builtin
@@ -275,13 +276,32 @@ def answers_key(audit: Audit) -> tuple[int, int | None]:
     """How many answers the audit's questionnaires hold and the newest's id, for keeping
     what is made of them: carers answer the public survey with no new revision of the
     audit, and a named questionnaire answered again replaces its answers with a new row
-    (tests/web/revision_guard.py, NOT_KEPT). One query."""
+    (tests/web/revision_guard.py, NOT_KEPT). One query, or none where the page read
+    :func:`answers_column` with the user."""
+    read, value = read_with_user_value(audit.id, "answers")
+    if read:
+        count, _, newest = str(value).partition(":")
+        return int(count), int(newest) if newest else None
     count, newest = db.session.execute(
         select(func.count(QuestionnaireResponse.id), func.max(QuestionnaireResponse.id))
         .join(Questionnaire, Questionnaire.id == QuestionnaireResponse.questionnaire_id)
         .where(Questionnaire.audit_id == audit.id)
     ).one()
     return int(count), newest
+
+
+def answers_column() -> Any:
+    """:func:`answers_key` as one text column ("count:newest id") of the page's audit
+    (the outer ``Audit``), for the statement that reads the user with it."""
+    count = func.count(QuestionnaireResponse.id)
+    newest = func.coalesce(cast(func.max(QuestionnaireResponse.id), String), literal(""))
+    return (
+        select(cast(count, String) + literal(":") + newest)
+        .join(Questionnaire, Questionnaire.id == QuestionnaireResponse.questionnaire_id)
+        .where(Questionnaire.audit_id == Audit.id)
+        .correlate(Audit)
+        .scalar_subquery()
+    )
 
 
 def for_report(audit: Audit, role: str) -> list[tuple[Questionnaire, Summary]] | None:

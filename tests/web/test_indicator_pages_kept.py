@@ -503,3 +503,41 @@ def test_the_reports_key_reads_the_audits_the_pages_show(
             last = comparisons.last_cycle(audit, user)
             assert earlier == (revision_key(last) if last else None), (email, audit.title)
             assert answers == surveys.answers_key(audit)
+
+
+def _key_ids(key: str) -> set[int]:
+    listed = key.removeprefix("other areas: ")
+    return set() if listed == "None" else {int(entry.split(":")[0]) for entry in listed.split("|")}
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["lead@example.org", "partner@example.org", "commissioner@example.org", "admin@example.org"],
+)
+def test_the_dashboards_key_names_the_audits_benchmarking_shows(
+    app: Flask, cycles: dict[str, int], cast: Cast, email: str
+) -> None:
+    """The dashboard's key, read with the user (one statement) or asked alone: the
+    other areas' audits it names are those other_area_audits gives the page, and the
+    survey's answers are counted alike, for every reader and every audit."""
+    from flask_login import login_user
+
+    from audit_app.services import access, indicator_peers
+
+    _survey(app, cycles["later"], 6)
+    counted = []
+    with app.app_context():
+        user = _user(email)
+        for audit in db.session.scalars(select(Audit).order_by(Audit.id)):
+            shown = {a.id for a in indicator_peers.other_area_audits(audit, user)}
+            alone = indicator_peers.others_key(audit, user), surveys.answers_key(audit)
+            with app.test_request_context(f"/audits/{audit.id}/indicators/dashboard"):
+                login_user(user)
+                assert access.user_and_audit(user.id, audit.id) is not None
+                assert access.read_with_user_value(audit.id, "others", user.id)[0]
+                assert access.read_with_user_value(audit.id, "answers")[0]
+                read = indicator_peers.others_key(audit, user), surveys.answers_key(audit)
+            assert _key_ids(alone[0]) == _key_ids(read[0]) == shown, (email, audit.title)
+            assert alone[1] == read[1], (email, audit.title)
+            counted.append(read[1][0])
+        assert max(counted) == 6  # the survey's answers were counted where they are

@@ -269,7 +269,8 @@ def test_lists_make_no_more_queries_for_more_audits(
 
 # Pages kept per revision (for each kind of reader where what they may see differs):
 # once warm, the statement that reads who is signed in, with the audit, is all they
-# send. The gap map used to read the reader's evidence names on every request.
+# send. The gap map used to read the reader's evidence names on every request, the
+# dashboard the other areas' audits the reader may open (now read with the reader).
 KEPT_PAGES = (
     "ratings.grid",
     "ratings.checklist",
@@ -279,6 +280,7 @@ KEPT_PAGES = (
     "maps.checklist_map",
     "maps.wheel",
     "indicators.index",
+    "indicators.dashboard",
     "plan.index",
 )
 
