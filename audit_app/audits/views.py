@@ -35,6 +35,7 @@ from audit_app.services.access import (
     account_role_required,
     audit_or_404,
     editable_audit_or_404,
+    read_with_user,
     sees_judgements,
     visible_and_awaiting,
 )
@@ -43,6 +44,12 @@ from audit_app.services.frameworks import framework_choices, framework_of, group
 from audit_app.services.scope import scope_description
 
 bp = Blueprint("audits", __name__, url_prefix="/audits")
+
+# The overview's facts that change without a new revision (who takes part, the
+# newest trail entry, newer and earlier versions) are read with the reader: one
+# statement a view once its parts are kept.
+for _fact in task_list.FACTS:
+    read_with_user("audits.overview", f"fact:{_fact}", partial(task_list.fact_column, _fact))
 
 
 @bp.route("/")

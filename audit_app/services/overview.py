@@ -16,17 +16,19 @@ from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import (
     BindParameter,
-    Date,
     Integer,
     ScalarSelect,
     Select,
     String,
     bindparam,
+    case,
     cast,
     func,
     literal,
+    or_,
     select,
 )
+from sqlalchemy.orm import aliased
 
 from audit_app.extensions import db
 from audit_app.models import (
@@ -50,9 +52,10 @@ from audit_app.models import (
     User,
 )
 from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
+from audit_app.models.user import ADMINISTRATOR
 from audit_app.services import evidence
 from audit_app.services import indicators as step3
-from audit_app.services.access import bound_member_audit, bound_role_column, sees_judgements
+from audit_app.services.access import read_with_user_value, sees_judgements
 from audit_app.services.audit_grades import grades_of
 from audit_app.services.chart_cache import cached
 from audit_app.services.frameworks import framework_of
@@ -620,64 +623,87 @@ class FreshFacts:
         )
 
 
-@lru_cache(maxsize=2)
-def _facts_query(admin: bool) -> Select[Any]:
-    """The query of :func:`fresh_facts`, built once for administrators and members, the
-    audit's and reader's values bound on each use."""
-    audit_id = bindparam("audit_id", type_=Integer)
+def facts_columns() -> dict[str, Any]:
+    """The columns of :func:`fresh_facts`, for a statement that reads the user (the
+    outer ``User``, whose id is bound as ``user_id``) and the page's audit (the outer
+    ``Audit``, whose id is bound as ``audit_id``): alone (:func:`_facts_alone`), or
+    with the user on the overview (access.read_with_user). An administrator takes
+    part in every audit, as its lead."""
+    other = aliased(Audit)  # another audit: a newer version, an earlier one
+    admin = User.role == ADMINISTRATOR
+    audit_id, user_id = bindparam("audit_id", type_=Integer), bindparam("user_id", type_=Integer)
     newer = (
-        select(cast(Audit.id, String) + literal(":") + Audit.status)
-        .where(
-            Audit.previous_audit_id == audit_id,
-            Audit.cycle == bindparam("cycle", type_=String),
-        )
+        select(cast(other.id, String) + literal(":") + other.status)
+        .where(other.previous_audit_id == audit_id, other.cycle == Audit.cycle)
+        .correlate(Audit)
         .scalar_subquery()
     )
-    earlier_audits = [
-        Audit.area_id == bindparam("area_id", type_=Integer),
-        Audit.id != audit_id,
-        Audit.period_start < bindparam("period_start", type_=Date),
-    ]
-    if not admin:
-        # Only the audits the reader takes part in may be compared with: found from
-        # their memberships (a handful), not by reading every audit.
-        earlier_audits.append(bound_member_audit())
+    role = case(
+        (admin, literal(LEAD)),
+        else_=select(AuditMembership.role)
+        .where(AuditMembership.audit_id == other.id, AuditMembership.user_id == user_id)
+        .correlate(other)
+        .scalar_subquery(),
+    )
+    # Only the audits the reader takes part in may be compared with: found from
+    # their memberships (a handful), not by reading every audit.
+    member = other.id.in_(
+        select(AuditMembership.audit_id).where(AuditMembership.user_id == user_id)
+    )
     earlier = (
         select(
             func.aggregate_strings(
-                cast(Audit.id, String)
+                cast(other.id, String)
                 + literal(":")
-                + cast(func.coalesce(Audit.revision, 0), String)
+                + cast(func.coalesce(other.revision, 0), String)
                 + literal(":")
-                + func.coalesce(bound_role_column(admin), literal("")),
+                + func.coalesce(role, literal("")),
                 ",",
             )
         )
-        .where(*earlier_audits)
+        .where(
+            other.area_id == Audit.area_id,
+            other.id != audit_id,
+            other.period_start < Audit.period_start,
+            or_(admin, member),
+        )
+        .correlate(User, Audit)
         .scalar_subquery()
     )
     last_event = (
         select(func.max(ChangeEvent.id)).where(ChangeEvent.audit_id == audit_id).scalar_subquery()
     )
-    columns = _fresh_columns() | {
-        "_last_event": last_event,
-        "_newer": newer,
-        "_earlier": earlier,
-    }
-    return select(*(c.label(name) for name, c in columns.items()))
+    return _fresh_columns() | {"_last_event": last_event, "_newer": newer, "_earlier": earlier}
+
+
+FACTS = tuple(facts_columns())  # their names
+
+
+def fact_column(name: str) -> Any:
+    """One of :func:`facts_columns`, by name (for access.read_with_user)."""
+    return facts_columns()[name]
+
+
+@lru_cache(maxsize=1)
+def _facts_alone() -> Select[Any]:
+    """:func:`facts_columns` for the user and audit whose ids are bound, built once."""
+    return (
+        select(*(column.label(name) for name, column in facts_columns().items()))
+        .select_from(User)
+        .join(Audit, Audit.id == bindparam("audit_id", type_=Integer))
+        .where(User.id == bindparam("user_id", type_=Integer))
+    )
 
 
 def fresh_facts(audit: Audit, user: User) -> FreshFacts:
-    """The overview's facts that change without a new revision, in one query."""
-    values: dict[str, Any] = {
-        "audit_id": audit.id,
-        "cycle": audit.cycle,
-        "area_id": audit.area_id,
-        "period_start": audit.period_start,
-    }
-    if not user.is_admin:
-        values["user_id"] = user.id
-    row = dict(db.session.execute(_facts_query(user.is_admin), values).one()._mapping)
+    """The overview's facts that change without a new revision: read with the user
+    on the overview, else in one query."""
+    read = [read_with_user_value(audit.id, f"fact:{name}", user.id) for name in FACTS]
+    if all(found for found, _ in read):
+        row = {name: value for name, (_, value) in zip(FACTS, read, strict=True)}
+    else:
+        values = {"audit_id": audit.id, "user_id": user.id}
+        row = dict(db.session.execute(_facts_alone(), values).one()._mapping)
     last_event, newer, earlier = row.pop("_last_event"), row.pop("_newer"), row.pop("_earlier")
     return FreshFacts(
         {name: int(value or 0) for name, value in row.items()}, last_event, newer, earlier

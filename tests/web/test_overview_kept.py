@@ -385,3 +385,48 @@ def test_a_readers_organisation_changed_shows(app: Flask, cast: Cast) -> None:
         )
         db.session.commit()
     assert _hint(partner.get(url), "Evidence returns").startswith("1 submitted")
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["lead@example.org", "partner@example.org", "commissioner@example.org", "admin@example.org"],
+)
+def test_the_facts_read_with_the_user_are_those_asked_alone(
+    app: Flask, cast: Cast, email: str
+) -> None:
+    """overview.fresh_facts, read with the user on the overview (one statement) or
+    asked alone, gives the same facts, for every reader and every audit: a newer
+    version, earlier ones (the lead's next cycle), members, comments."""
+    from flask_login import login_user
+
+    from audit_app.services import access
+    from audit_app.services import overview as task_list
+
+    _visitor(app, "lead@example.org").post(f"/audits/{cast.published.id}/new-version", {})
+    with app.app_context():  # an earlier audit of the area, and comments
+        area = db.session.get(Organisation, cast.draft.area_id)
+        lead = db.session.get(User, cast.lead.id)
+        earlier = make.audit(lead, area, "All carers in Northshire 2025/26", scope=[])
+        earlier.period_start, earlier.period_end = date(2025, 4, 1), date(2026, 3, 31)
+        earlier.status, earlier.published_at = PUBLISHED, utcnow()
+        db.session.commit()
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        assert user is not None
+        seen = []
+        for audit in db.session.scalars(select(Audit).order_by(Audit.id)):
+            alone = task_list.fresh_facts(audit, user)
+            with app.test_request_context(f"/audits/{audit.id}"):
+                login_user(user)
+                assert access.user_and_audit(user.id, audit.id) is not None
+                assert access.read_with_user_value(audit.id, "fact:_earlier", user.id)[0]
+                read = task_list.fresh_facts(audit, user)
+            assert read.counts == alone.counts, (email, audit.title)
+            assert (read.last_event, read.newer) == (alone.last_event, alone.newer)
+            assert sorted((read.earlier or "").split(",")) == sorted(
+                (alone.earlier or "").split(",")
+            ), (email, audit.title)
+            seen.append(read)
+        assert any(facts.newer for facts in seen)
+        takes_part = email in ("lead@example.org", "admin@example.org")  # in the earlier one
+        assert any(facts.earlier for facts in seen) == takes_part

@@ -272,6 +272,7 @@ def test_lists_make_no_more_queries_for_more_audits(
 # send. The gap map used to read the reader's evidence names on every request, the
 # dashboard the other areas' audits the reader may open (now read with the reader).
 KEPT_PAGES = (
+    "audits.overview",
     "ratings.grid",
     "ratings.checklist",
     "maps.rag_map",
