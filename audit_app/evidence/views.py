@@ -47,7 +47,7 @@ def index(audit_id: int) -> str:
     audit, role = audit_or_404(audit_id)
     filter_form = StatusFilterForm(request.args)
     status = filter_form.chosen()
-    returns = evidence.listed_returns(audit, current_user, role, status)
+    returns = evidence.kept_listed_returns(audit, current_user, role, status)
     today = utcnow().date()
     # The table is made of these rows (every value it shows), the day (out of date
     # or not), the status and role (its caption, its words when empty) and the

@@ -46,6 +46,7 @@ from audit_app.models.evidence import EVIDENCE_STATUSES
 from audit_app.models.types import utcnow
 from audit_app.services import uploads
 from audit_app.services.changes import Change, SaveFailed, bump_revision, commit, save
+from audit_app.services.chart_cache import cached
 
 DRAFT, SUBMITTED, ACCEPTED, RETURNED = "draft", "submitted", "accepted", "returned"
 EDITABLE_BY_AUTHOR = (DRAFT, RETURNED)
@@ -261,6 +262,22 @@ def listed_returns(
     """:func:`visible_returns` as the evidence list shows them (one query, its shown
     columns only)."""
     return [Listed(*row) for row in _run_listing(False, audit, user, role, status)]
+
+
+def kept_listed_returns(
+    audit: Audit, user: User, role: str | None, status: str | None = None
+) -> tuple[Listed, ...]:
+    """:func:`listed_returns`, read once per revision of the audit for each reader
+    (:func:`reader_key`) and status chosen: every write to a return gives its audit a
+    new revision, and the organisation names it shows are never changed (the app
+    adds organisations; it does not rename them). The evidence list then sends no
+    query of its own."""
+    status = status if status in EVIDENCE_STATUSES else None
+    return cached(
+        audit,
+        f"evidence-list:{reader_key(user, role)}:{status}",
+        lambda: tuple(listed_returns(audit, user, role, status)),
+    )
 
 
 def visible_names(audit: Audit, user: User, role: str | None) -> dict[int, str]:

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from audit_app.extensions import db
 from audit_app.models import Audit, User
 from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
+from audit_app.models.evidence import EVIDENCE_STATUSES
 from audit_app.services import evidence, exports, maps
 from tests.visit import Visitor
 from tests.web.conftest import Cast, publish
@@ -311,7 +312,7 @@ def test_every_page_and_export_shows_evidence_only_to_those_who_may_see_it(
 
 def test_readers_with_the_same_key_see_the_same_returns(app: Flask, cast: Cast) -> None:
     """evidence.reader_key says all the rule reads of a reader: what is kept under it
-    (the gap map's names) is right for everyone who has it, on a draft and once
+    (the gap map's names, the evidence list's rows for each status) is right for everyone who has it, on a draft and once
     published, for every account in every role."""
     seed_returns(app, cast.draft.id, cast.partner.id, cast.lead.id, "keyed")
     seed_returns(app, cast.dementia.id, cast.partner.id, cast.lead.id, "keyed")
@@ -320,23 +321,35 @@ def test_readers_with_the_same_key_see_the_same_returns(app: Flask, cast: Cast) 
         users = db.session.scalars(select(User)).all()
         for audit_id in (cast.draft.id, cast.dementia.id):
             audit = db.session.get(Audit, audit_id)
-            seen: dict[str, dict[int, str]] = {}
+            seen: dict[str, tuple[dict[int, str], dict[str | None, list[evidence.Listed]]]] = {}
             for user in users:
                 for role in (LEAD, PARTNER, COMMISSIONER, None):
                     names = evidence.visible_names(audit, user, role)  # type: ignore[arg-type]
+                    listed = {
+                        status: evidence.listed_returns(audit, user, role, status)  # type: ignore[arg-type]
+                        for status in (None, *EVIDENCE_STATUSES)
+                    }
                     key = evidence.reader_key(user, role)
-                    assert seen.setdefault(key, names) == names, (audit_id, user.email, role)
-            assert len({tuple(sorted(names)) for names in seen.values()}) >= 3
+                    assert seen.setdefault(key, (names, listed)) == (names, listed), (
+                        audit_id,
+                        user.email,
+                        role,
+                    )
+            assert len({tuple(sorted(names)) for names, _ in seen.values()}) >= 3
 
 
-def test_the_gap_map_kept_for_one_reader_shows_another_only_their_returns(
-    app: Flask, visitor: Visitor, cast: Cast
+@pytest.mark.parametrize("page", ["maps/gaps", "evidence/", "evidence/?status=submitted"])
+def test_a_page_kept_for_one_reader_shows_another_only_their_returns(
+    app: Flask, visitor: Visitor, cast: Cast, page: str
 ) -> None:
+    """The gap map's names and the evidence list's rows are kept per revision for each
+    reader (evidence.reader_key): the next reader sees their own."""
     seeding = seed_returns(app, cast.dementia.id, cast.partner.id, cast.lead.id, "gaps")
     publish(app, cast.dementia.id)
     submitted = seeding.by_status()["submitted"].title
     accepted = seeding.by_status()["accepted"].title
-    url = f"/audits/{cast.dementia.id}/maps/gaps"
+    url = f"/audits/{cast.dementia.id}/{page}"
+    filtered = "status=" in page
     # At one revision, in turn: the lead and the partner's organisation see the
     # submitted return; the commissioner and another partner organisation do not.
     for email, sees_submitted in (
@@ -347,7 +360,7 @@ def test_the_gap_map_kept_for_one_reader_shows_another_only_their_returns(
         ("lead@example.org", True),
     ):
         visitor.sign_in(email)
-        page = _body(visitor, url)
-        assert accepted in page, email
-        assert (submitted in page) == sees_submitted, email
+        body = _body(visitor, url)
+        assert (accepted in body) != filtered, email
+        assert (submitted in body) == sees_submitted, email
         visitor.sign_out()

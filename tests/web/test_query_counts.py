@@ -270,7 +270,8 @@ def test_lists_make_no_more_queries_for_more_audits(
 # Pages kept per revision (for each kind of reader where what they may see differs):
 # once warm, the statement that reads who is signed in, with the audit, is all they
 # send. The gap map used to read the reader's evidence names on every request, the
-# dashboard the other areas' audits the reader may open (now read with the reader).
+# dashboard the other areas' audits the reader may open (now read with the reader),
+# the evidence list the returns the reader may see (now kept for each reader).
 KEPT_PAGES = (
     "audits.overview",
     "ratings.grid",
@@ -283,6 +284,7 @@ KEPT_PAGES = (
     "indicators.index",
     "indicators.dashboard",
     "plan.index",
+    "evidence.index",
 )
 
 
