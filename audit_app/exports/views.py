@@ -26,8 +26,17 @@ from audit_app.models import Organisation
 from audit_app.models.audit import LEAD
 from audit_app.models.types import utcnow
 from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD
-from audit_app.services import audit_json, audit_json_check, exports, report, report_pdfs
-from audit_app.services.access import account_role_required, audit_or_404
+from audit_app.services import (
+    audit_json,
+    audit_json_check,
+    cycle_comparison,
+    exports,
+    indicator_peers,
+    questionnaires,
+    report,
+    report_pdfs,
+)
+from audit_app.services.access import account_role_required, audit_or_404, read_with_user
 from audit_app.services.audits import area_choices
 from audit_app.services.changes import SaveFailed
 
@@ -36,6 +45,13 @@ bp = Blueprint("exports", __name__)
 PREFIX = "/audits/<int:audit_id>/exports"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULT_IMPORT_LIMIT = 5 * 1024 * 1024
+
+# The report's key (services.report_cache.report_key) names the other areas' audits
+# and this area's earlier ones that the reader may open, and the survey's answers:
+# read with the reader (one statement a view once kept).
+read_with_user("exports.report_page", "others", indicator_peers.others_column)
+read_with_user("exports.report_page", "earlier", cycle_comparison.earlier_column)
+read_with_user("exports.report_page", "answers", questionnaires.answers_column)
 
 
 def _context(audit_id: int, roles: tuple[str, ...] | None = None) -> exports.ExportContext:

@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 from flask import abort, g, has_request_context, request
 from flask_login import current_user, login_required
-from sqlalchemy import Integer, Select, bindparam, literal, select
+from sqlalchemy import Integer, Select, String, bindparam, cast, func, literal, select
 from sqlalchemy.orm import defer, joinedload
 
 from audit_app.extensions import db
@@ -138,6 +138,29 @@ def read_with_user_value(audit_id: int, name: str, user_id: int | None = None) -
     ):
         return False, None
     return True, read[2][name]
+
+
+def key_entry(*parts: Any) -> Any:
+    """One entry of a key read as a list (an aggregate of these, ``|`` between them):
+    its text ``parts`` joined by ``:``, with the entry's length before it, so that
+    :func:`key_entries` reads the list back whatever text the parts hold."""
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + literal(":") + part
+    return cast(func.length(joined), String) + literal(":") + joined
+
+
+def key_entries(text: str | None) -> tuple[str, ...]:
+    """The entries of a list of :func:`key_entry`, sorted: the same key whatever order
+    the database joined them in (SQL leaves it open), so that what is kept under it is
+    found again and a key compared later (a PDF's) is the same for the same inputs."""
+    found = []
+    rest = text or ""
+    while rest:
+        size, _, rest = rest.partition(":")
+        found.append(rest[: int(size)])
+        rest = rest[int(size) :].removeprefix("|")
+    return tuple(sorted(found))
 
 
 @lru_cache(maxsize=32)

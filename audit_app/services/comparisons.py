@@ -23,7 +23,6 @@ from audit_app.services import indicators as step3
 from audit_app.services.access import sees_judgements
 from audit_app.services.benchmark_tables import NOT_IN_AUDIT, GradeTable
 from audit_app.services.benchmarking_indicators import latest_reported
-from audit_app.services.chart_cache import revision_key
 from audit_app.services.export_tables import indicator_figure
 from audit_app.services.exports import TABLES, Cell, ExportContext, ExportTable, shown, table
 from hub_model.comparison import INDICATOR_RULE, indicator_change
@@ -56,31 +55,15 @@ NO_OTHER_AREAS = (
 # --- the last cycle -----------------------------------------------------------------
 
 
-def last_cycle(audit: Audit, user: User, brief: bool = False) -> Audit | None:
-    """The cycle before ``audit`` by :data:`LAST_CYCLE_RULE`, or None. ``brief``: only
-    which audit at which revision is wanted (report_cache.report_key), so its framework
-    is not read (cycle_comparison.earlier_audits_and_roles)."""
+def last_cycle(audit: Audit, user: User) -> Audit | None:
+    """The cycle before ``audit`` by :data:`LAST_CYCLE_RULE`, or None (what the report
+    keeps of it is named by cycle_comparison.earlier_key)."""
     choices = [
         earlier
-        for earlier, role in cycle_comparison.earlier_audits_and_roles(audit, user, brief)
+        for earlier, role in cycle_comparison.earlier_audits_and_roles(audit, user)
         if sees_judgements(earlier, role)
     ]
     return cycle_comparison.default_earlier(audit, choices)
-
-
-def last_cycle_key(
-    audit: Audit, user: User, briefs: list[tuple[cycle_comparison.EarlierBrief, str]]
-) -> str | None:
-    """:func:`last_cycle` named at its revision (chart_cache.revision_key), or None, by
-    the same rule, from the earlier audits read as columns (``briefs``:
-    cycle_comparison.briefs_of): for keeping what is made of it (report_cache)."""
-    choices = [
-        earlier
-        for earlier, role in briefs
-        if sees_judgements(earlier, role)  # type: ignore[arg-type]
-    ]
-    chosen = cycle_comparison.default_earlier(audit, choices)
-    return revision_key(chosen) if chosen else None
 
 
 @dataclass(frozen=True)

@@ -10,25 +10,28 @@ import base64
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 from flask_login import current_user
-from sqlalchemy import Date, Integer, Select, bindparam, select
-from sqlalchemy.orm import defer, load_only
+from sqlalchemy import Date, Integer, Select, String, bindparam, cast, func, literal, select
+from sqlalchemy.orm import aliased, defer, load_only
 
 from audit_app.extensions import db
-from audit_app.models import Audit
-from audit_app.models.audit import PUBLISHED
+from audit_app.models import Audit, AuditMembership, User
+from audit_app.models.audit import LEAD
 from audit_app.services import spreadsheets
-from audit_app.services.access import bound_role_column, can_see
+from audit_app.services.access import (
+    bound_role_column,
+    can_see,
+    key_entries,
+    key_entry,
+    read_with_user_value,
+)
 from audit_app.services.audit_grades import AuditGrades, grades_of
 from hub_model.comparison import RULE, compare, compare_outcomes, compare_summaries, tally
 from hub_model.scales import Change, label
-
-A = TypeVar("A", "Audit", "EarlierBrief")
 
 CHANGES = tuple(Change)
 # The words the pages, chart and CSV use: "dropped" reads better than "removed"
@@ -69,36 +72,66 @@ def earlier_audits_and_roles(
     ]
 
 
-@dataclass(frozen=True)
-class EarlierBrief:
-    """An earlier audit as :func:`earlier_briefs` reads it: which audit at which
-    revision (chart_cache.revision_key), and what access.can_see and sees_judgements ask."""
+def earlier_key(audit: Audit, user: Any) -> tuple[str, ...]:
+    """What :func:`earlier_audits_and_roles` reads of the other audits, for keeping
+    what is made of them without reading them: every audit of this area begun before
+    it that the user is a member of (any, for an administrator), by id, revision and
+    creation time (chart_cache.revision_key: its scope, status and title at that
+    revision), with the user's role in it; which of them :func:`earlier_audits` names
+    and :func:`default_earlier` chooses is then decided by this audit at its revision.
+    :func:`earlier_column`, read with the user (access.read_with_user), else asked
+    alone."""
+    read, value = read_with_user_value(audit.id, "earlier", user.id)
+    if user.is_admin or not read:
+        values = {"user_id": user.id, "audit_id": audit.id}
+        value = db.session.scalar(_earlier_alone(user.is_admin), values)
+    return key_entries(value)
 
-    id: int
-    revision: int | None
-    created_at: datetime | None
-    scope: list[str] | None
-    status: str
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == PUBLISHED
+def earlier_column(admin: bool = False) -> Any:
+    """:func:`earlier_key`'s audits as one text column, for a statement that reads the
+    user (the outer ``User``, whose id is bound as ``user_id``) and the page's audit
+    (the outer ``Audit``). A member's are found from their memberships, by index; an
+    administrator's (every audit, as a lead) are asked apart (``admin``), as
+    indicator_peers.others_column."""
+    other = aliased(Audit)
+    role = literal(LEAD, String) if admin else AuditMembership.role
+    entry = key_entry(
+        cast(other.id, String),
+        cast(func.coalesce(other.revision, 0), String),
+        cast(other.created_at, String),
+        role,
+    )
+    query = select(func.aggregate_strings(entry, "|"))
+    if admin:
+        query = query.select_from(other)
+    else:
+        query = (
+            query.select_from(AuditMembership)
+            .join(other, other.id == AuditMembership.audit_id)
+            .where(AuditMembership.user_id == bindparam("user_id", type_=Integer))
+        )
+    return (
+        query.where(
+            other.area_id == Audit.area_id,
+            other.id != Audit.id,
+            other.period_start < Audit.period_start,
+        )
+        .correlate(Audit)
+        .scalar_subquery()
+    )
 
 
-def briefs_of(
-    audit: Audit, user: Any, rows: list[tuple[Any, str]]
-) -> list[tuple[EarlierBrief, str]]:
-    """Of earlier audits of the same area read as columns (id, revision, created_at,
-    scope, status by name), newest first, with the user's role in each: those of
-    :func:`earlier_audits_and_roles`' rule (the same scope, one the user may open), as
-    :class:`EarlierBrief` (report_cache reads them with the report's other inputs)."""
-    scope = sorted(audit.scope or [])
-    found = []
-    for row, role in rows:
-        earlier = EarlierBrief(row.id, row.revision, row.created_at, row.scope, row.status)
-        if sorted(earlier.scope or []) == scope and can_see(user, earlier, role):  # type: ignore[arg-type]
-            found.append((earlier, role))
-    return found
+@lru_cache(maxsize=2)
+def _earlier_alone(admin: bool) -> Select[Any]:
+    """:func:`earlier_column` for the user and audit whose ids are bound, built once
+    for members and once for administrators."""
+    return (
+        select(earlier_column(admin))
+        .select_from(User)
+        .join(Audit, Audit.id == bindparam("audit_id", type_=Integer))
+        .where(User.id == bindparam("user_id", type_=Integer))
+    )
 
 
 def _earlier_where(query: Select[Any]) -> Select[Any]:
@@ -126,7 +159,7 @@ def _earlier_query(admin: bool, brief: bool, framework: bool = True) -> Select[A
     return query
 
 
-def default_earlier(audit: Audit, choices: list[A]) -> A | None:
+def default_earlier(audit: Audit, choices: list[Audit]) -> Audit | None:
     """The audit this one was started from, if it is a choice; else the latest."""
     for choice in choices:
         if choice.id == audit.previous_audit_id:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, Select, String, bindparam, cast, func, literal, select
+from sqlalchemy import Integer, Select, String, bindparam, cast, func, select
 from sqlalchemy.orm import aliased
 
 from audit_app.extensions import db
@@ -22,7 +22,7 @@ from audit_app.models import Audit, AuditMembership, Organisation, User
 from audit_app.models.audit import PUBLISHED
 from audit_app.models.indicators import Indicator
 from audit_app.services import indicators as step3
-from audit_app.services.access import read_with_user_value
+from audit_app.services.access import key_entries, key_entry, read_with_user_value
 from audit_app.services.benchmarking import comparable_audits
 from audit_app.services.benchmarking_indicators import MATCH_RULE, by_match_key, latest_reported
 
@@ -66,20 +66,19 @@ def others_key(audit: Audit, user: User) -> str:
     if user.is_admin or not read:
         values = {"user_id": user.id, "audit_id": audit.id}
         value = db.session.scalar(_others_alone(user.is_admin), values)
-    return f"other areas: {value}"
+    return f"other areas: {key_entries(value)}"
 
 
 def others_column(admin: bool = False) -> Any:
     """:func:`others_key`'s audits as one text column, for a statement that reads the
     user (the outer ``User``, whose id is bound as ``user_id``) and the page's audit
     (the outer ``Audit``): each audit's id, revision, creation time, area, cycle and
-    area name (the last two with their lengths, so that no name can pass for another
-    list). In whatever order the database joins them: another order only makes the
-    key new. A member's audits are found from their memberships; an administrator's
+    area name (access.key_entry: :func:`others_key` reads them back sorted, whatever
+    order the database joined them in). A member's audits are found from their memberships; an administrator's
     are every audit, asked apart (``admin``): "member or administrator" in one
     condition made SQLite read every audit for everyone (14 ms a dashboard)."""
     other, area = aliased(Audit), aliased(Organisation)
-    parts = [
+    entry = key_entry(
         cast(other.id, String),
         cast(func.coalesce(other.revision, 0), String),
         cast(other.created_at, String),
@@ -88,10 +87,7 @@ def others_column(admin: bool = False) -> Any:
         other.cycle,
         cast(func.length(area.name), String),
         area.name,
-    ]
-    entry = parts[0]
-    for part in parts[1:]:
-        entry = entry + literal(":") + part
+    )
     where = [other.status == PUBLISHED, other.area_id != Audit.area_id]
     if not admin:  # the reader's memberships, a handful, by their index
         where.append(

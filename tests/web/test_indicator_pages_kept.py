@@ -13,6 +13,7 @@ the commissioner only).
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -480,40 +481,85 @@ def test_a_partners_own_return_is_theirs_alone_after_they_move(
     assert seen() == "0"
 
 
-@pytest.mark.parametrize(
-    "email",
-    ["lead@example.org", "partner@example.org", "commissioner@example.org", "admin@example.org"],
-)
-def test_the_reports_key_reads_the_audits_the_pages_show(
+READERS = [
+    "lead@example.org",
+    "partner@example.org",
+    "commissioner@example.org",
+    "admin@example.org",
+]
+
+
+@pytest.mark.parametrize("email", READERS)
+def test_the_reports_key_names_the_audits_its_sections_read(
     app: Flask, cycles: dict[str, int], cast: Cast, email: str
 ) -> None:
-    """report_cache reads the other areas' audits, the last cycle and the answers in one
-    statement of columns: the same audits as the pages' own rules read as audits
-    (indicator_peers.other_area_audits, comparisons.last_cycle), for every reader."""
-    from audit_app.services import comparisons, indicator_peers, report_cache
+    """The report's key names, for every reader and audit, the earlier audits of the
+    area the reader is a member of (any, for an administrator), each at its revision
+    with the reader's role: the last cycle the report compares with is one of them.
+    Read with the user on the report page (one statement) or asked alone (a PDF's job,
+    the PDF's status page), the key is the same."""
+    from flask_login import login_user
+
+    from audit_app.models import AuditMembership
+    from audit_app.services import access, comparisons, cycle_comparison, exports, report_cache
     from audit_app.services.chart_cache import revision_key
 
     _survey(app, cycles["later"], 6)
     with app.app_context():
         user = _user(email)
-        for audit in db.session.scalars(select(Audit).order_by(Audit.id)):
-            others, earlier, answers = report_cache._others_earlier_and_answers(audit, user)
-            expected = sorted(indicator_peers.other_area_audits(audit, user), key=lambda a: a.id)
-            assert others == [(revision_key(a), a.area_id, a.cycle, a.area.name) for a in expected]
+        audits = db.session.scalars(select(Audit).order_by(Audit.id)).all()
+        roles = {
+            m.audit_id: m.role
+            for m in db.session.scalars(
+                select(AuditMembership).where(AuditMembership.user_id == user.id)
+            )
+        }
+        named_last = 0
+        for audit in audits:
+            expected = sorted(
+                f"{revision_key(other)}:{'lead' if user.is_admin else roles[other.id]}"
+                for other in audits
+                if other.area_id == audit.area_id
+                and other.id != audit.id
+                and other.period_start < audit.period_start
+                and (user.is_admin or other.id in roles)
+            )
+            named = cycle_comparison.earlier_key(audit, user)
+            assert [_entry_as_revision_key(entry) for entry in named] == expected, audit.title
             last = comparisons.last_cycle(audit, user)
-            assert earlier == (revision_key(last) if last else None), (email, audit.title)
-            assert answers == surveys.answers_key(audit)
+            if last is not None:
+                assert any(entry.startswith(f"{last.id}:") for entry in named)
+                named_last += 1
+            ctx = exports.ExportContext(audit, user, access.member_role(user, audit))
+            alone = report_cache.report_key(ctx)
+            with app.test_request_context(f"/audits/{audit.id}/exports/report"):
+                login_user(user)
+                assert access.user_and_audit(user.id, audit.id) is not None
+                for name in ("others", "earlier", "answers"):
+                    assert access.read_with_user_value(audit.id, name, user.id)[0], name
+                assert report_cache.report_key(ctx) == alone, (email, audit.title)
+        # the test met a last cycle (none for the partner: last_cycle leaves out
+        # a cycle whose lead's judgements they may not see yet)
+        assert (named_last > 0) == (email != "partner@example.org"), named_last
+
+
+def _entry_as_revision_key(entry: str) -> str:
+    """An entry of earlier_key (id, revision, creation time as the database writes it,
+    role) as chart_cache.revision_key names the audit, with the role."""
+    from datetime import datetime
+
+    audit_id, revision, rest = entry.split(":", 2)
+    created, _, role = rest.rpartition(":")
+    born = datetime.fromisoformat(created).timestamp()
+    return f"{audit_id}:{revision}:{born:.6f}:{role}"
 
 
 def _key_ids(key: str) -> set[int]:
-    listed = key.removeprefix("other areas: ")
-    return set() if listed == "None" else {int(entry.split(":")[0]) for entry in listed.split("|")}
+    listed = ast.literal_eval(key.removeprefix("other areas: "))
+    return {int(entry.split(":")[0]) for entry in listed}
 
 
-@pytest.mark.parametrize(
-    "email",
-    ["lead@example.org", "partner@example.org", "commissioner@example.org", "admin@example.org"],
-)
+@pytest.mark.parametrize("email", READERS)
 def test_the_dashboards_key_names_the_audits_benchmarking_shows(
     app: Flask, cycles: dict[str, int], cast: Cast, email: str
 ) -> None:

@@ -271,7 +271,8 @@ def test_lists_make_no_more_queries_for_more_audits(
 # once warm, the statement that reads who is signed in, with the audit, is all they
 # send. The gap map used to read the reader's evidence names on every request, the
 # dashboard the other areas' audits the reader may open (now read with the reader),
-# the evidence list the returns the reader may see (now kept for each reader).
+# the evidence list the returns the reader may see (now kept for each reader), the
+# report its other areas' and earlier cycles' audits (now read with the reader).
 KEPT_PAGES = (
     "audits.overview",
     "ratings.grid",
@@ -285,6 +286,7 @@ KEPT_PAGES = (
     "indicators.dashboard",
     "plan.index",
     "evidence.index",
+    "exports.report_page",
 )
 
 
