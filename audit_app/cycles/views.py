@@ -9,6 +9,7 @@ commissioner sees published audits only (`audit_or_404`, `visible_audits`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -17,7 +18,9 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from audit_app.cycles.forms import CompareAreasForm, ConfirmForm, EarlierAuditForm, NextCycleForm
+from audit_app.extensions import db
 from audit_app.messages import INFORMATION, SUCCESS
+from audit_app.models import Audit
 from audit_app.models.audit import LEAD
 from audit_app.models.user import ADMINISTRATOR, CARERS_LEAD, COMMISSIONER
 from audit_app.services import (
@@ -32,11 +35,17 @@ from audit_app.services.access import (
     account_role_required,
     audit_or_404,
     audit_with_judgements_or_404,
+    read_with_user,
 )
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.chart_cache import revision_key, spliced
+from audit_app.services.cycle_comparison import C
 
 bp = Blueprint("cycles", __name__)
+
+# The earlier audits the compare page offers are kept under what names them, read
+# with the reader (one statement a view once kept).
+read_with_user("cycles.compare", "earlier", cycle_comparison.earlier_column)
 
 SAVE_FAILED = "The new audit could not be started because the database did not respond. Nothing was saved: try again."
 
@@ -172,10 +181,9 @@ def confirm_checklist(audit_id: int, sub_outcome: str, group: str) -> BaseRespon
     return _confirm(audit, judgement, label, back)
 
 
-def _chosen_earlier(audit: Any, framework: bool = True) -> tuple[EarlierAuditForm, Any]:
-    """The compare form and the earlier audit it names (None with an error, or none
-    exist). ``framework=False``: the earlier audits' frameworks are read only if used."""
-    choices = cycle_comparison.earlier_audits(audit, framework=framework)
+def _chosen_earlier(audit: Any, choices: Sequence[C]) -> tuple[EarlierAuditForm, C | None]:
+    """The compare form offering ``choices`` and the earlier audit it names (None with
+    an error, or when there is none)."""
     form = EarlierAuditForm(request.args)
     form.earlier.choices = [
         (choice.id, f"{choice.title} ({choice.cycle}, {choice.status_label.lower()})")
@@ -193,18 +201,22 @@ def _chosen_earlier(audit: Any, framework: bool = True) -> tuple[EarlierAuditFor
 @bp.route("/audits/<int:audit_id>/compare")
 @login_required
 def compare(audit_id: int) -> Response:
-    # The two audits' frameworks (tens of KB of JSON each) are read only when the
-    # comparison below is not kept.
+    # The earlier audits offered are kept per revision and per what names them, read
+    # with the user (cycle_comparison.earlier_key); the one compared (its framework,
+    # tens of KB of JSON) is read only when the comparison below is not kept.
     audit, role = audit_with_judgements_or_404(audit_id)
-    form, earlier = _chosen_earlier(audit, framework=False)
+    choices = cycle_comparison.kept_earlier_choices(audit, current_user)
+    form, earlier = _chosen_earlier(audit, choices)
 
     def compared() -> tuple[cycle_comparison.Comparison, str, list[cqc_comparison.ScoreRow]]:
         assert earlier is not None
-        comparison = cycle_comparison.compare_audits(earlier, audit)
+        compared_with = db.session.get(Audit, earlier.id)
+        assert compared_with is not None
+        comparison = cycle_comparison.compare_audits(compared_with, audit)
         return (
             comparison,
             cycle_comparison.cached_changes_chart(comparison),
-            cqc_comparison.score_rows([earlier, audit]),
+            cqc_comparison.score_rows([compared_with, audit]),
         )
 
     # The comparison depends on the two audits alone: its part of the page is
@@ -227,7 +239,7 @@ def compare(audit_id: int) -> Response:
 @login_required
 def compare_csv(audit_id: int) -> Response:
     audit, _ = audit_with_judgements_or_404(audit_id)
-    _, earlier = _chosen_earlier(audit)
+    _, earlier = _chosen_earlier(audit, cycle_comparison.earlier_audits(audit))
     if earlier is None:
         abort(404)
     comparison = cycle_comparison.compare_audits(earlier, audit)

@@ -7,12 +7,14 @@ different framework versions compare wherever their codes agree.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_login import current_user
 from sqlalchemy import Date, Integer, Select, String, bindparam, cast, func, literal, select
@@ -30,8 +32,11 @@ from audit_app.services.access import (
     read_with_user_value,
 )
 from audit_app.services.audit_grades import AuditGrades, grades_of
+from audit_app.services.chart_cache import cached
 from hub_model.comparison import RULE, compare, compare_outcomes, compare_summaries, tally
 from hub_model.scales import Change, label
+
+C = TypeVar("C", "Audit", "EarlierChoice")
 
 CHANGES = tuple(Change)
 # The words the pages, chart and CSV use: "dropped" reads better than "removed"
@@ -86,6 +91,43 @@ def earlier_key(audit: Audit, user: Any) -> tuple[str, ...]:
         values = {"user_id": user.id, "audit_id": audit.id}
         value = db.session.scalar(_earlier_alone(user.is_admin), values)
     return key_entries(value)
+
+
+@dataclass(frozen=True)
+class EarlierChoice:
+    """An earlier audit as the compare page offers it: what its choice says, and which
+    audit at which revision it is (chart_cache.revision_key)."""
+
+    id: int
+    title: str
+    cycle: str
+    status_label: str
+    revision: int | None
+    created_at: datetime | None
+
+
+def kept_earlier_choices(audit: Audit, user: Any) -> tuple[EarlierChoice, ...]:
+    """:func:`earlier_audits` as choices, kept per revision of ``audit`` and
+    :func:`earlier_key` (which names each candidate at its revision, with the user's
+    role: all that decides which are offered and what they say). The compare page
+    then reads no audit of its own; the one compared is read only when its comparison
+    is not kept."""
+    key = hashlib.sha256(repr(earlier_key(audit, user)).encode()).hexdigest()[:32]
+    return cached(
+        audit,
+        f"earlier-choices:{key}",
+        lambda: tuple(
+            EarlierChoice(
+                earlier.id,
+                earlier.title,
+                earlier.cycle,
+                earlier.status_label,
+                earlier.revision,
+                earlier.created_at,
+            )
+            for earlier in earlier_audits(audit, user, framework=False)
+        ),
+    )
 
 
 def earlier_column(admin: bool = False) -> Any:
@@ -159,7 +201,7 @@ def _earlier_query(admin: bool, brief: bool, framework: bool = True) -> Select[A
     return query
 
 
-def default_earlier(audit: Audit, choices: list[Audit]) -> Audit | None:
+def default_earlier(audit: Audit, choices: Sequence[C]) -> C | None:
     """The audit this one was started from, if it is a choice; else the latest."""
     for choice in choices:
         if choice.id == audit.previous_audit_id:

@@ -11,11 +11,11 @@ from datetime import date
 import pytest
 from flask import Flask
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from audit_app import kept_widgets
 from audit_app.extensions import db
-from audit_app.models import Audit, Organisation, Rating, User
+from audit_app.models import Audit, AuditMembership, Organisation, Rating, User
 from audit_app.models.audit import PUBLISHED
 from audit_app.services.changes import Change, bump_revision, save_all
 from tests import factories as make
@@ -114,6 +114,16 @@ def test_the_earlier_audits_offered_follow_their_titles_the_choice_and_the_reade
     assert _choices(visitor.get(url), "earlier") == {
         str(earlier): ("Dementia 2025/26 (2025/26, published)", True)
     }
+    # Taken off the earlier audit (who takes part gives no audit a new revision):
+    # nothing is offered to compare with any more.
+    with app.app_context():
+        db.session.execute(
+            delete(AuditMembership).where(
+                AuditMembership.audit_id == earlier, AuditMembership.user_id == cast.commissioner.id
+            )
+        )
+        db.session.commit()
+    assert _choices(visitor.get(url), "earlier") == {}
     visitor.sign_out()
     visitor.sign_in("lead@example.org")
     assert set(_choices(visitor.get(url), "earlier")) == {str(earlier), str(draft)}

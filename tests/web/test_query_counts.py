@@ -61,6 +61,16 @@ def counting(app: Flask) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", count)
 
 
+@pytest.fixture(autouse=True)
+def _one_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report's summary is kept within its minute (report_cache.this_minute): one
+    minute for every request here, so that a warm request is not made afresh because
+    the one before it fell in the minute before."""
+    from audit_app.services import report_cache
+
+    monkeypatch.setattr(report_cache, "this_minute", lambda: "2026-12-06T23:59")
+
+
 def page_urls(app: Flask, audit_id: int) -> list[str]:
     """Every GET page of one audit that takes only its id, and the audit lists."""
     urls = ["/", "/audits/"]
@@ -272,7 +282,8 @@ def test_lists_make_no_more_queries_for_more_audits(
 # send. The gap map used to read the reader's evidence names on every request, the
 # dashboard the other areas' audits the reader may open (now read with the reader),
 # the evidence list the returns the reader may see (now kept for each reader), the
-# report its other areas' and earlier cycles' audits (now read with the reader).
+# report its other areas' and earlier cycles' audits, the comparison of cycles the
+# earlier audits it offers (now read with the reader).
 KEPT_PAGES = (
     "audits.overview",
     "ratings.grid",
@@ -287,6 +298,7 @@ KEPT_PAGES = (
     "plan.index",
     "evidence.index",
     "exports.report_page",
+    "cycles.compare",
 )
 
 
