@@ -16,6 +16,9 @@ from audit_app.models import User
 from audit_app.services import access, accounts
 
 SIGNED_IN_AT = "signed_in_at"
+# Pages that list the audits the user is a member of (access.user_and_memberships);
+# the list of audits names the user's organisation too.
+LISTS = frozenset({"audits.index", "cycles.compare_areas"})
 
 
 def start(user: User) -> None:
@@ -35,6 +38,6 @@ def load_user(session_id: str) -> User | None:
         return accounts.user_for_session(
             session_id, lambda user_id: access.user_and_audit(user_id, audit_id)
         )
-    if request.endpoint == "audits.index":  # names the user's organisation
-        return accounts.user_for_session(session_id, accounts.user_and_organisation)
+    if request.endpoint in LISTS:  # their audits read with the user
+        return accounts.user_for_session(session_id, access.user_and_memberships)
     return accounts.user_for_session(session_id)

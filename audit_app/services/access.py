@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from flask import abort, g, has_request_context, request
 from flask_login import current_user, login_required
 from sqlalchemy import Integer, Select, String, bindparam, cast, func, literal, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import aliased, defer, joinedload
 
 from audit_app.extensions import db
 from audit_app.models import Audit, AuditMembership, Organisation, User
@@ -342,10 +342,55 @@ def _listed(row: Any) -> ListedAudit:
     return ListedAudit(*row[:7], area=AreaName(row[7]))  # type: ignore[misc]
 
 
+@lru_cache(maxsize=1)
+def _user_and_memberships_query() -> Select[Any]:
+    """The user by id (with their organisation, which the list of audits names) and
+    :func:`_listed_query`'s rows of their memberships, in one statement: a row per
+    membership, or one with no audit for someone who has none."""
+    area = aliased(Organisation)
+    return (
+        select(User, *_NAMED_COLUMNS[:-1], area.name, AuditMembership.role)
+        .select_from(User)
+        .outerjoin(AuditMembership, AuditMembership.user_id == User.id)
+        .outerjoin(Audit, Audit.id == AuditMembership.audit_id)
+        .outerjoin(area, area.id == Audit.area_id)
+        .where(User.id == bindparam("user_id", type_=Integer))
+        .options(joinedload(User.organisation))
+        .order_by(Audit.created_at.desc())
+    )
+
+
+def user_and_memberships(user_id: int) -> User | None:
+    """The request's user by id, reading the audits they are a member of in the same
+    statement (one round trip to the database the fewer), for the pages that list
+    them (the list of audits, the choice of areas to compare: the user loader calls
+    this there): kept in ``g`` for :func:`_memberships`, which uses them once. An
+    administrator's lists are every audit, asked apart."""
+    rows = db.session.execute(_user_and_memberships_query(), {"user_id": user_id}).all()
+    if not rows:
+        return None
+    user = rows[0][0]
+    if not user.is_admin:
+        listed = [(_listed(row[1:]), row[9]) for row in rows if row[1] is not None]
+        g.memberships_read = (user_id, listed)
+    return user  # type: ignore[no-any-return]
+
+
+def _memberships_read(user: User) -> list[tuple[ListedAudit, str]] | None:
+    """:func:`user_and_memberships`' rows, if it read them for this user in this
+    request; once."""
+    read = g.pop("memberships_read", None) if has_request_context() else None
+    if read is None or read[0] != user.id:
+        return None
+    return read[1]  # type: ignore[no-any-return]
+
+
 def _memberships(user: User, named: bool = False) -> list[tuple[Any, str]]:
     """Every audit the user is a member of (each audit for an administrator, as its
     lead), newest first, with their role: those they cannot open yet too. ``named``:
     each a :class:`ListedAudit`, else an Audit."""
+    if named and (read := _memberships_read(user)) is not None:
+        return read  # type: ignore[return-value]
     admin = user.is_admin
     rows = db.session.execute(
         _listed_query(admin, named), {} if admin else {"user_id": user.id}

@@ -68,15 +68,16 @@ def test_a_commissioner_lists_what_is_published_and_waits_for_the_drafts_oldest_
 @pytest.mark.parametrize(
     "email", ["lead@example.org", "commissioner@example.org", "partner@example.org"]
 )
-def test_the_list_reads_the_user_with_their_organisation_and_the_audits_in_one_more(
+def test_the_list_reads_the_user_with_their_organisation_and_audits_in_one_statement(
     app: Flask, visitor: Visitor, cast: Cast, email: str
 ) -> None:
-    """The user loader reads the organisation the caption names with the user
-    (accounts.user_and_organisation); the audits, with the drafts waiting, are one
-    statement more; a partner's returns sent back to them, one more again."""
+    """The user loader reads the organisation the caption names and the audits they
+    are a member of, with the drafts waiting, with the user
+    (access.user_and_memberships); a partner's returns sent back to them are one
+    statement more."""
     from tests.web.test_query_counts import counting
 
     visitor.sign_in(email)
     with counting(app) as statements:
         visitor.get("/audits/")
-    assert len(statements) == (3 if email.startswith("partner") else 2), statements
+    assert len(statements) == (2 if email.startswith("partner") else 1), statements

@@ -6,11 +6,12 @@ every route this way."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import flask_login
 import pytest
 from flask import Flask, g
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from audit_app.extensions import db
@@ -90,3 +91,68 @@ def test_no_such_audit_is_not_found(app: Flask, cast: Cast) -> None:
         with pytest.raises(Exception) as refused:
             access.audit_or_404(999999)
         assert getattr(refused.value, "code", None) == 404
+
+
+# --- the lists of audits: the user's memberships read with the user -----------------
+
+
+def test_the_lists_read_with_the_user_are_those_asked_alone(
+    app: Flask, cast: Cast, statements: list[str]
+) -> None:
+    """On the list of audits and the choice of areas to compare, the user loader reads
+    the audits the user is a member of with them (access.user_and_memberships): for
+    every account (one with no audit, an administrator, a commissioner given a draft),
+    the pages' lists are those asked alone, and no statement is sent for them."""
+    from audit_app.services import benchmarking
+    from tests import factories as make
+
+    with app.app_context():
+        make.user("newcomer@example.org", "partner")  # a member of nothing yet
+        users = db.session.scalars(select(User).order_by(User.id)).all()
+        alone = {
+            user.id: (
+                _shown(*access.visible_and_awaiting(user)),
+                _named(benchmarking.comparable_audits(user, True)),
+            )
+            for user in users
+        }
+    assert any(waiting for (_, waiting), _ in alone.values())  # the commissioner's draft
+    assert any(not listed for (listed, _), _ in alone.values())  # someone with none
+    for user_id, (lists, comparable) in alone.items():
+        for path in ("/audits/", "/compare-areas"):
+            with app.test_request_context(path):
+                user = access.user_and_memberships(user_id)
+                assert user is not None and user.id == user_id
+                flask_login.login_user(user)
+                before = len(statements)
+                if path == "/audits/":
+                    assert _shown(*access.visible_and_awaiting(user)) == lists, user.email
+                else:
+                    shown = _named(benchmarking.comparable_audits(user, True))
+                    assert shown == comparable, user.email
+                # an administrator's are every audit, asked apart
+                assert user.is_admin or len(statements) == before, user.email
+                assert "memberships_read" not in g  # used once
+
+
+def _named(audits: list[Any]) -> list[tuple[Any, ...]]:
+    """What a list shows of each audit (an administrator's are Audits, a member's
+    access.ListedAudit)."""
+    return [
+        (a.id, a.title, a.cycle, a.status, a.revision, a.created_at, a.area.name) for a in audits
+    ]
+
+
+def _shown(listed: list[tuple[Any, str]], waiting: list[Any]) -> tuple[Any, ...]:
+    return [(*_named([a])[0], role) for a, role in listed], _named(waiting)
+
+
+def test_another_users_memberships_are_not_used(app: Flask, cast: Cast) -> None:
+    from audit_app.services import benchmarking
+
+    with app.test_request_context("/compare-areas"):
+        access.user_and_memberships(cast.lead.id)
+        commissioner = db.session.get(User, cast.commissioner.id)
+        assert commissioner is not None
+        theirs = benchmarking.comparable_audits(commissioner, True)
+        assert {audit.id for audit in theirs} == {cast.published.id}
