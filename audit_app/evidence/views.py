@@ -29,11 +29,20 @@ from audit_app.models.audit import LEAD, PARTNER
 from audit_app.models.evidence import EVIDENCE_STATUSES
 from audit_app.models.types import utcnow
 from audit_app.services import evidence, notify, uploads
-from audit_app.services.access import audit_or_404, editable_audit_or_404, refuse_if_published
+from audit_app.services.access import (
+    audit_or_404,
+    editable_audit_or_404,
+    read_with_user,
+    refuse_if_published,
+)
 from audit_app.services.changes import SaveFailed, StaleEdit
 from audit_app.services.frameworks import framework_of
 
 bp = Blueprint("evidence", __name__, url_prefix="/audits/<int:audit_id>/evidence")
+
+# The list's rows are kept under the names of the organisations they are from, read
+# with the reader (one statement a view once kept).
+read_with_user("evidence.index", "organisations", evidence.organisations_column)
 
 STALE_MESSAGE = "Someone else changed this evidence return while you were editing"
 SAVE_FAILED = "Sorry, your changes could not be saved. Try again."

@@ -21,6 +21,7 @@ Every write goes through ``changes.save`` (version check, trail, one commit).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -29,7 +30,18 @@ from functools import lru_cache
 from typing import Any
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, and_, bindparam, false, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    bindparam,
+    cast,
+    false,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import selectinload
 
 from audit_app.extensions import db
@@ -45,6 +57,7 @@ from audit_app.models.audit import COMMISSIONER, LEAD, PARTNER
 from audit_app.models.evidence import EVIDENCE_STATUSES
 from audit_app.models.types import utcnow
 from audit_app.services import uploads
+from audit_app.services.access import key_entries, key_entry, read_with_user_value
 from audit_app.services.changes import Change, SaveFailed, bump_revision, commit, save
 from audit_app.services.chart_cache import cached
 
@@ -268,15 +281,45 @@ def kept_listed_returns(
     audit: Audit, user: User, role: str | None, status: str | None = None
 ) -> tuple[Listed, ...]:
     """:func:`listed_returns`, read once per revision of the audit for each reader
-    (:func:`reader_key`) and status chosen: every write to a return gives its audit a
-    new revision, and the organisation names it shows are never changed (the app
-    adds organisations; it does not rename them). The evidence list then sends no
-    query of its own."""
+    (:func:`reader_key`), status chosen and names of the organisations the returns
+    are from (:func:`organisations_key`: renaming one gives no audit a new revision);
+    every write to a return gives its audit a new revision. The evidence list then
+    sends no query of its own."""
     status = status if status in EVIDENCE_STATUSES else None
+    names = hashlib.sha256(repr(organisations_key(audit)).encode()).hexdigest()[:24]
     return cached(
         audit,
-        f"evidence-list:{reader_key(user, role)}:{status}",
+        f"evidence-list:{reader_key(user, role)}:{status}:{names}",
         lambda: tuple(listed_returns(audit, user, role, status)),
+    )
+
+
+def organisations_key(audit: Audit) -> tuple[str, ...]:
+    """Each organisation the audit's returns are from, by id and name: what the list
+    names of them. :func:`organisations_column`, read with the user on the evidence
+    list (access.read_with_user), else asked alone."""
+    read, value = read_with_user_value(audit.id, "organisations")
+    if not read:
+        value = db.session.scalar(
+            select(organisations_column()).select_from(Audit).where(Audit.id == audit.id)
+        )
+    return key_entries(value)
+
+
+def organisations_column() -> Any:
+    """:func:`organisations_key` as one text column of the page's audit (the outer
+    ``Audit``), for the statement that reads the user with it."""
+    return (
+        select(
+            func.aggregate_strings(key_entry(cast(Organisation.id, String), Organisation.name), "|")
+        )
+        .where(
+            Organisation.id.in_(
+                select(EvidenceReturn.organisation_id).where(EvidenceReturn.audit_id == Audit.id)
+            )
+        )
+        .correlate(Audit)
+        .scalar_subquery()
     )
 
 

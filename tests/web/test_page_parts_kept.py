@@ -132,6 +132,43 @@ def test_the_list_shows_an_organisations_new_name(app: Flask, as_lead: Visitor, 
     assert _rows(as_lead, cast)[0][1] == "Northshire Carers Trust"
 
 
+def test_the_organisations_named_are_read_alike_with_the_user_and_alone(
+    app: Flask, cast: Cast
+) -> None:
+    """evidence.organisations_key: each organisation the audit's returns are from, by
+    id and name, read with the user on the list or asked alone (none: no returns)."""
+    import flask_login
+
+    from audit_app.services import access, evidence
+
+    with app.app_context():
+        audit = db.session.get(Audit, cast.dementia.id)
+        assert audit is not None
+        assert evidence.organisations_key(audit) == ()
+    _add(
+        app,
+        _return(cast, "submitted", "Sitting"),
+        _return(cast, "accepted", "Breaks", organisation_id=cast.partner2.organisation_id),
+        _return(cast, "draft", "Again"),
+    )
+    with app.app_context():
+        audit = db.session.get(Audit, cast.dementia.id)
+        assert audit is not None
+        alone = evidence.organisations_key(audit)
+        names = {
+            db.session.get(Organisation, cast.partner.organisation_id),
+            db.session.get(Organisation, cast.partner2.organisation_id),
+        }
+        assert alone == tuple(sorted(f"{o.id}:{o.name}" for o in names if o is not None))
+    with app.test_request_context(f"/audits/{cast.dementia.id}/evidence/"):
+        user = access.user_and_audit(cast.lead.id, cast.dementia.id)
+        assert user is not None
+        flask_login.login_user(user)
+        assert access.read_with_user_value(cast.dementia.id, "organisations")[0]
+        audit, _ = access.audit_or_404(cast.dementia.id)
+        assert evidence.organisations_key(audit) == alone
+
+
 def test_the_list_follows_each_write_and_status(app: Flask, as_lead: Visitor, cast: Cast) -> None:
     _add(app, _return(cast, "submitted", "Sitting"))
     assert [row[0] for row in _rows(as_lead, cast)] == ["Sitting"]
