@@ -13,8 +13,14 @@ request makes (counted in-process with a SQLAlchemy event).
 
 Targets (issue #21): ratio of medians <= 2x the floor's, p99 <= 50 ms at 4 connections.
 
-    .venv/bin/python -m bench.page_latency [--requests 200] [--database-url URL]
-                                           [--floor PATH] [--all] [--only NAME ...]
+``--rounds N`` takes each page's requests in N rounds over the whole list of pages
+(page after page, then again), so that a slow spell of the machine falls on every
+page a little rather than on the few timed during it: the spread between two runs
+on this two-core machine is mostly such spells.
+
+    .venv/bin/python -m bench.page_latency [--requests 200] [--rounds 1]
+                                           [--database-url URL] [--floor PATH]
+                                           [--all] [--only NAME ...]
 """
 
 from __future__ import annotations
@@ -375,6 +381,16 @@ class Row:
     queries: int = 0
 
 
+def _split(items: range, parts: int) -> list[range]:
+    """``items`` in ``parts`` runs as even as can be (none empty)."""
+    parts = max(1, min(parts, len(items)))
+    size, extra = divmod(len(items), parts)
+    cut = [0]
+    for part in range(parts):
+        cut.append(cut[-1] + size + (part < extra))
+    return [items[a:b] for a, b in zip(cut, cut[1:], strict=False)]
+
+
 def _p99(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
@@ -432,6 +448,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="per page and connections")
     parser.add_argument("--block", type=int, default=20, help="requests per alternating block")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="rounds over every page, each with its share"
+    )
     parser.add_argument("--areas", type=int, default=150)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--floor", type=Path, default=Path(os.environ.get("FLOOR_APP", FLOOR)))
@@ -471,25 +490,32 @@ def main() -> None:
         _gunicorn("wsgi:app", ROOT, env, "/sign-in") as app_port,
     ):
         base = f"http://127.0.0.1:{app_port}"
+        cookies = {}
         for role, found in pages.items():
             client = Client(base)
             client.sign_in(emails[role])
-            cookie = client.cookie_header()
+            cookies[role] = client.cookie_header()
             rows[role] = []
             for name, path in found:
                 status, body = client.get(path)
                 if status != 200:
                     print(f"{role} {name}: {path} answered {status}; left out", flush=True)
                     continue
-                row = Row(name, path, size=len(body), queries=queries[role][path])
-                _measure(row, app_port, floor_port, cookie, args.requests, args.block)
+                rows[role].append(Row(name, path, size=len(body), queries=queries[role][path]))
+        shares = [len(part) for part in _split(range(args.requests), args.rounds)]
+        for number, share in enumerate(shares, 1):
+            for role, role_rows in rows.items():
+                for row in role_rows:
+                    _measure(row, app_port, floor_port, cookies[role], share, args.block)
+                    print(f"  timed {role} {row.name} ({number}/{len(shares)})", file=sys.stderr)
+        for role_rows in rows.values():
+            for row in role_rows:
                 floor_one += row.floor_one
                 floor_four += row.floor_four
-                rows[role].append(row)
-                print(f"  timed {role} {name}", file=sys.stderr, flush=True)
     print(
         f"\ngunicorn {' '.join(GUNICORN)}; {args.requests} requests per page at 1 and at 4"
-        f" connections, alternating in blocks of {args.block} with the floor; {url.split('@')[-1]}"
+        f" connections, in {len(shares)} round(s) over the pages, alternating in blocks of"
+        f" {args.block} with the floor; {url.split('@')[-1]}"
     )
     print(f"lead: draft audit {target.draft}; commissioner: published audit {target.published}")
     _table(rows, floor_one, floor_four)
