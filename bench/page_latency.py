@@ -13,12 +13,13 @@ request makes (counted in-process with a SQLAlchemy event).
 
 Targets (issue #21): ratio of medians <= 2x the floor's, p99 <= 50 ms at 4 connections.
 
-``--rounds N`` takes each page's requests in N rounds over the whole list of pages
-(page after page, then again), so that a slow spell of the machine falls on every
-page a little rather than on the few timed during it: the spread between two runs
-on this two-core machine is mostly such spells.
+Each page's requests are taken in ``--rounds`` rounds (4) over the whole list of
+pages (page after page, then again), so that a slow spell of the machine falls on
+every page a little rather than on the few timed during it: the spread between two
+runs on a two-core machine was mostly such spells (bench/README.md, stop 33).
+``--rounds 1`` times each page in one go, as the tables before stop 33 did.
 
-    .venv/bin/python -m bench.page_latency [--requests 200] [--rounds 1]
+    .venv/bin/python -m bench.page_latency [--requests 200] [--rounds 4]
                                            [--database-url URL] [--floor PATH]
                                            [--all] [--only NAME ...]
 """
@@ -449,7 +450,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="per page and connections")
     parser.add_argument("--block", type=int, default=20, help="requests per alternating block")
     parser.add_argument(
-        "--rounds", type=int, default=1, help="rounds over every page, each with its share"
+        "--rounds", type=int, default=4, help="rounds over every page, each with its share"
     )
     parser.add_argument("--areas", type=int, default=150)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_URL))
