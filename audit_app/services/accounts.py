@@ -46,7 +46,6 @@ def authenticate(email: str, password: str) -> User | None:
 _USER_BY_ID = select(User).where(User.id == bindparam("user_id", type_=Integer))
 
 
-# The list of audits names the user's organisation: read with them there.
 def user_for_session(
     session_id: str, read: Callable[[int], User | None] | None = None
 ) -> User | None:
