@@ -140,6 +140,33 @@ def read_with_user_value(audit_id: int, name: str, user_id: int | None = None) -
     return True, read[2][name]
 
 
+def read_with_user_or_alone(
+    audit_id: int, user: User, name: str, column: Callable[[bool], Any]
+) -> Any:
+    """The value of ``column`` (a function of whether the reader is an administrator,
+    giving a scalar subquery of the outer ``User`` and ``Audit``, as registered with
+    :func:`read_with_user` under ``name``): as read with the user on this page, or
+    asked alone, for this user and audit. An administrator's is always asked alone:
+    the column read with the user is a member's."""
+    read, value = read_with_user_value(audit_id, name, user.id)
+    if user.is_admin or not read:
+        values = {"user_id": user.id, "audit_id": audit_id}
+        value = db.session.scalar(_column_alone(column, user.is_admin), values)
+    return value
+
+
+@lru_cache(maxsize=8)
+def _column_alone(column: Callable[[bool], Any], admin: bool) -> Select[Any]:
+    """``column(admin)`` for the user and audit whose ids are bound, built once per
+    column for members and once for administrators."""
+    return (
+        select(column(admin))
+        .select_from(User)
+        .join(Audit, Audit.id == bindparam("audit_id", type_=Integer))
+        .where(User.id == bindparam("user_id", type_=Integer))
+    )
+
+
 def key_entry(*parts: Any) -> Any:
     """One entry of a key read as a list (an aggregate of these, ``|`` between them):
     its text ``parts`` joined by ``:``, with the entry's length before it, so that

@@ -21,7 +21,7 @@ from sqlalchemy import Date, Integer, Select, String, bindparam, cast, func, lit
 from sqlalchemy.orm import aliased, defer, load_only
 
 from audit_app.extensions import db
-from audit_app.models import Audit, AuditMembership, User
+from audit_app.models import Audit, AuditMembership
 from audit_app.models.audit import LEAD
 from audit_app.services import spreadsheets
 from audit_app.services.access import (
@@ -29,7 +29,7 @@ from audit_app.services.access import (
     can_see,
     key_entries,
     key_entry,
-    read_with_user_value,
+    read_with_user_or_alone,
 )
 from audit_app.services.audit_grades import AuditGrades, grades_of
 from audit_app.services.chart_cache import cached
@@ -86,11 +86,7 @@ def earlier_key(audit: Audit, user: Any) -> tuple[str, ...]:
     and :func:`default_earlier` chooses is then decided by this audit at its revision.
     :func:`earlier_column`, read with the user (access.read_with_user), else asked
     alone."""
-    read, value = read_with_user_value(audit.id, "earlier", user.id)
-    if user.is_admin or not read:
-        values = {"user_id": user.id, "audit_id": audit.id}
-        value = db.session.scalar(_earlier_alone(user.is_admin), values)
-    return key_entries(value)
+    return key_entries(read_with_user_or_alone(audit.id, user, "earlier", earlier_column))
 
 
 @dataclass(frozen=True)
@@ -161,18 +157,6 @@ def earlier_column(admin: bool = False) -> Any:
         )
         .correlate(Audit)
         .scalar_subquery()
-    )
-
-
-@lru_cache(maxsize=2)
-def _earlier_alone(admin: bool) -> Select[Any]:
-    """:func:`earlier_column` for the user and audit whose ids are bound, built once
-    for members and once for administrators."""
-    return (
-        select(earlier_column(admin))
-        .select_from(User)
-        .join(Audit, Audit.id == bindparam("audit_id", type_=Integer))
-        .where(User.id == bindparam("user_id", type_=Integer))
     )
 
 

@@ -11,18 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, Select, String, bindparam, cast, func, select
+from sqlalchemy import Integer, String, bindparam, cast, func, select
 from sqlalchemy.orm import aliased
 
-from audit_app.extensions import db
 from audit_app.models import Audit, AuditMembership, Organisation, User
 from audit_app.models.audit import PUBLISHED
 from audit_app.models.indicators import Indicator
 from audit_app.services import indicators as step3
-from audit_app.services.access import key_entries, key_entry, read_with_user_value
+from audit_app.services.access import key_entries, key_entry, read_with_user_or_alone
 from audit_app.services.benchmarking import comparable_audits
 from audit_app.services.benchmarking_indicators import MATCH_RULE, by_match_key, latest_reported
 
@@ -62,10 +60,7 @@ def others_key(audit: Audit, user: User) -> str:
     another area that the user is a member of (any audit, for an administrator) is one
     :func:`other_area_audits` returns (access.can_see). :func:`others_column`, read
     with the user on the dashboard (access.read_with_user), else asked alone."""
-    read, value = read_with_user_value(audit.id, "others", user.id)
-    if user.is_admin or not read:
-        values = {"user_id": user.id, "audit_id": audit.id}
-        value = db.session.scalar(_others_alone(user.is_admin), values)
+    value = read_with_user_or_alone(audit.id, user, "others", others_column)
     return f"other areas: {key_entries(value)}"
 
 
@@ -104,18 +99,6 @@ def others_column(admin: bool = False) -> Any:
         .where(*where)
         .correlate(Audit)
         .scalar_subquery()
-    )
-
-
-@lru_cache(maxsize=2)
-def _others_alone(admin: bool) -> Select[Any]:
-    """:func:`others_column` for the user and audit whose ids are bound, built once
-    for members and once for administrators."""
-    return (
-        select(others_column(admin))
-        .select_from(User)
-        .join(Audit, Audit.id == bindparam("audit_id", type_=Integer))
-        .where(User.id == bindparam("user_id", type_=Integer))
     )
 
 
